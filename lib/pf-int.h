@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals shared by libpf's modules; never installed.  Exported symbols
+ * carry PF_EXPORT and the pf_ prefix; everything else stays hidden.
+ */
+#ifndef PF_INT_H
+#define PF_INT_H
+
+#include <assert.h>
+#include <stddef.h>
+
+#define PF_EXPORT __attribute__((visibility("default")))
+
+#if defined(__GNUC__)
+# define likely(x)   __builtin_expect(!!(x), 1)
+# define unlikely(x) __builtin_expect(!!(x), 0)
+#else
+# define likely(x)   (x)
+# define unlikely(x) (x)
+#endif
+
+/* Checked in debug builds (no NDEBUG), like mimalloc's mi_assert_internal. */
+#define pf_assert(cond) assert(cond)
+
+/* Record the reason for a failure, retrievable by pf_errmsg(). */
+void error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The same with ": strerror(errnum)" appended. */
+void error_set_errno(int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Allocation that cannot fail quietly: on failure it records ENOMEM and
+   returns NULL like its libc counterpart. */
+void *xmalloc(size_t size);
+void *xrealloc(void *ptr, size_t size);
+
+#endif /* PF_INT_H */
