@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build the release the way packagers do and check what comes out: the
+# tarball (make distcheck), the Debian packages built from that tarball
+# (dpkg-buildpackage, then lintian, which must report no errors) and the
+# RPMs built from it (rpmbuild -tb; --nodeps where rpm does not own the
+# system's packages).  Not part of `make check`: it rebuilds everything;
+# .ci/run calls it after the tests.
+#
+#   tests/check-packaging.sh            run from anywhere in the source tree
+#   KEEP=1 tests/check-packaging.sh     keep the scratch directory
+#
+# The package builds run with tests off (DEB_BUILD_OPTIONS=nocheck,
+# rpmbuild --nocheck): make distcheck has just run them on the same tarball.
+set -eu
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+[ "$jobs" -le 2 ] || jobs=2
+work=$(mktemp -d "${TMPDIR:-/tmp}/pftools-packaging.XXXXXX")
+if [ "${KEEP:-}" = 1 ]; then
+	echo "scratch directory kept: $work"
+else
+	trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+fi
+
+step() { printf '\n== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
+die() { echo "check-packaging: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found: run ./install-deps --all"; }
+for tool in autoreconf dpkg-buildpackage lintian rpmbuild; do need "$tool"; done
+
+# The tarball -------------------------------------------------------------
+step "make distcheck"
+if ! [ -x "$srcdir/configure" ]; then
+	(cd "$srcdir" && autoreconf -fi)
+fi
+# A tree configured in place (as .ci/run does) cannot also be configured
+# out of tree: then build the tarball there.
+if [ -f "$srcdir/config.status" ]; then
+	build=$srcdir
+else
+	build=$work/build
+	mkdir "$build"
+	(cd "$build" && "$srcdir/configure" -q)
+fi
+(cd "$build" && make -s -j"$jobs" distcheck)
+version=$(sed -n 's/^PACKAGE_VERSION = //p' "$build/Makefile")
+[ -f "$build/pftools-$version.tar.gz" ] || die "make distcheck left no pftools-$version.tar.gz"
+mv "$build/pftools-$version.tar.gz" "$work/"
+tarball="$work/pftools-$version.tar.gz"
+
+# Build leftovers in debian/ or files only a git checkout has must not ship.
+tar -tzf "$tarball" >"$work/tarball.list"
+if grep -E '/debian/(tmp|\.debhelper|files$|[^/]*\.substvars$|pftools/|lib[a-z]+[0-9]*(-dev)?/)' "$work/tarball.list"; then
+	die "the tarball carries debian/ build output (above): build packages out of tree"
+fi
+for f in configure Makefile.in rpm/pftools.spec debian/rules debian/control; do
+	grep -qx "pftools-$version/$f" "$work/tarball.list" || die "the tarball lacks $f"
+done
+echo "$tarball: $(wc -l <"$work/tarball.list") entries"
+
+# Debian ------------------------------------------------------------------
+step "dpkg-buildpackage -us -uc -b"
+mkdir "$work/deb"
+tar -xzf "$tarball" -C "$work/deb"
+cp "$tarball" "$work/deb/pftools_$version.orig.tar.gz"
+(
+	cd "$work/deb/pftools-$version"
+	DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
+		dpkg-buildpackage -us -uc -b >"$work/deb/build.log" 2>&1
+) || { tail -60 "$work/deb/build.log" >&2; die "dpkg-buildpackage failed (log above)"; }
+grep -E '^dpkg-gensymbols: (warning|error)' -A20 "$work/deb/build.log" || true
+
+step "lintian"
+changes=$(ls "$work"/deb/pftools_*.changes)
+# Lintian is run as the packagers' CI does; errors fail, warnings show.
+lintian --fail-on error --display-info --no-tag-display-limit "$changes" ||
+	die "lintian reports errors"
+
+step "Debian package contents"
+for deb in "$work"/deb/*.deb; do
+	echo "--- ${deb##*/}"
+	dpkg-deb -f "$deb" Package Version Architecture Depends
+	dpkg-deb -c "$deb" | awk '$6 !~ /\/$/ { print "  " $6 ($7 ? " " $7 " " $8 : "") }'
+done
+
+# RPM ---------------------------------------------------------------------
+step "rpmbuild -tb"
+mkdir -p "$work/rpm"
+# On a system whose packages rpm does not know (Debian), the BuildRequires
+# cannot be checked: --nodeps.
+nodeps=
+rpm -q rpm >/dev/null 2>&1 || nodeps=--nodeps
+rpmbuild $nodeps --nocheck -tb "$tarball" \
+	--define "_topdir $work/rpm" \
+	--define "_smp_mflags -j$jobs" >"$work/rpm/build.log" 2>&1 ||
+	{ tail -60 "$work/rpm/build.log" >&2; die "rpmbuild failed (log above)"; }
+
+step "RPM package contents"
+for pkg in "$work"/rpm/RPMS/*/*.rpm; do
+	echo "--- ${pkg##*/}"
+	rpm -qp --qf '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}\n' "$pkg" 2>/dev/null
+	rpm -qpl "$pkg" 2>/dev/null | sed 's/^/  /'
+done
+
+step "packaging checks passed"
