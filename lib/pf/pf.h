@@ -28,5 +28,7 @@ const char *pf_errmsg(void);
 #endif
 
 #include <pf/lines.h>
+#include <pf/collapse.h>
+#include <pf/record.h>
 
 #endif /* PF_PF_H */

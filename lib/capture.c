@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Event capture over perf_event_open(2): one event per CPU (following a
+ * command and its children with inherit) or per thread (-p, -t), a ring
+ * buffer per CPU or thread shared by all events there (PERF_EVENT_IOC_SET_OUTPUT),
+ * and a drain loop that copies the ring buffers' bytes unchanged into the
+ * perf.data writer.  The kernel already writes perf's record format, so
+ * draining is a memcpy plus a walk over the record headers to count samples,
+ * lost samples and the DSOs mapped (for the build-id section).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include <pf/record.h>
+#include "buildid-int.h"
+#include "perfdata-format.h"
+#include "perfdata-write-int.h"
+#include "pf-int.h"
+
+#define MAX_EVENTS      16
+#define DEFAULT_PAGES   1024            /* 4 MiB a buffer: no loss at -c 1 -g */
+#define DWARF_PAGES     8192            /* 32 MiB: stack copies are 8 KiB each */
+/* x86-64 user registers perf asks for: all but the segment registers. */
+#define DWARF_REGS_X86_64 0xff0fffULL
+
+struct ring {
+	struct perf_event_mmap_page *meta;
+	unsigned char *data;
+	size_t size;                    /* data bytes, a power of 2 */
+	int fd;
+	int hup;
+};
+
+struct pf_record {
+	struct pf_record_opts o;
+	struct pdw_event ev[MAX_EVENTS];
+	size_t nev;
+	char *tp_names[MAX_EVENTS];
+	size_t ntp;
+	void *tracing;
+	size_t tracing_size;
+	uint64_t sample_type;
+
+	size_t nslots;
+	int *fds;                       /* [event * nslots + slot] */
+	struct ring *rings;             /* one per slot */
+	struct pollfd *pfd;             /* one per slot */
+
+	struct pdw *w;
+	struct pdw_meta meta;
+	struct pf_record_stats st;
+
+	char **dsos;                    /* files mapped executable, a hash set */
+	size_t dso_cap, ndsos;
+};
+
+static _Thread_local int last_errno;
+
+PF_EXPORT int pf_record_errno(void)
+{
+	return last_errno;
+}
+
+/* ---- events */
+
+static const struct {
+	const char *name;
+	uint64_t config;
+	int clock;                      /* sampled by frequency by default */
+} sw_events[] = {
+	{ "page-faults", PERF_COUNT_SW_PAGE_FAULTS, 0 },
+	{ "faults", PERF_COUNT_SW_PAGE_FAULTS, 0 },
+	{ "minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, 0 },
+	{ "major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, 0 },
+	{ "cpu-clock", PERF_COUNT_SW_CPU_CLOCK, 1 },
+	{ "task-clock", PERF_COUNT_SW_TASK_CLOCK, 1 },
+	{ "context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES, 0 },
+	{ "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 0 },
+	{ "cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
+	{ "migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
+};
+
+static int add_event(pf_record *r, const char *name)
+{
+	struct pdw_event *e;
+	int clock = 0;
+
+	if (r->nev == MAX_EVENTS) {
+		error_set("%s: too many events (at most %d)", name, MAX_EVENTS);
+		last_errno = EINVAL;
+		return -1;
+	}
+	e = &r->ev[r->nev];
+	memset(e, 0, sizeof *e);
+	snprintf(e->name, sizeof e->name, "%s", name);
+	e->attr.size = PERFDATA_ATTR_SIZE;
+	if (strchr(name, ':')) {
+		char sys[128];
+		const char *colon = strchr(name, ':');
+		size_t sl = colon - name;
+		long id;
+
+		if (sl == 0 || sl >= sizeof sys || !colon[1]) {
+			error_set("%s: bad tracepoint name (want subsystem:event)", name);
+			last_errno = ENOENT;
+			return -1;
+		}
+		memcpy(sys, name, sl);
+		sys[sl] = 0;
+		id = tracepoint_id(sys, colon + 1);
+		if (id < 0) {
+			last_errno = ENOENT;
+			return -1;
+		}
+		e->attr.type = PERF_TYPE_TRACEPOINT;
+		e->attr.config = id;
+		r->tp_names[r->ntp++] = e->name;
+	} else {
+		size_t i;
+
+		for (i = 0; i < sizeof sw_events / sizeof sw_events[0]; i++)
+			if (strcmp(name, sw_events[i].name) == 0)
+				break;
+		if (i == sizeof sw_events / sizeof sw_events[0]) {
+			error_set("%s: unknown event (try page-faults, minor-faults, major-faults, "
+				  "cpu-clock, task-clock, context-switches, cpu-migrations "
+				  "or a tracepoint subsys:name)", name);
+			last_errno = ENOENT;
+			return -1;
+		}
+		e->attr.type = PERF_TYPE_SOFTWARE;
+		e->attr.config = sw_events[i].config;
+		clock = sw_events[i].clock;
+	}
+	if (r->o.period) {
+		e->attr.sample_period = r->o.period;
+	} else if (r->o.freq || clock) {
+		e->attr.freq = 1;
+		e->attr.sample_freq = r->o.freq ? r->o.freq : 99;
+	} else {
+		e->attr.sample_period = 1;
+	}
+	r->nev++;
+	return 0;
+}
+
+static int parse_events(pf_record *r)
+{
+	const char *list = r->o.events && *r->o.events ? r->o.events : "page-faults";
+	char *copy = strdup(list), *save = NULL;
+	int rc = 0;
+
+	if (!copy) {
+		error_set("out of memory");
+		return -1;
+	}
+	for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
+		rc = add_event(r, t);
+	free(copy);
+	return rc;
+}
+
+/* The attribute fields every event shares; the first one also asks for the
+   side-band records (mmap, comm, fork/exit). */
+static void finish_attrs(pf_record *r, size_t ring_bytes)
+{
+	uint64_t t = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+		PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+
+	if (r->nev > 1)
+		t |= PERF_SAMPLE_IDENTIFIER;
+	if (r->o.callgraph != PF_CALLGRAPH_NONE)
+		t |= PERF_SAMPLE_CALLCHAIN;
+	if (r->o.callgraph == PF_CALLGRAPH_DWARF)
+		t |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+	if (r->o.data_addr)
+		t |= PERF_SAMPLE_ADDR;
+	r->sample_type = t;
+	for (size_t i = 0; i < r->nev; i++) {
+		struct perf_event_attr *a = &r->ev[i].attr;
+
+		a->sample_type = t | (a->type == PERF_TYPE_TRACEPOINT ? PERF_SAMPLE_RAW : 0);
+		a->read_format = PERF_FORMAT_ID;
+		a->disabled = 1;
+		a->inherit = !r->o.system_wide && !r->o.threads_only;
+		a->enable_on_exec = r->o.on_exec;
+		a->sample_id_all = 1;
+		a->exclude_guest = 1;
+		a->watermark = 1;
+		a->wakeup_watermark = ring_bytes / 4;
+		if (r->o.callgraph == PF_CALLGRAPH_DWARF) {
+			a->exclude_callchain_user = 1;
+			a->sample_regs_user = DWARF_REGS_X86_64;
+			a->sample_stack_user = r->o.stack_size ? (r->o.stack_size + 7) & ~7u : 8192;
+		}
+		if (i == 0) {
+			a->mmap = 1;
+			a->mmap2 = 1;
+			a->comm = 1;
+			a->comm_exec = 1;
+			a->task = 1;
+			a->mmap_data = r->o.data_addr;
+		}
+	}
+}
+
+/* ---- targets */
+
+struct slot {
+	pid_t pid;
+	int cpu;
+};
+
+static int online_cpus(int *cpus, int max)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	int n = 0, a, b;
+	char sep;
+
+	if (f) {
+		while (n < max && fscanf(f, "%d", &a) == 1) {
+			b = a;
+			if (fscanf(f, "%c", &sep) == 1 && sep == '-' && fscanf(f, "%d%c", &b, &sep) < 1)
+				break;
+			for (int c = a; c <= b && n < max; c++)
+				cpus[n++] = c;
+			if (sep != ',')
+				break;
+		}
+		fclose(f);
+	}
+	if (n == 0) {
+		long k = sysconf(_SC_NPROCESSORS_ONLN);
+		for (n = 0; n < k && n < max; n++)
+			cpus[n] = n;
+	}
+	return n;
+}
+
+/* Threads of pid from /proc/PID/task, appended to *s. */
+static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return n;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		if (n == *cap) {
+			struct slot *t = realloc(*s, (*cap = *cap * 2 + 16) * sizeof **s);
+			if (!t)
+				break;
+			*s = t;
+		}
+		(*s)[n].pid = atoi(d->d_name);
+		(*s)[n++].cpu = -1;
+	}
+	closedir(dir);
+	return n;
+}
+
+static struct slot *make_slots(pf_record *r, size_t *n)
+{
+	static int cpus[4096];
+	struct slot *s = NULL;
+	size_t cap = 0, k = 0;
+
+	if (r->o.system_wide || r->o.on_exec) {
+		int nc = online_cpus(cpus, 4096);
+		s = calloc(nc, sizeof *s);
+		for (int i = 0; s && i < nc; i++)
+			s[k++] = (struct slot){ r->o.system_wide ? -1 : r->o.pids[0], cpus[i] };
+	} else if (r->o.threads_only) {
+		s = calloc(r->o.npids + 1, sizeof *s);
+		for (size_t i = 0; s && i < r->o.npids; i++)
+			s[k++] = (struct slot){ r->o.pids[i], -1 };
+	} else {
+		for (size_t i = 0; i < r->o.npids; i++)
+			k = add_threads(r->o.pids[i], &s, k, &cap);
+	}
+	if (k == 0) {
+		free(s);
+		error_set("no such process");
+		last_errno = ESRCH;
+		return NULL;
+	}
+	*n = k;
+	return s;
+}
+
+static void explain_open_error(const char *ev, int err)
+{
+	last_errno = err;
+	if (err == EACCES || err == EPERM) {
+		int level = 99;
+		FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+
+		if (f) {
+			if (fscanf(f, "%d", &level) != 1)
+				level = 99;
+			fclose(f);
+		}
+		error_set("%s: perf_event_open: permission denied (kernel.perf_event_paranoid is %d): "
+			  "run as root or with CAP_PERFMON, or lower it with "
+			  "'sysctl kernel.perf_event_paranoid=1'", ev, level);
+	} else if (err == ENOENT || err == EOPNOTSUPP || err == ENODEV) {
+		error_set("%s: event not supported by this kernel or machine", ev);
+	} else if (err == ESRCH) {
+		error_set("%s: no such process", ev);
+	} else {
+		error_set_errno(err, "%s: perf_event_open", ev);
+	}
+}
+
+static int map_ring(pf_record *r, struct ring *ring, int fd)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	size_t pages = r->o.mmap_pages ? r->o.mmap_pages
+		: r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES;
+	void *p = MAP_FAILED;
+
+	/* Unprivileged users are held to perf_event_mlock_kb: fall back to
+	   perf's own default of 512 KiB rather than fail. */
+	while (p == MAP_FAILED) {
+		p = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED)
+			break;
+		if (errno != EPERM || r->o.mmap_pages || pages <= 128) {
+			error_set_errno(errno, "mmap of a %zu-page ring buffer", pages);
+			last_errno = errno;
+			return -1;
+		}
+		pages = 128;
+	}
+	ring->meta = p;
+	ring->data = (unsigned char *)p + page;
+	ring->size = pages * page;
+	ring->fd = fd;
+	return 0;
+}
+
+static int open_events(pf_record *r, const struct slot *s)
+{
+	size_t n = r->nslots;
+
+	r->fds = malloc(r->nev * n * sizeof *r->fds);
+	r->rings = calloc(n, sizeof *r->rings);
+	r->pfd = calloc(n, sizeof *r->pfd);
+	if (!r->fds || !r->rings || !r->pfd) {
+		error_set("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < r->nev * n; i++)
+		r->fds[i] = -1;
+	for (size_t e = 0; e < r->nev; e++) {
+		r->ev[e].ids = calloc(n, sizeof(uint64_t));
+		if (!r->ev[e].ids) {
+			error_set("out of memory");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t e = 0; e < r->nev; e++) {
+			int fd = syscall(SYS_perf_event_open, &r->ev[e].attr, s[i].pid, s[i].cpu,
+					 -1, PERF_FLAG_FD_CLOEXEC);
+			uint64_t id;
+
+			if (fd < 0) {
+				explain_open_error(r->ev[e].name, errno);
+				return -1;
+			}
+			r->fds[e * n + i] = fd;
+			if (e == 0 ? map_ring(r, &r->rings[i], fd) != 0
+			    : ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fds[i]) != 0) {
+				if (e)
+					error_set_errno(errno, "%s: redirecting output", r->ev[e].name);
+				return -1;
+			}
+			if (ioctl(fd, PERF_EVENT_IOC_ID, &id) != 0) {
+				error_set_errno(errno, "%s: reading the event id", r->ev[e].name);
+				return -1;
+			}
+			r->ev[e].ids[r->ev[e].nids++] = id;
+		}
+	}
+	return 0;
+}
+
+/* ---- DSOs seen, for the build-id section */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void saw_dso(void *arg, const char *path)
+{
+	pf_record *r = arg;
+	size_t i;
+
+	if (r->ndsos * 2 >= r->dso_cap) {
+		size_t cap = r->dso_cap ? r->dso_cap * 2 : 256;
+		char **t = calloc(cap, sizeof *t);
+
+		if (!t)
+			return;
+		for (i = 0; i < r->dso_cap; i++) {
+			if (!r->dsos[i])
+				continue;
+			size_t j = hash_str(r->dsos[i]) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = r->dsos[i];
+		}
+		free(r->dsos);
+		r->dsos = t;
+		r->dso_cap = cap;
+	}
+	for (i = hash_str(path) & (r->dso_cap - 1); r->dsos[i]; i = (i + 1) & (r->dso_cap - 1))
+		if (strcmp(r->dsos[i], path) == 0)
+			return;
+	if ((r->dsos[i] = strdup(path)))
+		r->ndsos++;
+}
+
+/* Walk the records just copied: count samples and losses, note DSOs. */
+static void scan(pf_record *r, const unsigned char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
+		uint64_t v;
+
+		memcpy(&h, p + off, sizeof h);
+		if (h.size < sizeof h || off + h.size > len)
+			break;
+		switch (h.type) {
+		case PERF_RECORD_SAMPLE:
+			r->st.samples++;
+			break;
+		case PERF_RECORD_LOST:
+			memcpy(&v, p + off + 16, 8);
+			r->st.lost += v;
+			break;
+		case PERF_RECORD_LOST_SAMPLES:
+			memcpy(&v, p + off + 8, 8);
+			r->st.lost += v;
+			break;
+		case PERF_RECORD_MMAP2: {
+			uint32_t prot;
+			const char *name = (const char *)p + off + 72;
+
+			memcpy(&prot, p + off + 64, 4);
+			if ((prot & PROT_EXEC) && name[0] == '/' && h.size > 72 &&
+			    memchr(name, 0, h.size - 72))
+				saw_dso(r, name);
+			break;
+		}
+		}
+		off += h.size;
+	}
+}
+
+/* Move one ring's new bytes to the writer.  Returns bytes moved or -1. */
+static ssize_t drain_ring(pf_record *r, struct ring *ring)
+{
+	uint64_t head = __atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = ring->meta->data_tail;
+	size_t len = head - tail, at = tail & (ring->size - 1), first;
+	unsigned char *dst;
+
+	if (len == 0)
+		return 0;
+	dst = pdw_reserve(r->w, len);
+	if (!dst)
+		return -1;
+	first = ring->size - at < len ? ring->size - at : len;
+	memcpy(dst, ring->data + at, first);
+	memcpy(dst + first, ring->data, len - first);
+	__atomic_store_n(&ring->meta->data_tail, head, __ATOMIC_RELEASE);
+	scan(r, dst, len);
+	return len;
+}
+
+static int drain(pf_record *r, int force)
+{
+	size_t moved = 0;
+
+	for (size_t i = 0; i < r->nslots; i++) {
+		ssize_t n = drain_ring(r, &r->rings[i]);
+
+		if (n < 0)
+			return -1;
+		moved += n;
+	}
+	if (moved) {
+		r->st.wakeups++;
+		return pdw_round(r->w, force);
+	}
+	return force ? pdw_round(r->w, 1) : 0;
+}
+
+/* ---- the handle */
+
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[256];
+	FILE *f;
+	pid_t tgid = tid;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return tid;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+static int describe_targets(pf_record *r)
+{
+	struct synth s = { r->w, r->sample_type, r->o.data_addr, saw_dso, r };
+	int rc = synth_kernel_mmap(&s);
+
+	if (rc == 0 && r->o.system_wide)
+		rc = synth_all(&s);
+	else if (rc == 0 && !r->o.on_exec)
+		for (size_t i = 0; rc == 0 && i < r->o.npids; i++)
+			rc = r->o.threads_only ? synth_process(&s, tgid_of(r->o.pids[i]), r->o.pids[i])
+				: synth_process(&s, r->o.pids[i], 0);
+	return rc ? rc : pdw_round(r->w, 1);
+}
+
+static void free_record(pf_record *r)
+{
+	for (size_t i = 0; r->rings && i < r->nslots; i++)
+		if (r->rings[i].meta)
+			munmap(r->rings[i].meta, r->rings[i].size + sysconf(_SC_PAGESIZE));
+	for (size_t i = 0; r->fds && i < r->nev * r->nslots; i++)
+		if (r->fds[i] >= 0)
+			close(r->fds[i]);
+	for (size_t e = 0; e < r->nev; e++)
+		free(r->ev[e].ids);
+	for (size_t i = 0; i < r->dso_cap; i++)
+		free(r->dsos[i]);
+	free(r->dsos);
+	free(r->fds);
+	free(r->rings);
+	free(r->pfd);
+	free(r->tracing);
+	free(r);
+}
+
+PF_EXPORT pf_record *pf_record_open(const struct pf_record_opts *opts)
+{
+	pf_record *r = calloc(1, sizeof *r);
+	struct slot *slots = NULL;
+	size_t page = sysconf(_SC_PAGESIZE);
+
+	last_errno = 0;
+	if (!r) {
+		error_set("out of memory");
+		return NULL;
+	}
+	r->o = *opts;
+	if ((!r->o.system_wide && r->o.npids == 0) ||
+	    (r->o.mmap_pages & (r->o.mmap_pages - 1))) {
+		error_set(r->o.npids ? "ring buffer pages must be a power of 2" : "no target");
+		last_errno = EINVAL;
+		goto fail;
+	}
+	if (parse_events(r) != 0)
+		goto fail;
+	finish_attrs(r, (r->o.mmap_pages ? r->o.mmap_pages
+			 : r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES) * page);
+	if (!(slots = make_slots(r, &r->nslots)) || open_events(r, slots) != 0)
+		goto fail;
+	free(slots);
+	slots = NULL;
+	if (r->ntp && !(r->tracing = tracing_data_build(r->tp_names, r->ntp, &r->tracing_size)))
+		goto fail;
+	r->meta = (struct pdw_meta){ r->ev, r->nev, r->o.argc, r->o.argv,
+		r->tracing, r->tracing_size };
+	if (strcmp(r->o.output, "-") == 0)
+		r->w = pdw_open("stdout", STDOUT_FILENO, 1, &r->meta);
+	else
+		r->w = pdw_open(r->o.output, -1, r->o.pipe_mode, &r->meta);
+	if (!r->w || describe_targets(r) != 0)
+		goto fail;
+	return r;
+fail:
+	free(slots);
+	if (r->w)
+		pdw_close(r->w, &r->meta, NULL, 0, NULL);
+	free_record(r);
+	return NULL;
+}
+
+static int ioctl_all(pf_record *r, unsigned long req)
+{
+	for (size_t i = 0; i < r->nev * r->nslots; i++)
+		if (ioctl(r->fds[i], req, 0) != 0) {
+			error_set_errno(errno, "%s", r->ev[i / r->nslots].name);
+			return -1;
+		}
+	return 0;
+}
+
+PF_EXPORT int pf_record_enable(pf_record *r)
+{
+	return ioctl_all(r, PERF_EVENT_IOC_ENABLE);
+}
+
+PF_EXPORT int pf_record_poll(pf_record *r, int timeout_ms)
+{
+	struct pollfd *pfd = r->pfd;
+	size_t hup = 0;
+
+	for (size_t i = 0; i < r->nslots; i++)
+		pfd[i] = (struct pollfd){ r->rings[i].fd, POLLIN, 0 };
+	if (poll(pfd, r->nslots, timeout_ms) < 0 && errno != EINTR) {
+		error_set_errno(errno, "poll");
+		return -1;
+	}
+	for (size_t i = 0; i < r->nslots; i++)
+		hup += (pfd[i].revents & (POLLHUP | POLLERR)) != 0;
+	if (drain(r, 0) != 0)
+		return -1;
+	return hup == r->nslots;
+}
+
+static void collect_build_ids(pf_record *r, struct pdw_build_id **out, size_t *n)
+{
+	struct pdw_build_id *ids = calloc(r->ndsos + 1, sizeof *ids);
+	size_t k = 0;
+	int len;
+
+	*out = ids;
+	*n = 0;
+	if (!ids)
+		return;
+	if ((len = buildid_of_kernel(ids[k].id)) > 0) {
+		ids[k].path = "[kernel.kallsyms]";
+		ids[k].kernel = 1;
+		ids[k++].len = len;
+	}
+	for (size_t i = 0; i < r->dso_cap; i++) {
+		if (r->dsos[i] && (len = buildid_of_file(r->dsos[i], ids[k].id)) > 0) {
+			ids[k].path = r->dsos[i];
+			ids[k++].len = len;
+		}
+	}
+	/* Hash order is not deterministic across runs: sort by path. */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && strcmp(ids[j - 1].path, ids[j].path) > 0; j--) {
+			struct pdw_build_id t = ids[j];
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	*n = k;
+}
+
+PF_EXPORT int pf_record_close(pf_record *r, struct pf_record_stats *stats)
+{
+	struct pdw_build_id *ids;
+	size_t nids;
+	int rc;
+
+	ioctl_all(r, PERF_EVENT_IOC_DISABLE);
+	rc = drain(r, 1);
+	collect_build_ids(r, &ids, &nids);
+	if (pdw_close(r->w, &r->meta, ids, nids, &r->st.bytes) != 0)
+		rc = -1;
+	free(ids);
+	if (stats)
+		*stats = r->st;
+	free_record(r);
+	return rc;
+}
