@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pfcollapse: `perf script` text in, folded stacks out, as FlameGraph's
+ * stackcollapse-perf.pl writes them.  Options, messages and the main loop;
+ * the work is libpf's (pf_lines, pf_collapse, pf_fold).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pf/pf.h>
+
+#define PROG "pfcollapse"
+#define MAX_WARNINGS 5
+
+static const char usage_text[] =
+	"Usage: " PROG " [OPTION]... [FILE]...\n"
+	"Collapse `perf script` output (FILEs in order, - or none for standard\n"
+	"input; gzip is detected) into folded stacks: \"comm;main;f;g COUNT\".\n"
+	"\n"
+	"  --pid               include the PID with the process name\n"
+	"  --tid               include the PID and TID with the process name\n"
+	"  --kernel            annotate kernel functions with _[k]\n"
+	"  --jit               annotate JIT functions (/tmp/perf-PID.map) with _[j]\n"
+	"  --all               all annotations (--kernel --jit)\n"
+	"  --addrs             include raw addresses where symbols are unknown\n"
+	"  --inline            expand inlined functions from DWARF debug info\n"
+	"  --context           with --inline, add file:line to each function\n"
+	"  --event-filter=EV   keep samples of event EV (default: the first seen)\n"
+	"  -h, --help          show this help and exit\n"
+	"  --version           show the version and exit\n";
+
+enum { OPT_VERSION = 256, OPT_FILTER };
+
+static const struct option longopts[] = {
+	{ "pid", no_argument, NULL, 'p' },
+	{ "tid", no_argument, NULL, 't' },
+	{ "kernel", no_argument, NULL, 'k' },
+	{ "jit", no_argument, NULL, 'j' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "addrs", no_argument, NULL, 'A' },
+	{ "inline", no_argument, NULL, 'i' },
+	{ "context", no_argument, NULL, 'c' },
+	{ "event-filter", required_argument, NULL, OPT_FILTER },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
+{
+	int ch;
+
+	/* Single-dash long options too, as perl's Getopt::Long takes them. */
+	while ((ch = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': o->pid = 1; break;
+		case 't': o->tid = 1; break;
+		case 'k': o->kernel = 1; break;
+		case 'j': o->jit = 1; break;
+		case 'a': o->kernel = o->jit = 1; break;
+		case 'A': o->addrs = 1; break;
+		case 'i': o->inline_frames = 1; break;
+		case 'c': o->context = 1; break;
+		case OPT_FILTER: o->event_filter = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf(PROG " (pftools) %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			exit(2);
+		}
+	}
+}
+
+/* Feed one input; 0 on success, -1 after printing the error. */
+static int collapse_file(pf_collapse *c, const char *path,
+			 unsigned long long *unrecognized)
+{
+	pf_lines *r = pf_lines_open(path);
+	const char *line;
+	size_t len;
+	int rc = 0;
+
+	if (!r) {
+		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		return -1;
+	}
+	while ((line = pf_lines_next(r, &len))) {
+		int st = pf_collapse_line(c, line, len);
+
+		if (st == 0)
+			continue;
+		if (st < 0) {
+			fprintf(stderr, PROG ": %s: line %llu: %s\n", pf_lines_name(r),
+				(unsigned long long)pf_lines_lineno(r), pf_errmsg());
+			rc = -1;
+			break;
+		}
+		if (++*unrecognized <= MAX_WARNINGS)
+			fprintf(stderr, PROG ": %s: line %llu: unrecognized line ignored\n",
+				pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
+	}
+	if (rc == 0 && pf_lines_failed(r)) {
+		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		rc = -1;
+	}
+	if (rc == 0 && pf_collapse_end(c) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", pf_lines_name(r), pf_errmsg());
+		rc = -1;
+	}
+	pf_lines_close(r);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct pf_collapse_options o = { 0 };
+	unsigned long long unrecognized = 0;
+	static char outbuf[1 << 16];
+	const char *kept;
+	pf_collapse *c;
+	int i, rc = 0;
+
+	parse_options(argc, argv, &o);
+	if (o.context && !o.inline_frames) {
+		fprintf(stderr, PROG ": --context needs --inline\n");
+		return 2;
+	}
+	c = pf_collapse_new(&o);
+	if (!c) {
+		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		return 1;
+	}
+	if (optind == argc)
+		rc = collapse_file(c, "-", &unrecognized);
+	for (i = optind; i < argc && rc == 0; i++)
+		rc = collapse_file(c, argv[i], &unrecognized);
+	if (rc == 0) {
+		if (unrecognized > MAX_WARNINGS)
+			fprintf(stderr, PROG ": %llu unrecognized lines ignored\n",
+				unrecognized);
+		if ((kept = pf_collapse_kept_event(c)))
+			fprintf(stderr, "Filtering for events of type: %s\n", kept);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+		if (pf_fold_write(pf_collapse_fold(c), stdout) < 0 ||
+		    fflush(stdout) != 0) {
+			fprintf(stderr, PROG ": standard output: %s\n", pf_errmsg());
+			rc = -1;
+		}
+	}
+	pf_collapse_free(c);
+	return rc == 0 ? 0 : 1;
+}
