@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Slabs: the blocks of one size class inside a SuperSlab, owned by one
+ * heap.  This is the slow path behind the inline pop in alloc.c: collect
+ * blocks other threads freed, carve fresh blocks a page at a time (so
+ * pages are touched only when needed), rotate full and partial slabs, and
+ * hand empty slabs and SuperSlabs back.
+ */
+#include <string.h>
+
+#include "ss-int.h"
+
+struct slab ss_empty_slab;
+
+void slabq_push(struct slabq *q, struct slab *s)
+{
+	s->prev = NULL;
+	s->next = q->first;
+	if (q->first)
+		q->first->prev = s;
+	else
+		q->last = s;
+	q->first = s;
+}
+
+void slabq_remove(struct slabq *q, struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		q->first = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		q->last = s->prev;
+	s->next = s->prev = NULL;
+}
+
+static void ss_list_push(struct superslab **l, struct superslab *ss)
+{
+	ss->prev = NULL;
+	ss->next = *l;
+	if (*l)
+		(*l)->prev = ss;
+	*l = ss;
+}
+
+static void ss_list_remove(struct superslab **l, struct superslab *ss)
+{
+	if (ss->prev)
+		ss->prev->next = ss->next;
+	else
+		*l = ss->next;
+	if (ss->next)
+		ss->next->prev = ss->prev;
+	ss->next = ss->prev = NULL;
+}
+
+/* Take the blocks other threads freed into the local free list. */
+void slab_collect(struct slab *s)
+{
+	struct block *b = atomic_exchange_explicit(&s->remote, NULL, memory_order_acquire);
+	if (!b)
+		return;
+	struct block *last = b;
+	uint32_t n = 1;
+	while (last->next) {
+		last = last->next;
+		n++;
+	}
+	last->next = s->free;
+	s->free = b;
+	ss_assert(s->used >= n);
+	s->used -= n;
+}
+
+/* Carve fresh blocks from the untouched end of the slab, about a page's
+   worth, so a new slab costs page faults only as it fills. */
+static void slab_carve(struct slab *s)
+{
+	uint32_t n = SS_PAGE / s->bsize;
+	if (n == 0)
+		n = 1;
+	if (n > s->capacity - s->carved)
+		n = s->capacity - s->carved;
+	char *p = s->start + (size_t)s->carved * s->bsize;
+	struct block *head = s->free;
+	for (uint32_t i = n; i-- > 0;) {
+		struct block *b = (struct block *)(p + (size_t)i * s->bsize);
+		b->next = head;
+		head = b;
+	}
+	s->free = head;
+	s->carved += n;
+}
+
+/* Return the empty SuperSlab to the heap's cache or the pool. */
+static void ss_release_empty(struct heap *h, struct superslab *ss, bool in_busy)
+{
+	ss_list_remove(in_busy ? &h->busy : &h->avail, ss);
+	if (h->ncache < HEAP_SS_CACHE) {
+		ss->kind = SS_FREE;
+		h->cache[h->ncache++] = ss;
+	} else {
+		pool_release(ss);
+	}
+}
+
+/* Mark a slab unused; the caller has unlinked it from its queue. */
+static void slab_clear(struct heap *h, struct slab *s)
+{
+	struct superslab *ss = ss_of(s);
+	h->slabs[s->cls]--;
+	s->bsize = 0;
+	s->carved = 0;      /* free() of a stale pointer now fails validation */
+	s->queue = Q_NONE;
+	uint32_t idx = (uint32_t)(s - ss->slabs);
+	if (idx < ss->hint)
+		ss->hint = idx;
+	ss->used_slabs--;
+}
+
+void slab_release(struct heap *h, struct slab *s)
+{
+	struct superslab *ss = ss_of(s);
+	bool was_busy = ss->used_slabs == ss->nslabs;
+	slab_clear(h, s);
+	if (ss->used_slabs == ss->first) {
+		ss_release_empty(h, ss, was_busy);
+	} else if (was_busy) {
+		ss_list_remove(&h->busy, ss);
+		ss_list_push(&h->avail, ss);
+	}
+}
+
+static void slab_init(struct slab *s, struct superslab *ss, uint32_t idx, unsigned cls)
+{
+	char *base = (char *)ss + ((size_t)idx << ss->slab_shift);
+	char *hdr_end = (char *)ss + ss_header_size(ss->nslabs);
+	char *start = base > hdr_end ? base : hdr_end;
+	uint32_t bsize = ss_class_size[cls];
+	s->start = start;
+	s->bsize = bsize;
+	s->capacity = (uint32_t)((size_t)(base + ((size_t)1 << ss->slab_shift) - start) / bsize);
+	s->carved = 0;
+	s->used = 0;
+	s->free = NULL;
+	s->inv = (((uint64_t)1 << 40) + bsize - 1) / bsize;
+	s->cls = (uint8_t)cls;
+	s->queue = Q_NONE;
+	s->next = s->prev = NULL;
+	atomic_store_explicit(&s->remote, NULL, memory_order_relaxed);
+}
+
+/* Take a SuperSlab for this heap: one abandoned by an exited thread first
+   (its blocks may serve this class), then the heap's cache, then the pool. */
+static struct superslab *heap_new_superslab(struct heap *h, enum ss_kind kind, int *err)
+{
+	struct superslab *ss = abandoned_pop();
+	if (ss) {
+		slab_adopt(h, ss);
+		return NULL;      /* the caller looks at its queues again */
+	}
+	if (h->ncache > 0)
+		ss = h->cache[--h->ncache];
+	else if (!(ss = pool_acquire(err)))
+		return NULL;
+	ss_format(ss, kind);
+	ss->owner = h;
+	ss_list_push(&h->avail, ss);
+	return ss;
+}
+
+static struct slab *slab_new(struct heap *h, unsigned cls, int *err)
+{
+	enum ss_kind kind = ss_class_size[cls] <= SS_SMALL_MAX ? SS_SMALL : SS_MEDIUM;
+	struct superslab *ss;
+
+	for (int round = 0; round < 2; round++) {
+		for (ss = h->avail; ss; ss = ss->next) {
+			if (ss->kind != kind)
+				continue;
+			for (uint32_t i = ss->hint; i < ss->nslabs; i++) {
+				if (ss->slabs[i].bsize != 0)
+					continue;
+				struct slab *s = &ss->slabs[i];
+				slab_init(s, ss, i, cls);
+				ss->hint = i + 1;
+				h->slabs[cls]++;
+				if (++ss->used_slabs == ss->nslabs) {
+					ss_list_remove(&h->avail, ss);
+					ss_list_push(&h->busy, ss);
+				}
+				return s;
+			}
+		}
+		if (round == 0 && !heap_new_superslab(h, kind, err)) {
+			if (*err)
+				return NULL;
+			/* Adopted an abandoned SuperSlab: maybe blocks of this class. */
+			if (h->partial[cls].first)
+				return NULL;
+		}
+	}
+	return NULL;
+}
+
+static void *slab_pop(struct slab *s)
+{
+	struct block *b = s->free;
+	s->free = b->next;
+	b->key = 0;
+	s->used++;
+	return b;
+}
+
+/* Refill: collect, carve, rotate, or take a new slab. */
+void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
+{
+	struct slab *s = h->cur[cls];
+	h->refills[cls]++;
+	if (s != &ss_empty_slab) {
+		if (atomic_load_explicit(&s->remote, memory_order_relaxed))
+			slab_collect(s);
+		if (!s->free && s->carved < s->capacity)
+			slab_carve(s);
+		if (s->free)
+			return slab_pop(s);
+		s->queue = Q_FULL;
+		slabq_push(&h->full[cls], s);
+		h->cur[cls] = &ss_empty_slab;
+	}
+	/* Ends: each round without a slab adopted an abandoned SuperSlab,
+	   and there are finitely many. */
+	for (int tries = 0;; tries++) {
+		if ((s = h->partial[cls].first)) {
+			slabq_remove(&h->partial[cls], s);
+			s->queue = Q_NONE;
+			if (atomic_load_explicit(&s->remote, memory_order_relaxed))
+				slab_collect(s);
+			if (!s->free && s->carved < s->capacity)
+				slab_carve(s);
+			ss_assert(s->free);
+			h->cur[cls] = s;
+			return slab_pop(s);
+		}
+		if (tries == 0) {
+			/* Full slabs may have received frees from other threads. */
+			struct slab *next;
+			for (s = h->full[cls].first; s; s = next) {
+				next = s->next;
+				if (!atomic_load_explicit(&s->remote, memory_order_relaxed))
+					continue;
+				slab_collect(s);
+				slabq_remove(&h->full[cls], s);
+				s->queue = Q_PARTIAL;
+				slabq_push(&h->partial[cls], s);
+			}
+			continue;
+		}
+		*err = 0;
+		if ((s = slab_new(h, cls, err))) {
+			slab_carve(s);
+			h->cur[cls] = s;
+			return slab_pop(s);
+		}
+		if (*err)
+			return NULL;
+	}
+}
+
+/* After a local free: a full slab becomes partial; an empty one that is not
+   the allocation slab goes back to its SuperSlab. */
+void slab_free_slow(struct heap *h, struct slab *s)
+{
+	unsigned cls = s->cls;
+	if (s->queue == Q_FULL) {
+		slabq_remove(&h->full[cls], s);
+		s->queue = Q_PARTIAL;
+		slabq_push(&h->partial[cls], s);
+	}
+	if (s->used == 0 && s != h->cur[cls]) {
+		slabq_remove(&h->partial[cls], s);
+		slab_release(h, s);
+	}
+}
+
+/* Take over a SuperSlab whose thread exited: collect what other threads
+   freed meanwhile and queue its slabs in this heap. */
+void slab_adopt(struct heap *h, struct superslab *ss)
+{
+	ss->owner = h;
+	h->adopted++;
+	for (uint32_t i = ss->first; i < ss->nslabs; i++) {
+		struct slab *s = &ss->slabs[i];
+		if (s->bsize == 0)
+			continue;
+		h->slabs[s->cls]++;
+		slab_collect(s);
+		s->next = s->prev = NULL;
+		if (s->used == 0) {
+			slab_clear(h, s);
+		} else if (s->free || s->carved < s->capacity) {
+			s->queue = Q_PARTIAL;
+			slabq_push(&h->partial[s->cls], s);
+		} else {
+			s->queue = Q_FULL;
+			slabq_push(&h->full[s->cls], s);
+		}
+	}
+	if (ss->used_slabs == ss->first) {
+		ss->next = ss->prev = NULL;
+		ss->owner = &ss_no_owner;
+		pool_release(ss);
+	} else if (ss->used_slabs == ss->nslabs) {
+		ss_list_push(&h->busy, ss);
+	} else {
+		ss->hint = ss->first;
+		ss_list_push(&h->avail, ss);
+	}
+}
+
+/* Thread exit: keep nothing that can be freed, park the rest. */
+void heap_abandon(struct heap *h)
+{
+	for (unsigned c = 0; c < SS_NCLASS; c++) {
+		struct slab *s = h->cur[c], *next;
+		if (s != &ss_empty_slab) {
+			slab_collect(s);
+			if (s->used == 0)
+				slab_clear(h, s);
+			else
+				h->slabs[c]--;
+		}
+		h->cur[c] = &ss_empty_slab;
+		struct slabq *qs[2] = { &h->partial[c], &h->full[c] };
+		for (int q = 0; q < 2; q++) {
+			for (s = qs[q]->first; s; s = next) {
+				next = s->next;
+				slab_collect(s);
+				if (s->used == 0)
+					slab_clear(h, s);
+				else
+					h->slabs[c]--;  /* counted again by the adopter */
+			}
+			qs[q]->first = qs[q]->last = NULL;
+		}
+	}
+	struct superslab *lists[2] = { h->avail, h->busy }, *ss, *next;
+	for (int l = 0; l < 2; l++) {
+		for (ss = lists[l]; ss; ss = next) {
+			next = ss->next;
+			if (ss->used_slabs == ss->first)
+				pool_release(ss);
+			else
+				abandoned_push(ss);
+		}
+	}
+	h->avail = h->busy = NULL;
+	while (h->ncache > 0)
+		pool_release(h->cache[--h->ncache]);
+}
