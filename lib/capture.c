@@ -51,10 +51,11 @@ struct pf_record {
 	size_t tracing_size;
 	uint64_t sample_type;
 
-	size_t nslots;
+	size_t nslots;                  /* (task, cpu) pairs with events */
 	int *fds;                       /* [event * nslots + slot] */
-	struct ring *rings;             /* one per slot */
-	struct pollfd *pfd;             /* one per slot */
+	size_t nrings;
+	struct ring *rings;             /* one per CPU (or per thread) */
+	struct pollfd *pfd;             /* one per ring */
 
 	struct pdw *w;
 	struct pdw_meta meta;
@@ -209,7 +210,8 @@ static void finish_attrs(pf_record *r, size_t ring_bytes)
 			a->comm = 1;
 			a->comm_exec = 1;
 			a->task = 1;
-			a->mmap_data = r->o.data_addr;
+			/* perf's DWARF unwinder needs the [stack] mapping too. */
+			a->mmap_data = r->o.data_addr || r->o.callgraph == PF_CALLGRAPH_DWARF;
 		}
 	}
 }
@@ -219,6 +221,7 @@ static void finish_attrs(pf_record *r, size_t ring_bytes)
 struct slot {
 	pid_t pid;
 	int cpu;
+	size_t ring;                    /* where its records go */
 };
 
 static int online_cpus(int *cpus, int max)
@@ -267,38 +270,51 @@ static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
 				break;
 			*s = t;
 		}
-		(*s)[n].pid = atoi(d->d_name);
-		(*s)[n++].cpu = -1;
+		(*s)[n++].pid = atoi(d->d_name);
 	}
 	closedir(dir);
 	return n;
 }
 
+/* The kernel refuses to mmap inherited per-task events (all children would
+   share one buffer), so tasks are followed per CPU like perf does: a slot
+   per (task, CPU), with one ring per CPU shared through SET_OUTPUT. */
 static struct slot *make_slots(pf_record *r, size_t *n)
 {
 	static int cpus[4096];
-	struct slot *s = NULL;
-	size_t cap = 0, k = 0;
+	struct slot *s = NULL, *tasks = NULL;
+	size_t cap = 0, k = 0, nt = 0;
+	int nc = online_cpus(cpus, 4096);
 
 	if (r->o.system_wide || r->o.on_exec) {
-		int nc = online_cpus(cpus, 4096);
-		s = calloc(nc, sizeof *s);
-		for (int i = 0; s && i < nc; i++)
-			s[k++] = (struct slot){ r->o.system_wide ? -1 : r->o.pids[0], cpus[i] };
+		nt = 1;
+		tasks = calloc(1, sizeof *tasks);
+		if (tasks)
+			tasks[0].pid = r->o.system_wide ? -1 : r->o.pids[0];
 	} else if (r->o.threads_only) {
-		s = calloc(r->o.npids + 1, sizeof *s);
-		for (size_t i = 0; s && i < r->o.npids; i++)
-			s[k++] = (struct slot){ r->o.pids[i], -1 };
+		tasks = calloc(r->o.npids, sizeof *tasks);
+		for (size_t i = 0; tasks && i < r->o.npids; i++)
+			tasks[nt++].pid = r->o.pids[i];
 	} else {
 		for (size_t i = 0; i < r->o.npids; i++)
-			k = add_threads(r->o.pids[i], &s, k, &cap);
+			nt = add_threads(r->o.pids[i], &tasks, nt, &cap);
 	}
-	if (k == 0) {
-		free(s);
+	if (nt == 0 || !tasks) {
+		free(tasks);
 		error_set("no such process");
 		last_errno = ESRCH;
 		return NULL;
 	}
+	s = calloc(nt * nc, sizeof *s);
+	for (size_t t = 0; s && t < nt; t++)
+		for (int c = 0; c < nc; c++)
+			s[k++] = (struct slot){ tasks[t].pid, cpus[c], c };
+	free(tasks);
+	if (!s) {
+		error_set("out of memory");
+		return NULL;
+	}
+	r->nrings = nc;
 	*n = k;
 	return s;
 }
@@ -356,11 +372,11 @@ static int map_ring(pf_record *r, struct ring *ring, int fd)
 
 static int open_events(pf_record *r, const struct slot *s)
 {
-	size_t n = r->nslots;
+	size_t n = r->nslots, opened = 0;
 
 	r->fds = malloc(r->nev * n * sizeof *r->fds);
-	r->rings = calloc(n, sizeof *r->rings);
-	r->pfd = calloc(n, sizeof *r->pfd);
+	r->rings = calloc(r->nrings, sizeof *r->rings);
+	r->pfd = calloc(r->nrings, sizeof *r->pfd);
 	if (!r->fds || !r->rings || !r->pfd) {
 		error_set("out of memory");
 		return -1;
@@ -375,19 +391,24 @@ static int open_events(pf_record *r, const struct slot *s)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct ring *ring = &r->rings[s[i].ring];
+
 		for (size_t e = 0; e < r->nev; e++) {
 			int fd = syscall(SYS_perf_event_open, &r->ev[e].attr, s[i].pid, s[i].cpu,
 					 -1, PERF_FLAG_FD_CLOEXEC);
 			uint64_t id;
 
+			/* A thread of -p that exited since /proc listed it. */
+			if (fd < 0 && errno == ESRCH && !r->o.on_exec && r->o.npids)
+				break;
 			if (fd < 0) {
 				explain_open_error(r->ev[e].name, errno);
 				return -1;
 			}
 			r->fds[e * n + i] = fd;
-			if (e == 0 ? map_ring(r, &r->rings[i], fd) != 0
-			    : ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fds[i]) != 0) {
-				if (e)
+			if (!ring->meta ? map_ring(r, ring, fd) != 0
+			    : ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, ring->fd) != 0) {
+				if (ring->meta)
 					error_set_errno(errno, "%s: redirecting output", r->ev[e].name);
 				return -1;
 			}
@@ -396,7 +417,12 @@ static int open_events(pf_record *r, const struct slot *s)
 				return -1;
 			}
 			r->ev[e].ids[r->ev[e].nids++] = id;
+			opened++;
 		}
+	}
+	if (opened == 0) {
+		explain_open_error(r->ev[0].name, ESRCH);
+		return -1;
 	}
 	return 0;
 }
@@ -506,7 +532,9 @@ static int drain(pf_record *r, int force)
 {
 	size_t moved = 0;
 
-	for (size_t i = 0; i < r->nslots; i++) {
+	for (size_t i = 0; i < r->nrings; i++) {
+		if (!r->rings[i].meta)
+			continue;
 		ssize_t n = drain_ring(r, &r->rings[i]);
 
 		if (n < 0)
@@ -541,7 +569,8 @@ static pid_t tgid_of(pid_t tid)
 
 static int describe_targets(pf_record *r)
 {
-	struct synth s = { r->w, r->sample_type, r->o.data_addr, saw_dso, r };
+	struct synth s = { r->w, r->sample_type,
+		r->o.data_addr || r->o.callgraph == PF_CALLGRAPH_DWARF, saw_dso, r };
 	int rc = synth_kernel_mmap(&s);
 
 	if (rc == 0 && r->o.system_wide)
@@ -555,7 +584,7 @@ static int describe_targets(pf_record *r)
 
 static void free_record(pf_record *r)
 {
-	for (size_t i = 0; r->rings && i < r->nslots; i++)
+	for (size_t i = 0; r->rings && i < r->nrings; i++)
 		if (r->rings[i].meta)
 			munmap(r->rings[i].meta, r->rings[i].size + sysconf(_SC_PAGESIZE));
 	for (size_t i = 0; r->fds && i < r->nev * r->nslots; i++)
@@ -621,7 +650,7 @@ fail:
 static int ioctl_all(pf_record *r, unsigned long req)
 {
 	for (size_t i = 0; i < r->nev * r->nslots; i++)
-		if (ioctl(r->fds[i], req, 0) != 0) {
+		if (r->fds[i] >= 0 && ioctl(r->fds[i], req, 0) != 0) {
 			error_set_errno(errno, "%s", r->ev[i / r->nslots].name);
 			return -1;
 		}
@@ -638,17 +667,17 @@ PF_EXPORT int pf_record_poll(pf_record *r, int timeout_ms)
 	struct pollfd *pfd = r->pfd;
 	size_t hup = 0;
 
-	for (size_t i = 0; i < r->nslots; i++)
-		pfd[i] = (struct pollfd){ r->rings[i].fd, POLLIN, 0 };
-	if (poll(pfd, r->nslots, timeout_ms) < 0 && errno != EINTR) {
+	for (size_t i = 0; i < r->nrings; i++)
+		pfd[i] = (struct pollfd){ r->rings[i].meta ? r->rings[i].fd : -1, POLLIN, 0 };
+	if (poll(pfd, r->nrings, timeout_ms) < 0 && errno != EINTR) {
 		error_set_errno(errno, "poll");
 		return -1;
 	}
-	for (size_t i = 0; i < r->nslots; i++)
-		hup += (pfd[i].revents & (POLLHUP | POLLERR)) != 0;
+	for (size_t i = 0; i < r->nrings; i++)
+		hup += !r->rings[i].meta || (pfd[i].revents & (POLLHUP | POLLERR)) != 0;
 	if (drain(r, 0) != 0)
 		return -1;
-	return hup == r->nslots;
+	return hup == r->nrings;
 }
 
 static void collect_build_ids(pf_record *r, struct pdw_build_id **out, size_t *n)

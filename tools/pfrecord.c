@@ -471,6 +471,15 @@ static int stat_main(struct options *o)
 
 /* ---- recording */
 
+/* Whether every process of -p (thread of -t) has exited. */
+static int all_gone(const struct options *o)
+{
+	for (size_t i = 0; i < o->rec.npids; i++)
+		if (kill(o->pids[i], 0) == 0 || errno != ESRCH)
+			return 0;
+	return 1;
+}
+
 static int record(struct options *o, int argc, char **argv)
 {
 	struct pf_record_stats st;
@@ -530,7 +539,7 @@ static int record(struct options *o, int argc, char **argv)
 			child_done = 1;
 			break;
 		}
-		if (!have_cmd && r == 1)
+		if (!have_cmd && !o->rec.system_wide && (r == 1 || all_gone(o)))
 			break;          /* every task we followed has exited */
 		if (end && now() >= end)
 			break;
