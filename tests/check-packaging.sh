@@ -43,7 +43,8 @@ else
 	mkdir "$build"
 	(cd "$build" && "$srcdir/configure" -q)
 fi
-(cd "$build" && make -s -j"$jobs" distcheck)
+(cd "$build" && make -j"$jobs" distcheck) >"$work/distcheck.log" 2>&1 ||
+	{ tail -60 "$work/distcheck.log" >&2; die "make distcheck failed (log above)"; }
 version=$(sed -n 's/^PACKAGE_VERSION = //p' "$build/Makefile")
 [ -f "$build/pftools-$version.tar.gz" ] || die "make distcheck left no pftools-$version.tar.gz"
 mv "$build/pftools-$version.tar.gz" "$work/"
@@ -60,6 +61,10 @@ done
 echo "$tarball: $(wc -l <"$work/tarball.list") entries"
 
 # Debian ------------------------------------------------------------------
+debversion=$(dpkg-parsechangelog -l "$srcdir/debian/changelog" -SVersion)
+[ "${debversion%-*}" = "$version" ] ||
+	die "debian/changelog is at $debversion, configure.ac at $version: add a changelog entry (dch -v $version-1)"
+
 step "dpkg-buildpackage -us -uc -b"
 mkdir "$work/deb"
 tar -xzf "$tarball" -C "$work/deb"
@@ -73,9 +78,22 @@ grep -E '^dpkg-gensymbols: (warning|error)' -A20 "$work/deb/build.log" || true
 
 step "lintian"
 changes=$(ls "$work"/deb/pftools_*.changes)
-# Lintian is run as the packagers' CI does; errors fail, warnings show.
-lintian --fail-on error --display-info --no-tag-display-limit "$changes" ||
+# Errors fail, warnings and notes show.  The package is not uploaded to
+# Debian, so its first changelog entry closes no ITP bug.
+lintian --fail-on error --display-info --tag-display-limit 0 \
+	--suppress-tags initial-upload-closes-no-bugs "$changes" ||
 	die "lintian reports errors"
+
+step "lintian (source package)"
+mkdir "$work/src"
+tar -xzf "$tarball" -C "$work/src"
+cp "$tarball" "$work/src/pftools_$version.orig.tar.gz"
+(cd "$work/src" && dpkg-source -b "pftools-$version") >"$work/src/build.log" 2>&1 ||
+	{ cat "$work/src/build.log" >&2; die "dpkg-source -b failed (log above)"; }
+# debian/ ships in the release tarball itself, so the Debian diff is empty.
+lintian --fail-on error --display-info --tag-display-limit 0 \
+	--suppress-tags no-debian-changes "$work"/src/pftools_*.dsc ||
+	die "lintian reports errors in the source package"
 
 step "Debian package contents"
 for deb in "$work"/deb/*.deb; do
