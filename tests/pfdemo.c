@@ -7,13 +7,17 @@
  *   touch_pages   NPAGES_TOUCH pages of a fresh anonymous mapping
  *   grow_vector   a vector doubling up to NPAGES_VECTOR pages
  *   fill_buffer   memset of a fresh NPAGES_FILL-page malloc
- * `pfdemo --expect` prints those minimum counts.  Built with frame pointers
+ * `pfdemo --expect` prints those minimum counts; `--threads N` runs
+ * touch_pages in N threads as well; `--rusage` prints the faults the
+ * kernel charged to the process (minor + major) on stderr at the end.  Built with frame pointers
  * so `pfrecord -g` sees the whole call chain.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define PAGE            4096
@@ -88,15 +92,45 @@ __attribute__((noinline)) static void fill_buffer(void)
 	free(p);
 }
 
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	touch_pages();
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--expect") == 0) {
-		printf("touch_pages %d\ngrow_vector %d\nfill_buffer %d\n",
-		       NPAGES_TOUCH, NPAGES_VECTOR, NPAGES_FILL);
-		return 0;
+	int threads = 0, rusage = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--expect") == 0) {
+			printf("touch_pages %d\ngrow_vector %d\nfill_buffer %d\n",
+			       NPAGES_TOUCH, NPAGES_VECTOR, NPAGES_FILL);
+			return 0;
+		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+			threads = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--rusage") == 0) {
+			rusage = 1;
+		} else {
+			fprintf(stderr, "usage: pfdemo [--expect] [--threads N] [--rusage]\n");
+			return 2;
+		}
 	}
 	touch_pages();
 	grow_vector();
 	fill_buffer();
+	for (int i = 0; i < threads && i < 64; i++) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_main, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+	if (rusage) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr, "%ld\n", ru.ru_minflt + ru.ru_majflt);
+	}
 	return 0;
 }

@@ -1,0 +1,178 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pfrecord end to end: the demo's known faults are captured and attributed,
+# perf itself reads the files (fp, dwarf, -d, -p, -a, pipe), children and
+# threads are followed, SIGINT leaves a valid file, lost samples are
+# reported, --stat agrees with getrusage, bad options give clear errors.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+demo="$top_builddir/tests/pfdemo"
+[ -x "$demo" ] || skip "tests/pfdemo not built"
+
+# perf_event_open may be refused (containers, perf_event_paranoid).
+if ! pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
+	if grep -q 'permission denied\|not supported' "$tmp/probe.err"; then
+		skip "perf_event_open refused: $(cat "$tmp/probe.err")"
+	fi
+	fail "pfrecord -- true: $(cat "$tmp/probe.err")"
+	finish
+fi
+have_perf=no
+command -v perf >/dev/null 2>&1 && perf --version >/dev/null 2>&1 && have_perf=yes
+
+# at_least N WHAT VALUE
+at_least() {
+	if [ "$3" -ge "$1" ] 2>/dev/null; then
+		echo "ok: $2 ($3 >= $1)"
+	else
+		fail "$2: $3, expected at least $1"
+	fi
+}
+
+# perf_reads FILE WHAT [perf script options]: perf script and perf report
+# read FILE without a warning; the script goes to FILE.txt.
+perf_reads() {
+	f=$1 what=$2
+	shift 2
+	[ $have_perf = yes ] || return 0
+	if perf script -i "$f" "$@" >"$f.txt" 2>"$f.err" && ! [ -s "$f.err" ]; then
+		echo "ok: perf script reads $what"
+	else
+		fail "perf script on $what: $(head -3 "$f.err")"
+	fi
+	if perf report --stdio -i "$f" >"$f.rep" 2>"$f.err" &&
+	   ! grep -qi 'warning\|error\|bogus\|corrupt' "$f.err"; then
+		echo "ok: perf report reads $what"
+	else
+		fail "perf report on $what: $(head -3 "$f.err")"
+	fi
+}
+
+# samples_in SYMBOL FILE.txt: samples whose stack has SYMBOL.
+samples_in() {
+	awk -v s="$1" '/^[^ \t]/ { hit = 0 } $2 ~ "^"s"\\+" && !hit { n++; hit = 1 }
+		END { print n + 0 }' "$2"
+}
+
+# --- every fault of the demo, frame-pointer stacks
+pfrecord -e page-faults -c 1 -g -o "$tmp/fp.data" -- "$demo" 2>"$tmp/fp.err" ||
+	fail "pfrecord -g exit status $?"
+grep -q '^\[ pfrecord: Captured and wrote [0-9.]* MB .*fp.data ([0-9]* samples) \]$' "$tmp/fp.err" ||
+	fail "summary line: $(cat "$tmp/fp.err")"
+n=$(sed -n 's/.*(\([0-9]*\) samples).*/\1/p' "$tmp/fp.err")
+at_least 8192 "samples of the demo" "$n"
+grep -q lost "$tmp/fp.err" && fail "samples lost at -c 1 -g: $(cat "$tmp/fp.err")"
+perf_reads "$tmp/fp.data" "-g file"
+if [ $have_perf = yes ]; then
+	at_least 4096 "touch_pages samples" "$(samples_in touch_pages "$tmp/fp.data.txt")"
+	at_least 2048 "grow_vector samples" "$(samples_in grow_vector "$tmp/fp.data.txt")"
+	at_least 2048 "memset samples (fill_buffer)" "$(samples_in '__memset[a-z0-9_]*' "$tmp/fp.data.txt")"
+	grep -q 'touch_pages+0x[0-9a-f]* (.*pfdemo)' "$tmp/fp.data.txt" ||
+		fail "touch_pages not symbolized against pfdemo"
+	# Same stacks as perf's own recording of the same run.
+	perf record -q -e page-faults -c 1 -g -o "$tmp/perf.data" -- "$demo" 2>/dev/null
+	for f in fp perf; do
+		perf script -i "$tmp/$f.data" -F sym 2>/dev/null |
+			grep -E 'touch_pages|grow_vector|main' | sort | uniq -c >"$tmp/$f.syms"
+	done
+	expect_same "$tmp/perf.syms" "$tmp/fp.syms" "same symbol counts as perf record"
+	perf report --header-only -i "$tmp/fp.data" >"$tmp/fp.hdr" 2>&1
+	for k in hostname 'os release' arch 'nrcpus online' cmdline 'event : name = page-faults'; do
+		grep -q "^# $k" "$tmp/fp.hdr" || fail "header lacks $k"
+	done
+fi
+
+# --- DWARF stacks: the frame memset hides from frame pointers is there
+pfrecord -q --call-graph dwarf -o "$tmp/dwarf.data" -- "$demo" || fail "dwarf exit status"
+perf_reads "$tmp/dwarf.data" "dwarf file"
+[ $have_perf = yes ] && at_least 1 "fill_buffer unwound by perf" \
+	"$(samples_in fill_buffer "$tmp/dwarf.data.txt")"
+
+# --- -d: data addresses, two events (ids, PERF_SAMPLE_IDENTIFIER)
+pfrecord -q -d -e page-faults,minor-faults -o "$tmp/addr.data" -- "$demo" || fail "-d exit status"
+perf_reads "$tmp/addr.data" "-d file with two events" -F event,ip,sym,addr
+[ $have_perf = yes ] && at_least 4096 "minor-faults samples" \
+	"$(grep -c 'minor-faults:' "$tmp/addr.data.txt")"
+
+# --- pipe mode, children across fork and exec, threads
+pfrecord -g -o - -- sh -c "\"$demo\"; \"$demo\" --threads 2" 2>"$tmp/pipe.err" >"$tmp/pipe.data" ||
+	fail "pipe mode exit status"
+head -c 8 "$tmp/pipe.data" | grep -q PERFILE2 || fail "pipe output lacks the magic"
+if [ $have_perf = yes ]; then
+	perf script -i - <"$tmp/pipe.data" >"$tmp/pipe.txt" 2>"$tmp/pipe.perr"
+	[ -s "$tmp/pipe.perr" ] && fail "perf script -i - warns: $(head -3 "$tmp/pipe.perr")"
+	at_least $((4 * 4096)) "touch_pages in children and threads (pipe)" \
+		"$(samples_in touch_pages "$tmp/pipe.txt")"
+	n=$(pfrecord -q -g -o - -- "$demo" | perf script -i - 2>/dev/null | grep -c 'page-faults:')
+	at_least 8192 "pfrecord | perf script -i -" "$n"
+fi
+
+# --- existing processes: -p and -a
+sh -c 'while :; do /bin/true; done' &
+loop=$!
+pfrecord -q -g -p "$loop" --duration 1 -o "$tmp/pid.data" || fail "-p exit status"
+pfrecord -q -a --duration 0.5 -o "$tmp/all.data" || fail "-a exit status"
+kill "$loop"
+perf_reads "$tmp/pid.data" "-p file"
+perf_reads "$tmp/all.data" "-a file"
+[ $have_perf = yes ] && at_least 1 "samples of the -p target" \
+	"$(grep -c "^ *[a-z]* *[0-9]* .*page-faults:" "$tmp/pid.data.txt")"
+
+# --- a tracepoint: perf decodes its fields from TRACING_DATA
+if pfrecord -q -e syscalls:sys_enter_brk -o "$tmp/tp.data" -- "$demo" 2>"$tmp/tp.err"; then
+	perf_reads "$tmp/tp.data" "tracepoint file"
+	[ $have_perf = yes ] && { grep -q 'sys_enter_brk:.*brk: 0x' "$tmp/tp.data.txt" ||
+		fail "tracepoint fields not decoded: $(head -2 "$tmp/tp.data.txt")"; }
+else
+	echo "note: no tracepoints here: $(cat "$tmp/tp.err")"
+fi
+
+# --- SIGINT mid-run leaves a readable file; the exit status is the command's
+pfrecord -q -o "$tmp/int.data" -- sleep 30 &
+rec=$!
+sleep 1
+kill -INT "$rec"
+wait "$rec"
+st=$?
+[ "$st" -eq 143 ] || fail "status after SIGINT: $st (want 143: sleep got SIGTERM)"
+perf_reads "$tmp/int.data" "file cut by SIGINT"
+pfrecord -q -o "$tmp/st.data" -- sh -c 'exit 3'
+[ $? -eq 3 ] && echo "ok: exit status of the command" || fail "exit status of the command"
+
+# --- a tiny ring buffer loses samples: reported and stored
+pfrecord -m 4 --call-graph dwarf -o "$tmp/lost.data" -- "$demo" 2>"$tmp/lost.err"
+grep -q 'lost [0-9]* samples' "$tmp/lost.err" || fail "lost samples not reported: $(cat "$tmp/lost.err")"
+if [ $have_perf = yes ]; then
+	perf report --stdio -i "$tmp/lost.data" 2>&1 | grep -q 'lost [1-9][0-9]* chunks' ||
+		fail "lost samples not stored"
+fi
+
+# --- --stat agrees with getrusage within 1%
+pfrecord --stat -x, -- "$demo" --rusage >"$tmp/stat.csv" 2>"$tmp/rusage" || fail "--stat exit status"
+faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$tmp/stat.csv")
+ru=$(cat "$tmp/rusage")
+if [ -n "$faults" ] && [ -n "$ru" ] &&
+   [ $(( (faults - ru) * 100 )) -le "$ru" ] && [ $(( (ru - faults) * 100 )) -le "$ru" ]; then
+	echo "ok: --stat page-faults $faults vs getrusage $ru"
+else
+	fail "--stat page-faults '$faults' vs getrusage '$ru'"
+fi
+pfrecord --stat -r 3 -- "$demo" >"$tmp/stat.txt" || fail "--stat -r exit status"
+grep -q 'Performance counter stats for .* (3 runs)' "$tmp/stat.txt" || fail "--stat -r header"
+grep -q 'page-faults .*( +-' "$tmp/stat.txt" || fail "--stat -r spread"
+grep -q 'kB max RSS' "$tmp/stat.txt" || fail "--stat max RSS"
+
+# --- errors
+pfrecord -e no-such-event -- true 2>"$tmp/e1"
+[ $? -eq 1 ] && grep -q '^pfrecord: no-such-event: unknown event' "$tmp/e1" ||
+	fail "unknown event: $(cat "$tmp/e1")"
+pfrecord -e nosys:noevent -- true 2>"$tmp/e2"
+[ $? -eq 1 ] && grep -q '^pfrecord: ' "$tmp/e2" || fail "unknown tracepoint: $(cat "$tmp/e2")"
+pfrecord -c x -- true 2>/dev/null
+[ $? -eq 2 ] || fail "bad -c is a usage error"
+pfrecord 2>/dev/null
+[ $? -eq 2 ] || fail "no target is a usage error"
+pfrecord -q -o "$tmp/x.data" -- /no/such/command 2>"$tmp/e3"
+[ $? -eq 1 ] && grep -q 'cannot run' "$tmp/e3" || fail "missing command: $(cat "$tmp/e3")"
+
+finish
