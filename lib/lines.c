@@ -135,6 +135,16 @@ static int fill(pf_lines *r)
 		return fail(r);
 	}
 	if (n == 0) {
+		int zerr;
+
+		/* zlib reports a gzip stream cut short only through gzerror():
+		   gzread() itself just returns what it could decompress. */
+		gzerror(r->gz, &zerr);
+		if (zerr == Z_BUF_ERROR) {
+			error_set("%s: line %llu: truncated gzip data", r->name,
+				  (unsigned long long)r->lineno + 1);
+			return fail(r);
+		}
 		r->eof = 1;
 		return 0;
 	}

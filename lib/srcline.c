@@ -203,8 +203,15 @@ static int resolve(struct srcline *s, struct dso *d, Dwarf_Addr addr,
 	out->len = 0;
 	if (dl)
 		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
-	if (cu) {
-		n = dwarf_getscopes(cu, addr - bias, &scopes);
+	if (cu && dwarf_getscopes(cu, addr - bias, &scopes) > 0) {
+		/* Past an inlined instance dwarf_getscopes() continues in the
+		   abstract definition; the concrete nesting of the innermost
+		   scope is what tells who inlined whom. */
+		Dwarf_Die inner = scopes[0];
+
+		free(scopes);
+		scopes = NULL;
+		n = dwarf_getscopes_die(&inner, &scopes);
 		dwarf_getsrcfiles(cu, &files, NULL);
 	}
 	for (i = 0; i < n; i++) {

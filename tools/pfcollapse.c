@@ -55,7 +55,8 @@ static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
 	int ch;
 
 	/* Single-dash long options too, as perl's Getopt::Long takes them. */
-	while ((ch = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': o->pid = 1; break;
 		case 't': o->tid = 1; break;
@@ -73,6 +74,9 @@ static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
 			printf(PROG " (pftools) %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
+			fprintf(stderr, PROG ": %s: %s\n", argv[optind - 1],
+				ch == ':' ? "option needs an argument"
+					  : "unrecognized option");
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
 			exit(2);
 		}
