@@ -30,5 +30,6 @@ const char *pf_errmsg(void);
 #include <pf/lines.h>
 #include <pf/collapse.h>
 #include <pf/record.h>
+#include <pf/scriptprint.h>
 
 #endif /* PF_PF_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Symbolization of a recording: the state of the recorded machine (each
+ * process's memory maps and each thread's command name, rebuilt from the
+ * MMAP/MMAP2/COMM/FORK/EXIT records as they are read) and the resolution of
+ * addresses to DSO, function, offset, inlined functions and source line.
+ * User code is resolved from the ELF files (.symtab or .dynsym, separate
+ * debug info by build id or .gnu_debuglink), the kernel from /proc/kallsyms,
+ * JIT code from /tmp/perf-PID.map.  Each DSO's symbols are sorted once and
+ * inline/source-line results are cached per (DSO, address).
+ */
+#ifndef PF_SYMBOLS_H
+#define PF_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pf/perfdata.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pf_machine pf_machine;
+
+enum {
+	PF_SYM_DEMANGLE = 1 << 0,       /* demangle C++ and Rust names */
+	PF_SYM_KERNEL   = 1 << 1,       /* read /proc/kallsyms */
+	PF_SYM_SRCLINE  = 1 << 2,       /* find source lines */
+};
+
+/* One frame as perf script shows it. */
+struct pf_frame {
+	uint64_t ip;            /* the address resolved */
+	uint64_t addr;          /* as printed: relative to the DSO for user
+	                           code mapped from a file, else IP */
+	const char *sym;        /* NULL when unknown */
+	uint64_t symoff;
+	const char *dso;        /* NULL when no mapping covers IP */
+	const char *srcline;    /* "file:line", or NULL */
+	int inlined;            /* an inlined function at IP */
+};
+
+/* A new, empty machine.  FLAGS: PF_SYM_*.  NULL on failure. */
+pf_machine *pf_machine_new(int flags);
+
+/* Release the machine and every string it handed out. */
+void pf_machine_free(pf_machine *m);
+
+/* Use PATH in kallsyms format for the kernel instead of /proc/kallsyms. */
+int pf_machine_set_kallsyms(pf_machine *m, const char *path);
+
+/* Apply a side-band record (MMAP, MMAP2, COMM, FORK, EXIT); other records
+   are ignored.  0, or -1 when out of memory. */
+int pf_machine_record(pf_machine *m, const struct pf_record *rec);
+
+/* The command name of thread TID as perf shows it (":TID" if unknown). */
+const char *pf_machine_comm(pf_machine *m, int pid, int tid);
+
+/* Resolve IP in process PID.  CPUMODE is PERF_RECORD_MISC_KERNEL or _USER
+   (or another PERF_RECORD_MISC_* mode).  With INLINES, frames for the
+   functions inlined at IP come first, innermost first, then the function
+   itself.  Writes at most MAX frames to OUT and returns their number (at
+   least 1 when MAX > 0).  The strings belong to the machine. */
+int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint64_t ip,
+		       int inlines, struct pf_frame *out, int max);
+
+/* The name of the mapping containing the data address ADDR of process PID,
+   for page-fault profiles: a file path, "[heap]", "[stack]", "[anon]",
+   "[vdso]"..., or NULL when no mapping covers it. */
+const char *pf_machine_data_map(pf_machine *m, int pid, uint64_t addr);
+
+/* Unwind the user stack of a sample recorded with --call-graph dwarf
+   (user registers and stack) with libdw.  Writes up to MAX addresses to
+   IPS, innermost first, each caller's address minus one (the call, not the
+   return address) as perf does; returns their number, 0 when nothing could
+   be unwound. */
+int pf_machine_unwind(pf_machine *m, const struct pf_sample *s,
+		      uint64_t *ips, int max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PF_SYMBOLS_H */

@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * perf script's default text, reproduced from tools/perf/builtin-script.c
+ * (perf 6.1) field by field: the sample line ("%s " or "%16s " comm,
+ * "%5d" tid, "[%03d]" cpu, "%12s:" time in microseconds, "%10lu" period,
+ * the event name padded to the longest), then one "\t%16lx sym+0xoff (dso)"
+ * line per frame and a blank line.  Fields the recording lacks are dropped
+ * from the defaults silently and refused when asked for, like perf.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+#include <pf/perfdata.h>
+#include <pf/symbols.h>
+#include <pf/scriptprint.h>
+#include "pf-int.h"
+
+#define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
+			PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO | PF_F_PERIOD)
+#define MAX_FRAMES 1024
+
+static const struct { const char *name; unsigned bit; uint64_t needs; } field_names[] = {
+	{ "comm", PF_F_COMM, 0 },
+	{ "tid", PF_F_TID, PERF_SAMPLE_TID },
+	{ "pid", PF_F_PID, PERF_SAMPLE_TID },
+	{ "cpu", PF_F_CPU, PERF_SAMPLE_CPU },
+	{ "time", PF_F_TIME, PERF_SAMPLE_TIME },
+	{ "event", PF_F_EVENT, 0 },
+	{ "ip", PF_F_IP, PERF_SAMPLE_IP },
+	{ "sym", PF_F_SYM, 0 },
+	{ "symoff", PF_F_SYMOFF, 0 },
+	{ "dso", PF_F_DSO, 0 },
+	{ "addr", PF_F_ADDR, PERF_SAMPLE_ADDR },
+	{ "period", PF_F_PERIOD, 0 },      /* else attr.sample_period */
+	{ "srcline", PF_F_SRCLINE, 0 },
+	{ "trace", PF_F_TRACE, PERF_SAMPLE_RAW },
+};
+#define NR_FIELDS (sizeof field_names / sizeof *field_names)
+
+PF_EXPORT void pf_scriptprint_init(struct pf_scriptprint_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->input = "perf.data";
+	o->max_stack = 127;
+	o->inlines = 1;
+	o->demangle = 1;
+	o->kernel = 1;
+	o->out = stdout;
+}
+
+PF_EXPORT int pf_scriptprint_fields(struct pf_scriptprint_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int mode = 0;           /* 0: list, '+': add, '-': remove */
+
+	if (!copy)
+		return -1;
+	/* "sw:..." / "trace:..." type prefixes apply to all events here. */
+	char *p = copy, *colon = strchr(copy, ':');
+	if (colon && colon[1] != 0 && !strchr(copy, ','))
+		p = colon + 1;
+	else if (colon && colon < strchr(copy, ','))
+		p = colon + 1;
+	for (char *tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		if (*tok == '+' || *tok == '-')
+			mode = *tok++;
+		for (i = 0; i < NR_FIELDS; i++)
+			if (strcmp(tok, field_names[i].name) == 0)
+				break;
+		if (i == NR_FIELDS) {
+			error_set("unknown field '%s'", tok);
+			free(copy);
+			return -1;
+		}
+		if (mode == '+')
+			o->fields_add |= field_names[i].bit;
+		else if (mode == '-')
+			o->fields_del |= field_names[i].bit;
+		else
+			o->fields_set |= field_names[i].bit;
+	}
+	free(copy);
+	return 0;
+}
+
+/* A comma list of numbers or names. */
+static int in_list(const char *list, const char *s, long n)
+{
+	if (!list)
+		return 1;
+	const char *p = list;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (s ? (strlen(s) == len && strncmp(p, s, len) == 0)
+		      : (strtol(p, NULL, 10) == n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+struct printer {
+	const struct pf_scriptprint_opts *o;
+	pf_perfdata *pd;
+	pf_machine *m;
+	unsigned *fields;       /* per event */
+	int name_width;
+	int use_callchain;
+	FILE *out;
+	struct pf_frame frames[MAX_FRAMES];
+	uint64_t ips[MAX_FRAMES];
+};
+
+static int setup_fields(struct printer *pr)
+{
+	size_t n = pf_perfdata_nr_evsel(pr->pd);
+	const struct pf_scriptprint_opts *o = pr->o;
+
+	free(pr->fields);
+	pr->fields = calloc(n ? n : 1, sizeof *pr->fields);
+	if (!pr->fields)
+		return -1;
+	pr->name_width = 0;
+	pr->use_callchain = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pf_evsel *e = pf_perfdata_evsel(pr->pd, i);
+		unsigned f = o->fields_set ? o->fields_set : DEFAULT_FIELDS;
+		unsigned asked = o->fields_set | o->fields_add;
+		uint64_t st = e->attr.sample_type;
+
+		if (e->attr.type == PERF_TYPE_TRACEPOINT && !o->fields_set)
+			f = (f & ~(PF_F_PERIOD | PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO)) | PF_F_TRACE;
+		f = (f | o->fields_add) & ~o->fields_del;
+		for (size_t k = 0; k < NR_FIELDS; k++) {
+			if (!(f & field_names[k].bit) || !field_names[k].needs ||
+			    (st & field_names[k].needs))
+				continue;
+			if (asked & field_names[k].bit) {
+				error_set("samples for '%s' event do not have the %s attribute set; cannot print the '%s' field",
+					  e->name, field_names[k].name, field_names[k].name);
+				return -1;
+			}
+			f &= ~field_names[k].bit;
+		}
+		pr->fields[i] = f;
+		int w = (int)strlen(e->name);
+		if (w > pr->name_width)
+			pr->name_width = w;
+		if (st & PERF_SAMPLE_CALLCHAIN)
+			pr->use_callchain = 1;
+	}
+	return 0;
+}
+
+static void print_time(FILE *out, uint64_t t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64, t / 1000000000, t % 1000000000 / 1000);
+	fprintf(out, "%12s: ", buf);
+}
+
+static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *fr, char lead)
+{
+	FILE *out = pr->out;
+
+	if (f & PF_F_IP)
+		fprintf(out, "%c%16" PRIx64, lead, fr->addr);
+	if (f & PF_F_SYM) {
+		fputc(' ', out);
+		if (fr->sym) {
+			fputs(fr->sym, out);
+			if (f & PF_F_SYMOFF)
+				fprintf(out, "+0x%" PRIx64, fr->symoff);
+		} else {
+			fputs("[unknown]", out);
+		}
+	}
+	if ((f & PF_F_DSO) && !fr->inlined)
+		fprintf(out, " (%s)", fr->dso ? fr->dso : "[unknown]");
+	if (f & PF_F_SRCLINE)
+		fprintf(out, "\n  %s", fr->srcline ? fr->srcline : "??:0");
+	if (fr->inlined)
+		fputs(" (inlined)", out);
+}
+
+static const char *fault_name(const char *map, char *buf, size_t size)
+{
+	if (!map)
+		return "unknown";
+	if (map[0] == '[') {
+		snprintf(buf, size, "%.*s", (int)strcspn(map + 1, "]"), map + 1);
+		return buf;
+	}
+	const char *b = strrchr(map, '/');
+	return b ? b + 1 : map;
+}
+
+/* The frames of sample S: kernel part from the callchain, user part from
+   the callchain or from DWARF unwinding. */
+static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
+{
+	const struct pf_scriptprint_opts *o = pr->o;
+	int n = 0, max = o->max_stack < MAX_FRAMES ? o->max_stack : MAX_FRAMES;
+	unsigned mode = s->cpumode;
+	int dwarf = (s->evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s->user_regs;
+
+	if (o->data_frame && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) && n < max) {
+		static char names[MAX_FRAMES][300];
+		char buf[256];
+		const char *map = pf_machine_data_map(pr->m, s->pid, s->addr);
+
+		snprintf(names[0], sizeof names[0], "[fault: %s]", fault_name(map, buf, sizeof buf));
+		memset(&pr->frames[n], 0, sizeof pr->frames[n]);
+		pr->frames[n].ip = pr->frames[n].addr = s->addr;
+		pr->frames[n].sym = names[0];
+		pr->frames[n].dso = "[data]";
+		n++;
+	}
+	if (!s->callchain) {
+		if (n < max)
+			n += pf_machine_resolve(pr->m, s->pid, mode, s->ip, 0,
+						pr->frames + n, max - n);
+		return n;
+	}
+	for (uint64_t i = 0; i < s->nr_callchain && n < max; i++) {
+		uint64_t ip = s->callchain[i];
+
+		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
+			switch (ip) {
+			case PERF_CONTEXT_KERNEL: mode = PERF_RECORD_MISC_KERNEL; break;
+			case PERF_CONTEXT_USER: mode = PERF_RECORD_MISC_USER; break;
+			case PERF_CONTEXT_GUEST_KERNEL: mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
+			case PERF_CONTEXT_GUEST_USER: mode = PERF_RECORD_MISC_GUEST_USER; break;
+			case PERF_CONTEXT_HV: mode = PERF_RECORD_MISC_HYPERVISOR; break;
+			}
+			continue;
+		}
+		if (dwarf && mode == PERF_RECORD_MISC_USER)
+			break;  /* perf takes the user part from unwinding */
+		n += pf_machine_resolve(pr->m, s->pid, mode, ip, 0, pr->frames + n, max - n);
+	}
+	if (dwarf && n < max) {
+		int k = pf_machine_unwind(pr->m, s, pr->ips, max - n);
+
+		for (int i = 0; i < k && n < max; i++)
+			n += pf_machine_resolve(pr->m, s->pid, PERF_RECORD_MISC_USER, pr->ips[i],
+						o->inlines, pr->frames + n, max - n);
+	}
+	(void)f;
+	return n;
+}
+
+static int print_sample(struct printer *pr, const struct pf_record *rec)
+{
+	const struct pf_scriptprint_opts *o = pr->o;
+	struct pf_sample s;
+	FILE *out = pr->out;
+
+	if (pf_perfdata_sample(pr->pd, rec, &s) < 0)
+		return -1;
+	const char *comm = pf_machine_comm(pr->m, s.pid, s.tid);
+	if (!in_list(o->comms, comm, 0) || !in_list(o->pids, NULL, s.pid) ||
+	    !in_list(o->tids, NULL, s.tid))
+		return 0;
+	unsigned f = pr->fields[s.evsel->idx];
+	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
+
+	if (f & PF_F_COMM)
+		fprintf(out, chain ? "%s " : "%16s ", comm);
+	if ((f & PF_F_PID) && (f & PF_F_TID))
+		fprintf(out, "%5d/%-5d ", s.pid, s.tid);
+	else if (f & PF_F_PID)
+		fprintf(out, "%5d ", s.pid);
+	else if (f & PF_F_TID)
+		fprintf(out, "%5d ", s.tid);
+	if (f & PF_F_CPU)
+		fprintf(out, "[%03u] ", s.cpu);
+	if (f & PF_F_TIME)
+		print_time(out, s.time);
+	if (f & PF_F_PERIOD)
+		fprintf(out, "%10" PRIu64 " ", s.period);
+	if (f & PF_F_EVENT)
+		fprintf(out, "%*s: ", pr->name_width, s.evsel->name);
+	if (f & PF_F_ADDR) {
+		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
+
+		fprintf(out, "%16" PRIx64 " ", s.addr);
+		if (map)
+			fprintf(out, "(%s) ", map);
+	}
+	if (f & PF_F_TRACE && s.raw)
+		fprintf(out, "raw %u bytes ", s.raw_size);
+	if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
+		int n = collect(pr, &s, f);
+
+		if (chain || (o->data_frame && n > 1)) {
+			fputc('\n', out);
+			for (int i = 0; i < n; i++) {
+				print_frame(pr, f | PF_F_IP, &pr->frames[i], '\t');
+				fputc('\n', out);
+			}
+		} else if (n > 0) {
+			/* perf prints the sampled address itself here. */
+			pr->frames[0].addr = pr->frames[0].ip;
+			print_frame(pr, f, &pr->frames[0], ' ');
+		}
+	}
+	fputc('\n', out);
+	return 0;
+}
+
+static void progress(struct printer *pr, uint64_t *last)
+{
+	uint64_t total = pf_perfdata_total(pr->pd), pos = pf_perfdata_pos(pr->pd);
+
+	if (!pr->o->progress || total < (64 << 20) || pos - *last < (16 << 20))
+		return;
+	*last = pos;
+	fprintf(stderr, "\rpfscript: %3u%% of %s", (unsigned)(pos * 100 / total),
+		pf_perfdata_name(pr->pd));
+}
+
+static int run(struct printer *pr)
+{
+	struct pf_record rec;
+	size_t nev = (size_t)-1;
+	uint64_t last = 0;
+	int r;
+
+	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
+		if (pf_perfdata_nr_evsel(pr->pd) != nev) {
+			nev = pf_perfdata_nr_evsel(pr->pd);
+			if (setup_fields(pr) < 0)
+				return -1;
+		}
+		if (rec.type == PERF_RECORD_SAMPLE) {
+			if (print_sample(pr, &rec) < 0)
+				return -1;
+		} else if (pf_machine_record(pr->m, &rec) < 0) {
+			error_set("out of memory");
+			return -1;
+		}
+		progress(pr, &last);
+	}
+	if (pr->o->progress && last)
+		fputs("\r\033[K", stderr);
+	return r;
+}
+
+PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
+{
+	struct printer *pr = calloc(1, sizeof *pr);
+	int flags = (o->demangle ? PF_SYM_DEMANGLE : 0) | (o->kernel ? PF_SYM_KERNEL : 0);
+	int r = -1;
+
+	if (!pr) {
+		error_set("out of memory");
+		return -1;
+	}
+	pr->o = o;
+	pr->out = o->out ? o->out : stdout;
+	if (o->fields_set & PF_F_SRCLINE || o->fields_add & PF_F_SRCLINE)
+		flags |= PF_SYM_SRCLINE;
+	pr->pd = pf_perfdata_open(o->input);
+	if (!pr->pd)
+		goto out;
+	pr->m = pf_machine_new(flags);
+	if (!pr->m)
+		goto out;
+	if (o->kallsyms && pf_machine_set_kallsyms(pr->m, o->kallsyms) < 0)
+		goto out;
+	r = run(pr);
+out:
+	pf_machine_free(pr->m);
+	pf_perfdata_close(pr->pd);
+	free(pr->fields);
+	free(pr);
+	return r < 0 ? -1 : 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pfscript: perf.data (from pfrecord or `perf record`) in, `perf script`
+ * text out.  Options and messages; the reading, symbolization, unwinding
+ * and printing are libpf's (pf_perfdata, pf_machine, pf_scriptprint).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+
+#define PROG "pfscript"
+
+static const char usage_text[] =
+	"Usage: " PROG " [OPTION]...\n"
+	"Print the samples of a perf.data recording as `perf script` does, with\n"
+	"symbolized call stacks.\n"
+	"\n"
+	"  -i, --input=FILE     read FILE (default perf.data; - for standard input)\n"
+	"  -F, --fields=LIST    fields to print: comm,tid,pid,cpu,time,event,ip,sym,\n"
+	"                       symoff,dso,addr,period,srcline,trace; +LIST adds to\n"
+	"                       the defaults, -LIST removes from them\n"
+	"      --max-stack=N    print at most N frames per sample (default 127)\n"
+	"      --inline         show inlined functions of DWARF stacks (default)\n"
+	"      --no-inline      do not show inlined functions\n"
+	"      --demangle       demangle C++ and Rust names (default)\n"
+	"      --no-demangle    keep symbol names as they are in the binaries\n"
+	"      --comm=LIST      only samples of these command names\n"
+	"      --pid=LIST       only samples of these process ids\n"
+	"      --tid=LIST       only samples of these thread ids\n"
+	"      --data-frame     add the mapping of the faulting data address as\n"
+	"                       the leaf frame, e.g. \"[fault: heap]\"\n"
+	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
+	"  -q, --quiet          no progress report on standard error\n"
+	"  -h, --help           show this help and exit\n"
+	"      --version        show the version and exit\n";
+
+enum {
+	OPT_VERSION = 256, OPT_MAX_STACK, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
+	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
+};
+
+static const struct option longopts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "fields", required_argument, NULL, 'F' },
+	{ "max-stack", required_argument, NULL, OPT_MAX_STACK },
+	{ "inline", no_argument, NULL, OPT_INLINE },
+	{ "no-inline", no_argument, NULL, OPT_NO_INLINE },
+	{ "demangle", no_argument, NULL, OPT_DEMANGLE },
+	{ "no-demangle", no_argument, NULL, OPT_NO_DEMANGLE },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "data-frame", no_argument, NULL, OPT_DATA_FRAME },
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct pf_scriptprint_opts o;
+	int ch, quiet = 0;
+	char *end;
+
+	pf_scriptprint_init(&o);
+	while ((ch = getopt_long(argc, argv, "i:F:qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i': o.input = optarg; break;
+		case 'F':
+			if (pf_scriptprint_fields(&o, optarg) < 0)
+				usage_error("%s", pf_errmsg());
+			break;
+		case OPT_MAX_STACK:
+			o.max_stack = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || o.max_stack < 0)
+				usage_error("invalid --max-stack '%s'", optarg);
+			break;
+		case OPT_INLINE: o.inlines = 1; break;
+		case OPT_NO_INLINE: o.inlines = 0; break;
+		case OPT_DEMANGLE: o.demangle = 1; break;
+		case OPT_NO_DEMANGLE: o.demangle = 0; break;
+		case OPT_COMM: o.comms = optarg; break;
+		case OPT_PID: o.pids = optarg; break;
+		case OPT_TID: o.tids = optarg; break;
+		case OPT_DATA_FRAME: o.data_frame = 1; break;
+		case OPT_KALLSYMS: o.kallsyms = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_VERSION: puts(PROG " (pftools) " PACKAGE_VERSION); return 0;
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	o.progress = !quiet && isatty(2);
+	if (pf_scriptprint_run(&o) < 0) {
+		fflush(stdout);
+		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		return 1;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error\n");
+		return 1;
+	}
+	return 0;
+}
