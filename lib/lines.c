@@ -166,6 +166,8 @@ PF_EXPORT char *pf_lines_next(pf_lines *r, size_t *len)
 		if (nl) {
 			size_t n = (size_t)(nl - line);
 
+			if (unlikely(n > r->max_len))
+				goto overlong;
 			r->start += n + 1;
 			if (n > 0 && line[n - 1] == '\r')
 				n--;
@@ -178,6 +180,8 @@ PF_EXPORT char *pf_lines_next(pf_lines *r, size_t *len)
 		if (r->eof) {
 			if (avail == 0)
 				return NULL;
+			if (unlikely(avail > r->max_len))
+				goto overlong;
 			/* Last line without a newline: fill() kept a spare byte. */
 			r->start = r->end;
 			if (line[avail - 1] == '\r')
@@ -190,6 +194,11 @@ PF_EXPORT char *pf_lines_next(pf_lines *r, size_t *len)
 		if (fill(r) < 0)
 			return NULL;
 	}
+overlong:
+	error_set("%s: line %llu: longer than %zu bytes", r->name,
+		  (unsigned long long)r->lineno + 1, r->max_len);
+	fail(r);
+	return NULL;
 }
 
 PF_EXPORT int pf_lines_failed(const pf_lines *r)

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for the perf-script parser (lib/script.c): header forms
+ * (pid/tid, [cpu], periods, names with spaces, tracepoint fields, a frame on
+ * the header), frame lines (offsets, spaces and parentheses in names,
+ * deleted files) and the other kinds of line.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pf/pf.h>
+
+static struct pf_script_line pl;
+
+static enum pf_script_kind parse(const char *s)
+{
+	return pf_script_parse(s, strlen(s), &pl);
+}
+
+#define SPAN_EQ(sp, str) do { \
+	ck_assert_uint_eq((sp).len, strlen(str)); \
+	ck_assert(memcmp((sp).p, (str), (sp).len) == 0); \
+} while (0)
+
+START_TEST(header_default)
+{
+	ck_assert_int_eq(parse("gcc 18833   242.070803:    1001001 cpu-clock: "),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.comm, "gcc");
+	SPAN_EQ(pl.u.event.pid, "");
+	SPAN_EQ(pl.u.event.tid, "18833");
+	SPAN_EQ(pl.u.event.event, "cpu-clock");
+	SPAN_EQ(pl.u.event.period, "1001001");
+	ck_assert_int_eq(pl.u.event.has_frame, 0);
+}
+END_TEST
+
+START_TEST(header_pid_tid_cpu)
+{
+	ck_assert_int_eq(parse("java 24636/25607 [000] 4794564.109216: 1 cycles:u:"),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.comm, "java");
+	SPAN_EQ(pl.u.event.pid, "24636");
+	SPAN_EQ(pl.u.event.tid, "25607");
+	SPAN_EQ(pl.u.event.event, "cycles:u");
+	SPAN_EQ(pl.u.event.period, "1");
+
+	/* No period. */
+	ck_assert_int_eq(parse("java 12688 [002] 6544038.708352: cpu-clock:"),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.event, "cpu-clock");
+	SPAN_EQ(pl.u.event.period, "");
+}
+END_TEST
+
+START_TEST(header_comm_spaces)
+{
+	parse("V8 WorkerThread 24636/25607 [000] 94564.109216: 100 cycles:");
+	SPAN_EQ(pl.u.event.comm, "V8 WorkerThread");
+	SPAN_EQ(pl.u.event.tid, "25607");
+	/* As perl sees it: the shortest name followed by a number. */
+	parse("pf worker 1 15579/15580 [000] 230.1: 1 page-faults: ");
+	SPAN_EQ(pl.u.event.comm, "pf worker");
+	SPAN_EQ(pl.u.event.pid, "");
+	SPAN_EQ(pl.u.event.tid, "1");
+	SPAN_EQ(pl.u.event.event, "page-faults");
+}
+END_TEST
+
+START_TEST(header_tracepoint)
+{
+	ck_assert_int_eq(parse("app 1234 [000] 100.2: 1 sched:sched_switch: "
+			       "prev_comm=app prev_pid=1234 ==> next_comm=swapper/0"),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.event, "sched:sched_switch");
+	SPAN_EQ(pl.u.event.period, "1");
+	ck_assert_int_eq(pl.u.event.has_frame, 0);
+}
+END_TEST
+
+START_TEST(header_with_frame)
+{
+	ck_assert_int_eq(parse("app 1234 100.6: 1 page-faults:      401136 main+0x16 (/usr/bin/app)"),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.event, "page-faults");
+	ck_assert_int_eq(pl.u.event.has_frame, 1);
+	SPAN_EQ(pl.u.event.frame.addr, "401136");
+	SPAN_EQ(pl.u.event.frame.sym, "main+0x16");
+	SPAN_EQ(pl.u.event.frame.dso, "/usr/bin/app");
+}
+END_TEST
+
+START_TEST(frames)
+{
+	ck_assert_int_eq(parse("\tffffffff8103ce3b native_safe_halt+0x1b ([kernel.kallsyms])"),
+			 PF_SCRIPT_FRAME);
+	SPAN_EQ(pl.u.frame.addr, "ffffffff8103ce3b");
+	SPAN_EQ(pl.u.frame.sym, "native_safe_halt+0x1b");
+	SPAN_EQ(pl.u.frame.dso, "[kernel.kallsyms]");
+	ck_assert_int_eq(pl.u.frame.deleted, 0);
+
+	parse("\t   13a34 std::function<void (int)>::operator()(int) const+0xc4 (/usr/bin/cxx)");
+	SPAN_EQ(pl.u.frame.sym, "std::function<void (int)>::operator()(int) const+0xc4");
+	SPAN_EQ(pl.u.frame.dso, "/usr/bin/cxx");
+
+	parse("\t    7f0000001234 do_work+0x34 (/tmp/lib work.so (deleted))");
+	SPAN_EQ(pl.u.frame.sym, "do_work+0x34");
+	SPAN_EQ(pl.u.frame.dso, "/tmp/lib work.so");
+	ck_assert_int_eq(pl.u.frame.deleted, 1);
+
+	parse("\t 7f00 [unknown] ([unknown])");
+	SPAN_EQ(pl.u.frame.sym, "[unknown]");
+	SPAN_EQ(pl.u.frame.dso, "[unknown]");
+
+	/* Text after the dso is ignored, as perl ignores it. */
+	parse("\t 7f00 f (/bin/x) trailing");
+	SPAN_EQ(pl.u.frame.sym, "f");
+	SPAN_EQ(pl.u.frame.dso, "/bin/x");
+}
+END_TEST
+
+START_TEST(other_kinds)
+{
+	ck_assert_int_eq(parse(""), PF_SCRIPT_BLANK);
+	ck_assert_int_eq(parse("# cmdline : /usr/bin/perf record -g"), PF_SCRIPT_COMMENT);
+	ck_assert_int_eq(parse("hello world"), PF_SCRIPT_OTHER);
+	ck_assert_int_eq(parse("   "), PF_SCRIPT_OTHER);
+	ck_assert_int_eq(parse("\t7f00 no dso"), PF_SCRIPT_OTHER);
+	/* perl's name is two bytes at least: "x" takes the time with it. */
+	ck_assert_int_eq(parse("x 12 1.0: 1 ev:"), PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.comm, "x 12 1.0:");
+	SPAN_EQ(pl.u.event.tid, "1");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("script");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, header_default);
+	tcase_add_test(tc, header_pid_tid_cpu);
+	tcase_add_test(tc, header_comm_spaces);
+	tcase_add_test(tc, header_tracepoint);
+	tcase_add_test(tc, header_with_frame);
+	tcase_add_test(tc, frames);
+	tcase_add_test(tc, other_kinds);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
