@@ -26,6 +26,7 @@
 #define CHUNK_SIZE      (4u << 20)
 #define ROUND_HANDOFF   (1u << 20)      /* hand a chunk over once this full */
 #define QUEUE_LIMIT     ((size_t)1 << 30)
+#define SPARE_CHUNKS    32
 
 struct chunk {
 	struct chunk *next;
@@ -45,6 +46,8 @@ struct pdw {
 	pthread_mutex_t mu;
 	pthread_cond_t work, space;
 	struct chunk *head, *tail;
+	struct chunk *spare;            /* written chunks kept for reuse */
+	size_t nspare;
 	size_t queued;
 	int stop, err;
 };
@@ -296,7 +299,15 @@ static void *writer_main(void *arg)
 		if (!err)
 			w->written += c->used;
 		w->queued -= c->cap;
-		free(c);
+		/* Recycling keeps the drain from faulting in fresh memory for
+		   every chunk: the pages stay mapped and warm. */
+		if (c->cap == CHUNK_SIZE && w->nspare < SPARE_CHUNKS) {
+			c->next = w->spare;
+			w->spare = c;
+			w->nspare++;
+		} else {
+			free(c);
+		}
 		pthread_cond_signal(&w->space);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -335,8 +346,16 @@ void *pdw_reserve(struct pdw *w, size_t len)
 		size_t cap = len > CHUNK_SIZE ? len : CHUNK_SIZE;
 
 		hand_over(w);
-		c = xmalloc(sizeof *c + cap);
-		if (!c)
+		c = NULL;
+		if (cap == CHUNK_SIZE) {
+			pthread_mutex_lock(&w->mu);
+			if ((c = w->spare)) {
+				w->spare = c->next;
+				w->nspare--;
+			}
+			pthread_mutex_unlock(&w->mu);
+		}
+		if (!c && !(c = xmalloc(sizeof *c + cap)))
 			return NULL;
 		c->used = 0;
 		c->cap = cap;
@@ -604,6 +623,12 @@ int pdw_close(struct pdw *w, const struct pdw_meta *m, const struct pdw_build_id
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->space);
 	free(w->cur);
+	while (w->spare) {
+		struct chunk *c = w->spare;
+
+		w->spare = c->next;
+		free(c);
+	}
 	free(w->path);
 	free(w);
 	return rc;
