@@ -45,12 +45,13 @@ static size_t operator_len(const char *s)
 	return 0;
 }
 
-/* Walk S at bracket depth 0.  Returns the index of the first top-level
-   '(' that opens a parameter list, or -1; *SPACE gets the last top-level
-   space before it (-1 if none). */
+/* Walk S at bracket depth 0.  Returns the index of the last top-level
+   '(' that opens a parameter list (those of enclosing functions, as in
+   "f(int)::{lambda()#1}::operator()(...)", stay), or -1; *SPACE gets the
+   last top-level space before it (-1 if none). */
 static long top_paren(const char *s, long *space)
 {
-	long depth = 0;
+	long depth = 0, last = -1, last_space = -1;
 
 	*space = -1;
 	for (long i = 0; s[i]; i++) {
@@ -66,8 +67,10 @@ static long top_paren(const char *s, long *space)
 		}
 		switch (s[i]) {
 		case '(':
-			if (depth == 0 && i > 0)
-				return i;
+			if (depth == 0 && i > 0) {
+				last = i;
+				*space = last_space;
+			}
 			/* fall through */
 		case '<': case '[': case '{':
 			depth++;
@@ -77,33 +80,23 @@ static long top_paren(const char *s, long *space)
 				depth--;
 			break;
 		case ' ':
-			if (depth == 0)
-				*space = i;
+			if (depth == 0 && last < 0)
+				last_space = i;
 			break;
 		}
 	}
-	return -1;
+	return last;
 }
 
-/* Drop the parameter list, what follows it up to a " [clone" suffix
-   (cv- and ref-qualifiers), and a template function's return type. */
+/* Drop the parameter list and all after it (cv- and ref-qualifiers,
+   " [clone .isra.0]" suffixes) and a template function's return type. */
 static void strip_params(char *s)
 {
-	long space, p = top_paren(s, &space), depth = 0, q;
+	long space, p = top_paren(s, &space);
 
 	if (p < 0)
 		return;
-	for (q = p; s[q]; q++) {
-		if (s[q] == '(')
-			depth++;
-		else if (s[q] == ')' && --depth == 0)
-			break;
-	}
-	if (!s[q])
-		return;
-	char *rest = s + q + 1;
-	char *clone = strstr(rest, " [clone");
-	memmove(s + p, clone ? clone : "", clone ? strlen(clone) + 1 : 1);
+	s[p] = 0;
 	if (space > 0 && space < p)
 		memmove(s, s + space + 1, strlen(s + space + 1) + 1);
 }

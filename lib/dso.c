@@ -374,6 +374,21 @@ static int add_inl(struct addr_info *ai, char *name, char *srcline)
 	return 0;
 }
 
+/* The name addr2line (binutils) gives a level, which perf compares with the
+   symbol's: DWARF's, except that the innermost level of a non-C function
+   without a linkage name is named after the ELF symbol at the address (the
+   first of the largest aliases). */
+static char *record_name(pf_machine *m, Dwarf_Die *cu, Dwarf_Die *die, int innermost,
+			 const struct sym *s)
+{
+	int linkage;
+	const char *nm = die_name(die, &linkage);
+
+	if (innermost && !linkage && !is_c(cu))
+		return strdup(s->alt ? s->alt : s->name);
+	return maybe_demangle(m, nm ? nm : "??");
+}
+
 /* The functions inlined at VADDR, innermost first, named as perf shows
    them (it asks addr2line, which names the outermost function after the ELF
    symbol starting where it starts). */
@@ -404,34 +419,25 @@ static void find_inlines(pf_machine *m, struct dso *d, uint64_t vaddr,
 			break;
 		}
 	for (i = 0; i < n; i++) {
-		int tag = dwarf_tag(&scopes[i]), linkage;
-		const char *nm;
+		int tag = dwarf_tag(&scopes[i]);
 
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		char *name = record_name(m, cu, &scopes[i], ai->nr_inl == 0, s);
 		if (tag == DW_TAG_inlined_subroutine) {
-			nm = die_name(&scopes[i], &linkage);
-			if (add_inl(ai, maybe_demangle(m, nm ? nm : "??"), line) < 0)
+			if (add_inl(ai, name, line) < 0)
 				break;
 			line = call_srcline(cu, &scopes[i]);
 			continue;
 		}
-		if (tag != DW_TAG_subprogram)
-			continue;
-		/* binutils takes a C name as it is; for other languages a
-		   name without linkage name gives way to the ELF symbol that
-		   starts the function (the first of the largest aliases). */
-		Dwarf_Addr low = 0;
-		const char *outer = NULL;
-		nm = die_name(&scopes[i], &linkage);
-		if (!linkage && !is_c(cu) && dwarf_lowpc(&scopes[i], &low) == 0 &&
-		    low + dwbias == s->start + d->bias)
-			outer = s->alt ? s->alt : s->name;
-		char *oname = outer ? strdup(outer) : maybe_demangle(m, nm ? nm : "??");
-		if (oname && strcmp(oname, s->name) != 0) {
+		/* The function itself: shown as an inlined level when
+		   addr2line's name for it differs from the symbol's. */
+		if (name && strcmp(name, s->name) != 0) {
 			ai->outer_inlined = 1;
-			add_inl(ai, oname, line);
+			add_inl(ai, name, line);
 			line = NULL;
 		} else {
-			free(oname);
+			free(name);
 		}
 		break;
 	}

@@ -16,6 +16,8 @@
 #include "pf-int.h"
 #include "perfdata-int.h"
 
+static char *derive_name(const struct perf_event_attr *a);
+
 int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 		 const uint64_t *ids, size_t nr_ids, uint64_t off)
 {
@@ -37,6 +39,12 @@ int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 	memcpy((uint64_t *)(e + 1), ids, nr_ids * sizeof *ids);
 	e->nr_ids = nr_ids;
 	e->idx = (int)pd->nr_evsel;
+	e->name = derive_name(&e->attr);
+	if (!e->name) {
+		free(e);
+		error_set("%s: out of memory", pd->name);
+		return -1;
+	}
 	pd->evsel[pd->nr_evsel++] = e;
 
 	p = xrealloc(pd->idmap, (pd->nr_idmap + nr_ids) * sizeof *pd->idmap);
