@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the perf.data writer: the file header and its sections,
+ * the feature table, the pipe stream's leading records and build ids,
+ * checked byte by byte against the layout of perfdata-format.h.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "buildid-int.h"
+#include "perfdata-format.h"
+#include "perfdata-write-int.h"
+
+static char path[] = "/tmp/check_perfdata_write.XXXXXX";
+static uint64_t ids[2] = { 41, 42 };
+static struct pdw_event ev;
+static char *argv0[] = { "pfrecord", "-g", NULL };
+static struct pdw_meta meta;
+
+static void setup(void)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	memset(&ev, 0, sizeof ev);
+	ev.attr.size = PERFDATA_ATTR_SIZE;
+	ev.attr.type = PERF_TYPE_SOFTWARE;
+	ev.attr.config = PERF_COUNT_SW_PAGE_FAULTS;
+	ev.attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME;
+	ev.attr.sample_id_all = 1;
+	strcpy(ev.name, "page-faults");
+	ev.ids = ids;
+	ev.nids = 2;
+	meta = (struct pdw_meta){ &ev, 1, 2, argv0, NULL, 0 };
+}
+
+static void teardown(void)
+{
+	unlink(path);
+	strcpy(path, "/tmp/check_perfdata_write.XXXXXX");
+}
+
+static unsigned char *slurp(size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	unsigned char *p;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	p = malloc(st.st_size + 1);
+	ck_assert_int_eq(read(fd, p, st.st_size), st.st_size);
+	close(fd);
+	*len = st.st_size;
+	return p;
+}
+
+/* A COMM record with the sample_id trailer of ev's sample type. */
+static void add_comm(struct pdw *w)
+{
+	size_t size = 8 + 8 + 8 + pdw_id_hdr_size(ev.attr.sample_type);
+	unsigned char *p = pdw_reserve(w, size);
+	struct perf_event_header h = { PERF_RECORD_COMM, 0, size };
+
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0, size);
+	memcpy(p, &h, sizeof h);
+	memcpy(p + 16, "demo", 5);
+}
+
+START_TEST(test_id_hdr_size)
+{
+	ck_assert_uint_eq(pdw_id_hdr_size(PERF_SAMPLE_TID | PERF_SAMPLE_TIME), 16);
+	ck_assert_uint_eq(pdw_id_hdr_size(PERF_SAMPLE_IP | PERF_SAMPLE_CALLCHAIN), 0);
+	ck_assert_uint_eq(pdw_id_hdr_size(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
+					  PERF_SAMPLE_IDENTIFIER), 32);
+}
+END_TEST
+
+START_TEST(test_file_layout)
+{
+	struct pdw_build_id bid = { "/bin/true", { 1, 2, 3 }, 20, 0 };
+	struct pdw *w = pdw_open(path, -1, 0, &meta);
+	struct perfdata_header h;
+	struct perfdata_file_attr fa;
+	struct perfdata_section sec[16];
+	uint64_t bytes, got_ids[2];
+	size_t len, nfeat = 0;
+	unsigned char *f;
+
+	ck_assert_ptr_nonnull(w);
+	add_comm(w);
+	ck_assert_int_eq(pdw_round(w, 1), 0);
+	ck_assert_int_eq(pdw_close(w, &meta, &bid, 1, &bytes), 0);
+	f = slurp(&len);
+	ck_assert_uint_eq(len, bytes);
+	memcpy(&h, f, sizeof h);
+	ck_assert(h.magic == PERFDATA_MAGIC);
+	ck_assert_uint_eq(h.size, PERFDATA_HEADER_SIZE);
+	ck_assert_uint_eq(h.attr_size, PERFDATA_ATTR_SIZE + 16);
+	ck_assert_uint_eq(h.attrs.offset, PERFDATA_HEADER_SIZE);
+	ck_assert_uint_eq(h.attrs.size, PERFDATA_ATTR_SIZE + 16);
+	/* the COMM record (40 bytes) and a FINISHED_ROUND (8) */
+	ck_assert_uint_eq(h.data.size, 48);
+	ck_assert_uint_eq(f[h.data.offset + 40], PERF_RECORD_FINISHED_ROUND);
+	memcpy(&fa, f + h.attrs.offset, sizeof fa);
+	ck_assert_uint_eq(((struct perf_event_attr *)fa.attr)->size, 128);
+	ck_assert_uint_eq(fa.ids.size, 16);
+	memcpy(got_ids, f + fa.ids.offset, 16);
+	ck_assert_uint_eq(got_ids[1], 42);
+	ck_assert(!(h.adds_features[0] & (1ULL << HEADER_TRACING_DATA)));
+	for (int b = 1; b < 64; b++)
+		nfeat += (h.adds_features[0] >> b) & 1;
+	ck_assert_uint_eq(nfeat, 9);
+	memcpy(sec, f + h.data.offset + h.data.size, nfeat * sizeof sec[0]);
+	for (size_t i = 0; i < nfeat; i++)
+		ck_assert_uint_le(sec[i].offset + sec[i].size, len);
+	/* BUILD_ID comes first: one entry padded to 64 bytes of name. */
+	struct perfdata_build_id_event be;
+	memcpy(&be, f + sec[0].offset, sizeof be);
+	ck_assert_uint_eq(sec[0].size, sizeof be + 64);
+	ck_assert_uint_eq(be.header.size, sizeof be + 64);
+	ck_assert_int_eq(be.pid, -1);
+	ck_assert_uint_eq(be.build_id[2], 3);
+	ck_assert_uint_eq(be.build_id[PERFDATA_BUILD_ID_SIZE], 20);
+	ck_assert_str_eq((char *)f + sec[0].offset + sizeof be, "/bin/true");
+	/* CMDLINE (the 8th present feature): count, then padded strings. */
+	uint32_t n, slen;
+	memcpy(&n, f + sec[7].offset, 4);
+	memcpy(&slen, f + sec[7].offset + 4, 4);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(slen, 64);
+	ck_assert_str_eq((char *)f + sec[7].offset + 8, "pfrecord");
+	free(f);
+}
+END_TEST
+
+START_TEST(test_pipe_start)
+{
+	struct pdw *w = pdw_open(path, -1, 1, &meta);
+	struct perf_event_header rh;
+	uint64_t magic, hsize, bytes, id;
+	size_t len, off;
+	unsigned char *f;
+	int features = 0;
+
+	ck_assert_ptr_nonnull(w);
+	add_comm(w);
+	ck_assert_int_eq(pdw_close(w, &meta, NULL, 0, &bytes), 0);
+	f = slurp(&len);
+	ck_assert_uint_eq(len, bytes);
+	memcpy(&magic, f, 8);
+	memcpy(&hsize, f + 8, 8);
+	ck_assert(magic == PERFDATA_MAGIC);
+	ck_assert_uint_eq(hsize, 16);
+	memcpy(&rh, f + 16, sizeof rh);
+	ck_assert_uint_eq(rh.type, PERF_RECORD_HEADER_ATTR);
+	ck_assert_uint_eq(rh.size, 8 + 128 + 16);
+	memcpy(&id, f + 16 + 8 + 128 + 8, 8);
+	ck_assert_uint_eq(id, 42);
+	/* Then features, then the data; the records tile the stream. */
+	for (off = 16; off + 8 <= len; off += rh.size) {
+		memcpy(&rh, f + off, sizeof rh);
+		ck_assert_uint_ge(rh.size, 8);
+		features += rh.type == PERF_RECORD_HEADER_FEATURE;
+	}
+	ck_assert_uint_eq(off, len);
+	ck_assert_int_eq(features, 7);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_build_id)
+{
+	unsigned char id[20];
+
+	ck_assert_int_eq(buildid_of_file("/no/such/file", id), -1);
+	ck_assert_int_eq(buildid_of_file("/proc/self/status", id), -1);
+	ck_assert_int_eq(buildid_of_file("/proc/self/exe", id), 20);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("perfdata-write");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_id_hdr_size);
+	tcase_add_test(tc, test_file_layout);
+	tcase_add_test(tc, test_pipe_start);
+	tcase_add_test(tc, test_build_id);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
