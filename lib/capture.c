@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include <pf/record.h>
+#include <pf/pf.h>
 #include "buildid-int.h"
 #include "perfdata-format.h"
 #include "perfdata-write-int.h"
@@ -41,8 +41,8 @@ struct ring {
 	int hup;
 };
 
-struct pf_record {
-	struct pf_record_opts o;
+struct pf_capture {
+	struct pf_capture_opts o;
 	struct pdw_event ev[MAX_EVENTS];
 	size_t nev;
 	char *tp_names[MAX_EVENTS];
@@ -57,9 +57,10 @@ struct pf_record {
 	struct ring *rings;             /* one per CPU (or per thread) */
 	struct pollfd *pfd;             /* one per ring */
 
+	int user_only;                  /* kernel excluded (perf_event_paranoid) */
 	struct pdw *w;
 	struct pdw_meta meta;
-	struct pf_record_stats st;
+	struct pf_capture_stats st;
 
 	char **dsos;                    /* files mapped executable, a hash set */
 	size_t dso_cap, ndsos;
@@ -67,7 +68,7 @@ struct pf_record {
 
 static _Thread_local int last_errno;
 
-PF_EXPORT int pf_record_errno(void)
+PF_EXPORT int pf_capture_errno(void)
 {
 	return last_errno;
 }
@@ -91,7 +92,7 @@ static const struct {
 	{ "migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
 };
 
-static int add_event(pf_record *r, const char *name)
+static int add_event(pf_capture *r, const char *name)
 {
 	struct pdw_event *e;
 	int clock = 0;
@@ -155,7 +156,7 @@ static int add_event(pf_record *r, const char *name)
 	return 0;
 }
 
-static int parse_events(pf_record *r)
+static int parse_events(pf_capture *r)
 {
 	const char *list = r->o.events && *r->o.events ? r->o.events : "page-faults";
 	char *copy = strdup(list), *save = NULL;
@@ -173,7 +174,7 @@ static int parse_events(pf_record *r)
 
 /* The attribute fields every event shares; the first one also asks for the
    side-band records (mmap, comm, fork/exit). */
-static void finish_attrs(pf_record *r, size_t ring_bytes)
+static void finish_attrs(pf_capture *r, size_t ring_bytes)
 {
 	uint64_t t = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 		PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
@@ -279,7 +280,7 @@ static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
 /* The kernel refuses to mmap inherited per-task events (all children would
    share one buffer), so tasks are followed per CPU like perf does: a slot
    per (task, CPU), with one ring per CPU shared through SET_OUTPUT. */
-static struct slot *make_slots(pf_record *r, size_t *n)
+static struct slot *make_slots(pf_capture *r, size_t *n)
 {
 	static int cpus[4096];
 	struct slot *s = NULL, *tasks = NULL;
@@ -343,7 +344,7 @@ static void explain_open_error(const char *ev, int err)
 	}
 }
 
-static int map_ring(pf_record *r, struct ring *ring, int fd)
+static int map_ring(pf_capture *r, struct ring *ring, int fd)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
 	size_t pages = r->o.mmap_pages ? r->o.mmap_pages
@@ -370,7 +371,7 @@ static int map_ring(pf_record *r, struct ring *ring, int fd)
 	return 0;
 }
 
-static int open_events(pf_record *r, const struct slot *s)
+static int open_events(pf_capture *r, const struct slot *s)
 {
 	size_t n = r->nslots, opened = 0;
 
@@ -440,7 +441,7 @@ static uint64_t hash_str(const char *s)
 
 static void saw_dso(void *arg, const char *path)
 {
-	pf_record *r = arg;
+	pf_capture *r = arg;
 	size_t i;
 
 	if (r->ndsos * 2 >= r->dso_cap) {
@@ -469,7 +470,7 @@ static void saw_dso(void *arg, const char *path)
 }
 
 /* Walk the records just copied: count samples and losses, note DSOs. */
-static void scan(pf_record *r, const unsigned char *p, size_t len)
+static void scan(pf_capture *r, const unsigned char *p, size_t len)
 {
 	size_t off = 0;
 
@@ -508,7 +509,7 @@ static void scan(pf_record *r, const unsigned char *p, size_t len)
 }
 
 /* Move one ring's new bytes to the writer.  Returns bytes moved or -1. */
-static ssize_t drain_ring(pf_record *r, struct ring *ring)
+static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 {
 	uint64_t head = __atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE);
 	uint64_t tail = ring->meta->data_tail;
@@ -528,7 +529,7 @@ static ssize_t drain_ring(pf_record *r, struct ring *ring)
 	return len;
 }
 
-static int drain(pf_record *r, int force)
+static int drain(pf_capture *r, int force)
 {
 	size_t moved = 0;
 
@@ -567,7 +568,7 @@ static pid_t tgid_of(pid_t tid)
 	return tgid;
 }
 
-static int describe_targets(pf_record *r)
+static int describe_targets(pf_capture *r)
 {
 	struct synth s = { r->w, r->sample_type,
 		r->o.data_addr || r->o.callgraph == PF_CALLGRAPH_DWARF, saw_dso, r };
@@ -582,29 +583,43 @@ static int describe_targets(pf_record *r)
 	return rc ? rc : pdw_round(r->w, 1);
 }
 
-static void free_record(pf_record *r)
+/* Undo open_events(). */
+static void close_events(pf_capture *r)
 {
+	size_t page = sysconf(_SC_PAGESIZE);
+
 	for (size_t i = 0; r->rings && i < r->nrings; i++)
 		if (r->rings[i].meta)
-			munmap(r->rings[i].meta, r->rings[i].size + sysconf(_SC_PAGESIZE));
+			munmap(r->rings[i].meta, r->rings[i].size + page);
 	for (size_t i = 0; r->fds && i < r->nev * r->nslots; i++)
 		if (r->fds[i] >= 0)
 			close(r->fds[i]);
-	for (size_t e = 0; e < r->nev; e++)
+	for (size_t e = 0; e < r->nev; e++) {
 		free(r->ev[e].ids);
-	for (size_t i = 0; i < r->dso_cap; i++)
-		free(r->dsos[i]);
-	free(r->dsos);
+		r->ev[e].ids = NULL;
+		r->ev[e].nids = 0;
+	}
 	free(r->fds);
 	free(r->rings);
 	free(r->pfd);
+	r->fds = NULL;
+	r->rings = NULL;
+	r->pfd = NULL;
+}
+
+static void free_record(pf_capture *r)
+{
+	close_events(r);
+	for (size_t i = 0; i < r->dso_cap; i++)
+		free(r->dsos[i]);
+	free(r->dsos);
 	free(r->tracing);
 	free(r);
 }
 
-PF_EXPORT pf_record *pf_record_open(const struct pf_record_opts *opts)
+PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 {
-	pf_record *r = calloc(1, sizeof *r);
+	pf_capture *r = calloc(1, sizeof *r);
 	struct slot *slots = NULL;
 	size_t page = sysconf(_SC_PAGESIZE);
 
@@ -624,8 +639,27 @@ PF_EXPORT pf_record *pf_record_open(const struct pf_record_opts *opts)
 		goto fail;
 	finish_attrs(r, (r->o.mmap_pages ? r->o.mmap_pages
 			 : r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES) * page);
-	if (!(slots = make_slots(r, &r->nslots)) || open_events(r, slots) != 0)
+	if (!(slots = make_slots(r, &r->nslots)))
 		goto fail;
+	if (open_events(r, slots) != 0) {
+		/* Like perf: where kernel.perf_event_paranoid keeps users out
+		   of the kernel, record user space only rather than nothing. */
+		if ((last_errno != EACCES && last_errno != EPERM) || r->user_only)
+			goto fail;
+		close_events(r);
+		r->user_only = 1;
+		for (size_t e = 0; e < r->nev; e++) {
+			r->ev[e].attr.exclude_kernel = 1;
+			r->ev[e].attr.exclude_hv = 1;
+		}
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", pf_errmsg());
+		if (open_events(r, slots) != 0) {
+			error_set("%s", msg);
+			last_errno = EACCES;
+			goto fail;
+		}
+	}
 	free(slots);
 	slots = NULL;
 	if (r->ntp && !(r->tracing = tracing_data_build(r->tp_names, r->ntp, &r->tracing_size)))
@@ -647,7 +681,7 @@ fail:
 	return NULL;
 }
 
-static int ioctl_all(pf_record *r, unsigned long req)
+static int ioctl_all(pf_capture *r, unsigned long req)
 {
 	for (size_t i = 0; i < r->nev * r->nslots; i++)
 		if (r->fds[i] >= 0 && ioctl(r->fds[i], req, 0) != 0) {
@@ -657,12 +691,17 @@ static int ioctl_all(pf_record *r, unsigned long req)
 	return 0;
 }
 
-PF_EXPORT int pf_record_enable(pf_record *r)
+PF_EXPORT int pf_capture_user_only(const pf_capture *r)
+{
+	return r->user_only;
+}
+
+PF_EXPORT int pf_capture_enable(pf_capture *r)
 {
 	return ioctl_all(r, PERF_EVENT_IOC_ENABLE);
 }
 
-PF_EXPORT int pf_record_poll(pf_record *r, int timeout_ms)
+PF_EXPORT int pf_capture_poll(pf_capture *r, int timeout_ms)
 {
 	struct pollfd *pfd = r->pfd;
 	size_t hup = 0;
@@ -680,7 +719,7 @@ PF_EXPORT int pf_record_poll(pf_record *r, int timeout_ms)
 	return hup == r->nrings;
 }
 
-static void collect_build_ids(pf_record *r, struct pdw_build_id **out, size_t *n)
+static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *n)
 {
 	struct pdw_build_id *ids = calloc(r->ndsos + 1, sizeof *ids);
 	size_t k = 0;
@@ -711,7 +750,7 @@ static void collect_build_ids(pf_record *r, struct pdw_build_id **out, size_t *n
 	*n = k;
 }
 
-PF_EXPORT int pf_record_close(pf_record *r, struct pf_record_stats *stats)
+PF_EXPORT int pf_capture_close(pf_capture *r, struct pf_capture_stats *stats)
 {
 	struct pdw_build_id *ids;
 	size_t nids;

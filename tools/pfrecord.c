@@ -37,7 +37,7 @@ static void on_child(int sig)
 }
 
 struct options {
-	struct pf_record_opts rec;
+	struct pf_capture_opts rec;
 	pid_t pids[256];
 	const char *output;
 	double duration;
@@ -482,12 +482,12 @@ static int all_gone(const struct options *o)
 
 static int record(struct options *o, int argc, char **argv)
 {
-	struct pf_record_stats st;
+	struct pf_capture_stats st;
 	struct child c = { 0 };
 	struct stat sb;
 	int status = 0, have_cmd = *o->cmd != NULL, child_done = 0, rc = 0;
 	double end = 0;
-	pf_record *rec;
+	pf_capture *rec;
 
 	if (!o->output && fstat(STDOUT_FILENO, &sb) == 0 && S_ISFIFO(sb.st_mode))
 		o->output = "-";
@@ -504,7 +504,7 @@ static int record(struct options *o, int argc, char **argv)
 			o->rec.on_exec = 1;
 		}
 	}
-	rec = pf_record_open(&o->rec);
+	rec = pf_capture_open(&o->rec);
 	if (!rec) {
 		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
 		if (have_cmd) {
@@ -513,7 +513,10 @@ static int record(struct options *o, int argc, char **argv)
 		}
 		return 1;
 	}
-	if (!o->rec.on_exec && pf_record_enable(rec) != 0) {
+	if (pf_capture_user_only(rec) && !o->quiet)
+		fputs("pfrecord: warning: kernel.perf_event_paranoid keeps the kernel out: "
+		      "recording user space only\n", stderr);
+	if (!o->rec.on_exec && pf_capture_enable(rec) != 0) {
 		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
 		rc = 1;
 	}
@@ -528,7 +531,7 @@ static int record(struct options *o, int argc, char **argv)
 	if (o->duration > 0)
 		end = now() + o->duration;
 	while (rc == 0 && !stop_signal) {
-		int r = pf_record_poll(rec, 100);
+		int r = pf_capture_poll(rec, 100);
 
 		if (r < 0) {
 			fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
@@ -549,7 +552,7 @@ static int record(struct options *o, int argc, char **argv)
 		while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR)
 			;
 	}
-	if (pf_record_close(rec, &st) != 0) {
+	if (pf_capture_close(rec, &st) != 0) {
 		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
 		return 1;
 	}

@@ -5,11 +5,11 @@
  * that `perf script`, `perf report` and pfscript read the result.  Also the
  * counting mode behind `pfrecord --stat`.
  *
- * Lifecycle: pf_record_open() opens the events (disabled, or armed to start
+ * Lifecycle: pf_capture_open() opens the events (disabled, or armed to start
  * at the target's next exec) and writes the file's beginning;
- * pf_record_enable() starts counting when the target already runs;
- * pf_record_poll() moves what the kernel produced to the output, to be called
- * in a loop; pf_record_close() drains the rest, writes the trailing sections
+ * pf_capture_enable() starts counting when the target already runs;
+ * pf_capture_poll() moves what the kernel produced to the output, to be called
+ * in a loop; pf_capture_close() drains the rest, writes the trailing sections
  * and frees the handle.  Disk writes happen in a thread of their own so a
  * slow disk does not stall the draining of the ring buffers.
  */
@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-typedef struct pf_record pf_record;
+typedef struct pf_capture pf_capture;
 
 enum pf_callgraph {
 	PF_CALLGRAPH_NONE = 0,
@@ -31,7 +31,7 @@ enum pf_callgraph {
 	PF_CALLGRAPH_DWARF,     /* registers + user stack copy for unwinding */
 };
 
-struct pf_record_opts {
+struct pf_capture_opts {
 	const char *events;     /* "page-faults,sched:sched_switch"; NULL: page-faults */
 	uint64_t period;        /* -c: sample every Nth event; 0: the event's default */
 	unsigned freq;          /* -F: samples per second; 0: the event's default */
@@ -55,7 +55,7 @@ struct pf_record_opts {
 };
 
 /* What a recording produced, for the closing summary line. */
-struct pf_record_stats {
+struct pf_capture_stats {
 	uint64_t samples;       /* PERF_RECORD_SAMPLE records written */
 	uint64_t lost;          /* samples the kernel dropped (PERF_RECORD_LOST) */
 	uint64_t bytes;         /* bytes written to the output */
@@ -63,22 +63,26 @@ struct pf_record_stats {
 };
 
 /* Open the events and the output.  NULL on failure with pf_errmsg() saying
-   why (permission, unknown event, output file).  pf_record_errno() then
+   why (permission, unknown event, output file).  pf_capture_errno() then
    tells EACCES/EPERM (privileges) and ENOENT (unsupported event) apart. */
-pf_record *pf_record_open(const struct pf_record_opts *opts);
-int pf_record_errno(void);
+pf_capture *pf_capture_open(const struct pf_capture_opts *opts);
+int pf_capture_errno(void);
+
+/* 1 when the kernel refused kernel-space sampling (kernel.perf_event_paranoid
+   without CAP_PERFMON) and only user space is recorded, as perf does. */
+int pf_capture_user_only(const pf_capture *rec);
 
 /* Start counting now (targets that already run: -p, -t, -a). */
-int pf_record_enable(pf_record *rec);
+int pf_capture_enable(pf_capture *rec);
 
 /* Wait up to timeout_ms for data, then move everything buffered to the
    output.  Returns 1 when every monitored task has exited (the events hung
    up), 0 otherwise, -1 on an output error.  EINTR returns 0. */
-int pf_record_poll(pf_record *rec, int timeout_ms);
+int pf_capture_poll(pf_capture *rec, int timeout_ms);
 
 /* Stop, drain, write the trailing sections and free rec (also on failure).
    stats may be NULL.  Returns 0 or -1 (e.g. disk full). */
-int pf_record_close(pf_record *rec, struct pf_record_stats *stats);
+int pf_capture_close(pf_capture *rec, struct pf_capture_stats *stats);
 
 /* Counting mode (--stat): the counters it reports, in this order. */
 enum pf_stat_counter {
