@@ -162,6 +162,22 @@ grep -q 'Performance counter stats for .* (3 runs)' "$tmp/stat.txt" || fail "--s
 grep -q 'page-faults .*( +-' "$tmp/stat.txt" || fail "--stat -r spread"
 grep -q 'kB max RSS' "$tmp/stat.txt" || fail "--stat max RSS"
 
+# --- an unprivileged user: user space only under perf_event_paranoid 2,
+# and a message naming the setting where even that is refused (-a).
+paranoid=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 0)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && [ "$paranoid" -ge 2 ]; then
+	chmod 755 "$tmp"
+	mkdir "$tmp/nobody" && chmod 777 "$tmp/nobody"
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	as_nobody "$top_builddir/tools/pfrecord" -g -o "$tmp/nobody/u.data" -- "$demo" 2>"$tmp/u.err" ||
+		fail "unprivileged recording: $(cat "$tmp/u.err")"
+	grep -q 'warning: kernel.perf_event_paranoid .* user space only' "$tmp/u.err" ||
+		fail "no user-space-only warning: $(cat "$tmp/u.err")"
+	as_nobody "$top_builddir/tools/pfrecord" -a --duration 0.1 -o "$tmp/nobody/a.data" 2>"$tmp/a.err"
+	[ $? -eq 1 ] && grep -q 'permission denied (kernel.perf_event_paranoid is [0-9]*).*CAP_PERFMON' \
+		"$tmp/a.err" || fail "unprivileged -a: $(cat "$tmp/a.err")"
+fi
+
 # --- errors
 pfrecord -e no-such-event -- true 2>"$tmp/e1"
 [ $? -eq 1 ] && grep -q '^pfrecord: no-such-event: unknown event' "$tmp/e1" ||
