@@ -105,6 +105,9 @@ if [ $have_perf = yes ]; then
 		"$(samples_in touch_pages "$tmp/pipe.txt")"
 	n=$(pfrecord -q -g -o - -- "$demo" | perf script -i - 2>/dev/null | grep -c 'page-faults:')
 	at_least 8192 "pfrecord | perf script -i -" "$n"
+	# The command's standard output must not mix into the stream.
+	n=$(pfrecord -q -o - -- "$demo" --expect 2>/dev/null | perf script -i - 2>&1 | grep -c 'page-faults:')
+	at_least 1 "pipe mode with a command that prints" "$n"
 fi
 
 # --- existing processes: -p and -a

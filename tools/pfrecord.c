@@ -256,7 +256,7 @@ struct child {
 
 /* Fork the command, held before exec until child_go(), so the events can be
    opened on its pid first. */
-static int child_start(char **argv, struct child *c)
+static int child_start(char **argv, struct child *c, int stdout_to_stderr)
 {
 	int go[2], err[2];
 
@@ -277,6 +277,10 @@ static int child_start(char **argv, struct child *c)
 		close(err[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		/* The recording owns standard output in pipe mode. */
+		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		if (read(go[0], &b, 1) != 1)
 			_exit(127);
 		execvp(argv[0], argv);
@@ -359,7 +363,7 @@ static int stat_once(struct options *o, double *fig, int *status)
 	pf_stat *st;
 	int e;
 
-	if (child_start(o->cmd, &c) != 0)
+	if (child_start(o->cmd, &c, 0) != 0)
 		return -1;
 	if (!(st = pf_stat_open(c.pid))) {
 		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
@@ -496,7 +500,7 @@ static int record(struct options *o, int argc, char **argv)
 	o->rec.argv = argv;
 	o->rec.pids = o->pids;
 	if (have_cmd) {
-		if (child_start(o->cmd, &c) != 0)
+		if (child_start(o->cmd, &c, strcmp(o->rec.output, "-") == 0) != 0)
 			return 1;
 		if (!o->rec.system_wide) {
 			o->pids[0] = c.pid;
