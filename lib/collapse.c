@@ -15,12 +15,14 @@
 #include <pf/pf.h>
 #include "pf-int.h"
 #include "collapse-int.h"
+#include "hash-int.h"
 #include "srcline-int.h"
 
 struct pf_collapse {
 	struct pf_collapse_options opt;
 	pf_fold *fold;
 	struct srcline *srcline;	/* with inline_frames */
+	struct framecache *cache;
 	char *filter;			/* event kept; NULL until known */
 	int defaulted;			/* filter taken from the first event */
 	int dropped_other;		/* samples of other events dropped */
@@ -65,7 +67,8 @@ PF_EXPORT pf_collapse *pf_collapse_new(const struct pf_collapse_options *opt)
 	c->cap = c->start = 64 * 1024;
 	c->fold = pf_fold_new();
 	c->stack = malloc(c->cap);
-	if (!c->fold || !c->stack)
+	c->cache = fc_new();
+	if (!c->fold || !c->stack || !c->cache)
 		goto oom;
 	if (c->opt.inline_frames && !(c->srcline = srcline_new(c->opt.context)))
 		goto oom;
@@ -266,7 +269,8 @@ static int part(pf_collapse *c, const struct pf_script_frame *fr,
 	return 0;
 }
 
-static int frame(pf_collapse *c, const struct pf_script_frame *fr)
+/* The text FR folds to, in c->frame: 1, or 0 when it adds no frame. */
+static int frame_text(pf_collapse *c, const struct pf_script_frame *fr)
 {
 	const char *s = fr->sym.p, *end, *arrow;
 	size_t n = fr->sym.len, i;
@@ -281,10 +285,8 @@ static int frame(pf_collapse *c, const struct pf_script_frame *fr)
 	if (c->srcline) {
 		int rc = srcline_expand(c->srcline, fr, &c->frame);
 
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			return prepend(c, c->frame.p, c->frame.len);
+		if (rc != 0)
+			return rc;
 	}
 	if (n > 0 && s[0] == '(')
 		return 0;	/* perl skips "(process name)" frames */
@@ -300,9 +302,14 @@ static int frame(pf_collapse *c, const struct pf_script_frame *fr)
 	}
 	if (s < end && part(c, fr, s, (size_t)(end - s), index++) < 0)
 		return -1;
-	if (index == 0)
-		return 0;
-	return prepend(c, c->frame.p, c->frame.len);
+	return index > 0;
+}
+
+static int frame(pf_collapse *c, const struct pf_script_frame *fr)
+{
+	int rc = frame_text(c, fr);
+
+	return rc > 0 ? prepend(c, c->frame.p, c->frame.len) : rc;
 }
 
 static int binary(const char *line, size_t len)
@@ -323,14 +330,37 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 	struct pf_script_line pl;
 	int rc = 0;
 
+	uint64_t h = 0;
+
+	/* Frame lines of a kept sample: most are in the cache.  The hash
+	   also covers the Java flag, the only state the text depends on. */
+	if (c->active && len > 0 && (line[0] == '\t' || line[0] == ' ')) {
+		const struct fc_entry *e;
+
+		h = pf_hash(line, len) ^ (uint64_t)c->java;
+		e = fc_find(c->cache, line, len, h);
+		if (e) {
+			if (e->text_len >= 0 && prepend(c, e->text, (size_t)e->text_len) < 0)
+				goto oom;
+			return 0;
+		}
+	}
 	if (unlikely(memchr(line, '\0', len) != NULL)) {
 		error_set("binary data, not perf script text");
 		return -1;
 	}
 	switch (pf_script_parse(line, len, &pl)) {
 	case PF_SCRIPT_FRAME:
-		if (c->active)
-			rc = frame(c, &pl.u.frame);
+		if (!c->active)
+			break;
+		rc = frame_text(c, &pl.u.frame);
+		if (rc < 0)
+			break;
+		if (h && fc_insert(c->cache, line, len, h, c->frame.p,
+				   rc ? (long)c->frame.len : -1) < 0)
+			goto oom;
+		if (rc > 0)
+			rc = prepend(c, c->frame.p, c->frame.len);
 		break;
 	case PF_SCRIPT_EVENT:
 		rc = event(c, &pl.u.event);
@@ -348,8 +378,11 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 		return 1;
 	}
 	if (rc < 0)
-		error_set("out of memory");
-	return rc;
+		goto oom;
+	return 0;
+oom:
+	error_set("out of memory");
+	return -1;
 }
 
 PF_EXPORT int pf_collapse_end(pf_collapse *c)
@@ -377,6 +410,7 @@ PF_EXPORT void pf_collapse_free(pf_collapse *c)
 		return;
 	pf_fold_free(c->fold);
 	srcline_free(c->srcline);
+	fc_free(c->cache);
 	free(c->filter);
 	free(c->name.p);
 	free(c->frame.p);

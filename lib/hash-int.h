@@ -37,11 +37,24 @@ static inline uint64_t pf_hash(const char *s, size_t len)
 		a = pf_hash_rotl(a ^ (pf_hash_rd64(s + i) * k1), 29) * k2;
 		b = pf_hash_rotl(b ^ (pf_hash_rd64(s + i + 8) * k2), 31) * k1;
 	}
-	if (i + 8 <= len) {
+	if (len - i > 8)
 		a = pf_hash_rotl(a ^ (pf_hash_rd64(s + i) * k1), 29) * k2;
-		i += 8;
+	/* The last bytes as one word, overlapping what came before rather
+	   than copied into a zeroed word: a variable-length copy would stall
+	   the load that follows it.  The length is already in A. */
+	if (len >= 8) {
+		t = pf_hash_rd64(s + len - 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		t = (uint64_t)x << 32 | y;
+	} else if (len > 0) {
+		t = (uint64_t)(unsigned char)s[0] << 16 |
+		    (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
 	}
-	memcpy(&t, s + i, len - i);
 	b = pf_hash_rotl(b ^ (t * k2), 31) * k1;
 	a ^= pf_hash_rotl(b, 23);
 	a ^= a >> 33;
