@@ -50,6 +50,7 @@ struct pf_capture {
 	void *tracing;
 	size_t tracing_size;
 	uint64_t sample_type;
+	size_t time_at;                 /* offset of the time in a sample */
 
 	size_t nslots;                  /* (task, cpu) pairs with events */
 	int *fds;                       /* [event * nslots + slot] */
@@ -188,6 +189,7 @@ static void finish_attrs(pf_capture *r, size_t ring_bytes)
 	if (r->o.data_addr)
 		t |= PERF_SAMPLE_ADDR;
 	r->sample_type = t;
+	r->time_at = sizeof(struct perf_event_header) + 16 + (r->nev > 1 ? 8 : 0);
 	for (size_t i = 0; i < r->nev; i++) {
 		struct perf_event_attr *a = &r->ev[i].attr;
 
@@ -484,6 +486,14 @@ static void scan(pf_capture *r, const unsigned char *p, size_t len)
 		switch (h.type) {
 		case PERF_RECORD_SAMPLE:
 			r->st.samples++;
+			/* PERF_SAMPLE_TIME follows [IDENTIFIER,] IP and TID. */
+			if (h.size >= r->time_at + 8) {
+				memcpy(&v, p + off + r->time_at, 8);
+				if (!r->meta.first_time || v < r->meta.first_time)
+					r->meta.first_time = v;
+				if (v > r->meta.last_time)
+					r->meta.last_time = v;
+			}
 			break;
 		case PERF_RECORD_LOST:
 			memcpy(&v, p + off + 16, 8);
@@ -664,8 +674,9 @@ PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 	slots = NULL;
 	if (r->ntp && !(r->tracing = tracing_data_build(r->tp_names, r->ntp, &r->tracing_size)))
 		goto fail;
-	r->meta = (struct pdw_meta){ r->ev, r->nev, r->o.argc, r->o.argv,
-		r->tracing, r->tracing_size };
+	r->meta = (struct pdw_meta){ .events = r->ev, .nevents = r->nev,
+		.argc = r->o.argc, .argv = r->o.argv,
+		.tracing_data = r->tracing, .tracing_size = r->tracing_size };
 	if (strcmp(r->o.output, "-") == 0)
 		r->w = pdw_open("stdout", STDOUT_FILENO, 1, &r->meta);
 	else

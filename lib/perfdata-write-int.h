@@ -29,6 +29,7 @@ struct pdw_meta {
 	char *const *argv;
 	const void *tracing_data;       /* TRACING_DATA blob, or NULL */
 	size_t tracing_size;
+	uint64_t first_time, last_time; /* of the samples; 0: none */
 };
 
 /* A build id to store (HEADER_BUILD_ID, or HEADER_BUILD_ID records). */

@@ -252,6 +252,12 @@ static int feature(int feat, const struct pdw_meta *m, const struct pdw_build_id
 	case HEADER_EVENT_DESC:
 		feat_event_desc(b, m);
 		return 1;
+	case HEADER_SAMPLE_TIME:
+		if (!m->last_time)
+			return 0;
+		buf_u64(b, m->first_time);
+		buf_u64(b, m->last_time);
+		return 1;
 	}
 	return 0;
 }
@@ -259,7 +265,7 @@ static int feature(int feat, const struct pdw_meta *m, const struct pdw_build_id
 static const int file_features[] = {
 	HEADER_TRACING_DATA, HEADER_BUILD_ID, HEADER_HOSTNAME, HEADER_OSRELEASE,
 	HEADER_VERSION, HEADER_ARCH, HEADER_NRCPUS, HEADER_TOTAL_MEM,
-	HEADER_CMDLINE, HEADER_EVENT_DESC,
+	HEADER_CMDLINE, HEADER_EVENT_DESC, HEADER_SAMPLE_TIME,
 };
 
 /* The pipe format carries only the features perf itself synthesizes there;

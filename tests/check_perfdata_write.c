@@ -39,7 +39,7 @@ static void setup(void)
 	strcpy(ev.name, "page-faults");
 	ev.ids = ids;
 	ev.nids = 2;
-	meta = (struct pdw_meta){ &ev, 1, 2, argv0, NULL, 0 };
+	meta = (struct pdw_meta){ .events = &ev, .nevents = 1, .argc = 2, .argv = argv0 };
 }
 
 static void teardown(void)
