@@ -130,9 +130,14 @@ static int rust_legacy(char *s)
 		return 0;
 	h[-2] = 0;
 	char *out = s;
+	int seg_start = 1;
 	for (char *in = s; *in;) {
 		size_t k;
 
+		/* rustc writes "_$" for a segment that starts with an escape. */
+		if (seg_start && in[0] == '_' && in[1] == '$')
+			in++;
+		seg_start = 0;
 		if (*in == '$') {
 			for (k = 0; k < sizeof rust_escapes / sizeof *rust_escapes; k++) {
 				size_t l = strlen(rust_escapes[k].esc);
@@ -149,6 +154,12 @@ static int rust_legacy(char *s)
 			*out++ = ':';
 			*out++ = ':';
 			in += 2;
+			continue;
+		}
+		if (in[0] == ':' && in[1] == ':') {
+			*out++ = *in++;
+			*out++ = *in++;
+			seg_start = 1;
 			continue;
 		}
 		*out++ = *in++;

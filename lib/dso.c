@@ -15,6 +15,7 @@
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <pf/pf.h>
@@ -236,6 +237,54 @@ static int load_segments(struct dso *d, Elf *elf)
 	return 0;
 }
 
+/* The vDSO is no file: take the running kernel's, which is the recorded
+   one when pfscript runs where the recording was made (perf keeps a copy
+   in its build-id cache for the same purpose). */
+static int load_vdso(pf_machine *m, struct dso *d)
+{
+	const unsigned char *img = (const void *)getauxval(AT_SYSINFO_EHDR);
+	GElf_Ehdr eh;
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	int r = -1;
+
+	if (!img || memcmp(img, ELFMAG, SELFMAG) != 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	const Elf64_Ehdr *e = (const void *)img;
+	size_t size = e->e_shoff + (size_t)e->e_shnum * e->e_shentsize;
+	elf = elf_memory((char *)img, size);
+	if (!elf || !gelf_getehdr(elf, &eh) || load_segments(d, elf) < 0)
+		goto out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM ||
+		    !(data = elf_getdata(scn, NULL)) || !sh.sh_entsize)
+			continue;
+		for (size_t i = 1; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(data, (int)i, &sym) ||
+			    GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) || !*name)
+				continue;
+			if (symtab_add(&d->st, sym.st_value, sym.st_size, name,
+				       GELF_ST_BIND(sym.st_info), NULL) < 0)
+				goto out;
+		}
+	}
+	symtab_finish(&d->st, 0);
+	r = 0;
+out:
+	if (elf)
+		elf_end(elf);
+	(void)m;
+	return r;
+}
+
 int dso_load(pf_machine *m, struct dso *d)
 {
 	if (d->loaded)
@@ -243,6 +292,8 @@ int dso_load(pf_machine *m, struct dso *d)
 	d->loaded = 1;
 	if (d->kind == DSO_PERFMAP)
 		return perfmap_load(&d->st, d->name);
+	if (d->kind == DSO_SPECIAL && strcmp(d->name, "[vdso]") == 0)
+		return load_vdso(m, d);
 	if (d->kind != DSO_FILE)
 		return -1;
 	int fd = open(d->name, O_RDONLY | O_CLOEXEC);

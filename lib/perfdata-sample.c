@@ -358,7 +358,9 @@ const struct pf_evsel *pd_evsel_of(pf_perfdata *pd, const unsigned char *rec,
 	if (pos + 8 > size)
 		return NULL;
 	memcpy(&id, rec + pos, 8);
-	return by_id(pd, id);
+	/* Records perf synthesized (of processes running before the
+	   recording) may carry id 0: they belong to the first event. */
+	return id ? by_id(pd, id) : pd->evsel[0];
 }
 
 /* Fill time, pid/tid and cpu of REC: from the sample, or from the

@@ -13,6 +13,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pf/pf.h>
@@ -20,6 +22,7 @@
 #include <pf/symbols.h>
 #include <pf/scriptprint.h>
 #include "pf-int.h"
+#include "perfdata-int.h"
 
 #define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
 			PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO | PF_F_PERIOD)
@@ -168,6 +171,26 @@ static void print_time(FILE *out, uint64_t t)
 	fprintf(out, "%12s: ", buf);
 }
 
+/* The start of a line: comm, pid/tid, cpu, time (perf_sample__fprintf_start). */
+static void print_start(struct printer *pr, unsigned f, int chain, const char *comm,
+			int pid, int tid, uint32_t cpu, uint64_t time)
+{
+	FILE *out = pr->out;
+
+	if (f & PF_F_COMM)
+		fprintf(out, chain ? "%s " : "%16s ", comm);
+	if ((f & PF_F_PID) && (f & PF_F_TID))
+		fprintf(out, "%5d/%-5d ", pid, tid);
+	else if (f & PF_F_PID)
+		fprintf(out, "%5d ", pid);
+	else if (f & PF_F_TID)
+		fprintf(out, "%5d ", tid);
+	if (f & PF_F_CPU)
+		fprintf(out, "[%03u] ", cpu);
+	if (f & PF_F_TIME)
+		print_time(out, time);
+}
+
 static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *fr, char lead)
 {
 	FILE *out = pr->out;
@@ -274,18 +297,7 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	unsigned f = pr->fields[s.evsel->idx];
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
 
-	if (f & PF_F_COMM)
-		fprintf(out, chain ? "%s " : "%16s ", comm);
-	if ((f & PF_F_PID) && (f & PF_F_TID))
-		fprintf(out, "%5d/%-5d ", s.pid, s.tid);
-	else if (f & PF_F_PID)
-		fprintf(out, "%5d ", s.pid);
-	else if (f & PF_F_TID)
-		fprintf(out, "%5d ", s.tid);
-	if (f & PF_F_CPU)
-		fprintf(out, "[%03u] ", s.cpu);
-	if (f & PF_F_TIME)
-		print_time(out, s.time);
+	print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
 	if (f & PF_F_PERIOD)
 		fprintf(out, "%10" PRIu64 " ", s.period);
 	if (f & PF_F_EVENT)
@@ -318,6 +330,152 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	return 0;
 }
 
+static uint32_t u32_at(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t u64_at(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* --show-mmap-events: perf_event__fprintf_mmap()/_mmap2(). */
+static void print_mmap(struct printer *pr, const struct pf_record *rec)
+{
+	const unsigned char *p = rec->data;
+	const struct pf_scriptprint_opts *o = pr->o;
+	FILE *out = pr->out;
+	int pid = (int)u32_at(p + 8), tid = (int)u32_at(p + 12);
+	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
+
+	if (rec->size <= nameoff || !rec->evsel)
+		return;
+	const char *comm = pf_machine_comm(pr->m, pid, tid);
+	if (!in_list(o->comms, comm, 0) || !in_list(o->pids, NULL, pid) ||
+	    !in_list(o->tids, NULL, tid))
+		return;
+	unsigned f = pr->fields[rec->evsel->idx];
+	/* The command is the mapping process's; ids, cpu and time come from
+	   the record's sample_id, as perf prints them. */
+	print_start(pr, f, pr->use_callchain && (f & PF_F_IP), comm,
+		    rec->pid >= 0 ? rec->pid : pid, rec->tid >= 0 ? rec->tid : tid,
+		    (uint32_t)rec->cpu, rec->time == UINT64_MAX ? 0 : rec->time);
+	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
+	if (rec->type == PERF_RECORD_MMAP) {
+		fprintf(out, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
+			pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32),
+			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
+			namelen, (const char *)p + nameoff);
+		return;
+	}
+	uint32_t prot = u32_at(p + 64), flags = u32_at(p + 68);
+	fprintf(out, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
+		pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32));
+	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
+		unsigned n = p[40] > 20 ? 20 : p[40];
+
+		fputc('<', out);
+		for (unsigned i = 0; i < n; i++)
+			fprintf(out, "%02x", p[44 + i]);
+		fputc('>', out);
+	} else {
+		fprintf(out, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
+			u64_at(p + 48), u64_at(p + 56));
+	}
+	fprintf(out, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
+		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
+		(const char *)p + nameoff);
+}
+
+static const char *const sample_bits[] = {
+	"IP", "TID", "TIME", "ADDR", "READ", "CALLCHAIN", "ID", "CPU", "PERIOD",
+	"STREAM_ID", "RAW", "BRANCH_STACK", "REGS_USER", "STACK_USER", "WEIGHT",
+	"DATA_SRC", "IDENTIFIER", "TRANSACTION", "REGS_INTR", "PHYS_ADDR", "AUX",
+	"CGROUP", "DATA_PAGE_SIZE", "CODE_PAGE_SIZE", "WEIGHT_STRUCT",
+};
+
+static void print_event_desc(FILE *out, const struct pf_evsel *e)
+{
+	const struct perf_event_attr *a = &e->attr;
+	const char *sep = "";
+
+	fprintf(out, "# event : name = %s, , id = {", e->name);
+	for (size_t i = 0; i < e->nr_ids; i++)
+		fprintf(out, "%s %" PRIu64, i ? "," : "", e->ids[i]);
+	fprintf(out, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
+		a->type, PERFDATA_ATTR_SIZE, (unsigned long long)a->config,
+		(unsigned long long)a->sample_period);
+	for (size_t b = 0; b < sizeof sample_bits / sizeof *sample_bits; b++)
+		if (a->sample_type & (1ULL << b)) {
+			fprintf(out, "%s%s", sep, sample_bits[b]);
+			sep = "|";
+		}
+	fputc('\n', out);
+}
+
+
+/* --header: the lines perf script --header starts with, for the header
+   fields pfscript knows. */
+static void print_header(struct printer *pr)
+{
+	static const struct { int feat; const char *label; } strs[] = {
+		{ HEADER_HOSTNAME, "hostname" }, { HEADER_OSRELEASE, "os release" },
+		{ HEADER_VERSION, "perf version" }, { HEADER_ARCH, "arch" },
+	};
+	pf_perfdata *pd = pr->pd;
+	FILE *out = pr->out;
+	struct stat st;
+	size_t size;
+	const unsigned char *p;
+	const char *s;
+
+	if (pd->pipe)
+		return;
+	const struct perfdata_header *h = (const void *)pd->mem;
+	fputs("# ========\n", out);
+	if (fstat(pd->fd, &st) == 0)
+		fprintf(out, "# captured on    : %s", ctime(&st.st_mtime));
+	fprintf(out, "# header version : 1\n# data offset    : %" PRIu64 "\n"
+		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
+		h->data.offset, h->data.size, h->data.offset + h->data.size);
+	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+		if ((s = pf_perfdata_feature_string(pd, strs[i].feat)))
+			fprintf(out, "# %s : %s\n", strs[i].label, s);
+	if ((p = pf_perfdata_feature(pd, HEADER_NRCPUS, &size)) && size >= 8)
+		fprintf(out, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
+	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUDESC)))
+		fprintf(out, "# cpudesc : %s\n", s);
+	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUID)))
+		fprintf(out, "# cpuid : %s\n", s);
+	if ((p = pf_perfdata_feature(pd, HEADER_TOTAL_MEM, &size)) && size >= 8)
+		fprintf(out, "# total memory : %" PRIu64 " kB\n", u64_at(p));
+	if ((p = pf_perfdata_feature(pd, HEADER_CMDLINE, &size)) && size >= 4) {
+		size_t pos = 4;
+
+		fputs("# cmdline : ", out);
+		for (uint32_t i = 0, n = u32_at(p); i < n && size - pos >= 4; i++) {
+			uint32_t len = u32_at(p + pos);
+
+			pos += 4;
+			if (len > size - pos)
+				break;
+			fprintf(out, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
+			pos += len;
+		}
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < pf_perfdata_nr_evsel(pd); i++)
+		print_event_desc(out, pf_perfdata_evsel(pd, i));
+	fputs("# ========\n#\n", out);
+}
+
 static void progress(struct printer *pr, uint64_t *last)
 {
 	uint64_t total = pf_perfdata_total(pr->pd), pos = pf_perfdata_pos(pr->pd);
@@ -336,6 +494,8 @@ static int run(struct printer *pr)
 	uint64_t last = 0;
 	int r;
 
+	if (pr->o->header)
+		print_header(pr);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
 		if (pf_perfdata_nr_evsel(pr->pd) != nev) {
 			nev = pf_perfdata_nr_evsel(pr->pd);
@@ -345,9 +505,14 @@ static int run(struct printer *pr)
 		if (rec.type == PERF_RECORD_SAMPLE) {
 			if (print_sample(pr, &rec) < 0)
 				return -1;
-		} else if (pf_machine_record(pr->m, &rec) < 0) {
-			error_set("out of memory");
-			return -1;
+		} else {
+			if (pf_machine_record(pr->m, &rec) < 0) {
+				error_set("out of memory");
+				return -1;
+			}
+			if (pr->o->show_mmap && (rec.type == PERF_RECORD_MMAP ||
+						 rec.type == PERF_RECORD_MMAP2))
+				print_mmap(pr, &rec);
 		}
 		progress(pr, &last);
 	}

@@ -159,6 +159,8 @@ PF_EXPORT const char *pf_machine_comm(pf_machine *m, int pid, int tid)
 	(void)pid;
 	if (i != SIZE_MAX)
 		return m->threads[i].comm;
+	if (tid == 0)
+		return "swapper";       /* perf's name for the idle task */
 	snprintf(m->tmp, sizeof m->tmp, ":%d", tid);
 	return m->tmp;
 }

@@ -35,6 +35,8 @@ static const char usage_text[] =
 	"      --tid=LIST       only samples of these thread ids\n"
 	"      --data-frame     add the mapping of the faulting data address as\n"
 	"                       the leaf frame, e.g. \"[fault: heap]\"\n"
+	"      --show-mmap-events  print the memory-map records too\n"
+	"      --header         print the recording's header first\n"
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
 	"  -q, --quiet          no progress report on standard error\n"
 	"  -h, --help           show this help and exit\n"
@@ -43,6 +45,7 @@ static const char usage_text[] =
 enum {
 	OPT_VERSION = 256, OPT_MAX_STACK, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
+	OPT_SHOW_MMAP, OPT_HEADER,
 };
 
 static const struct option longopts[] = {
@@ -58,17 +61,18 @@ static const struct option longopts[] = {
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "data-frame", no_argument, NULL, OPT_DATA_FRAME },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "show-mmap-events", no_argument, NULL, OPT_SHOW_MMAP },
+	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage_error(const char *fmt, const char *arg)
+static void usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	fprintf(stderr, PROG ": %s%s\nTry '" PROG " --help' for more information.\n",
+		what, arg);
 	exit(2);
 }
 
@@ -84,12 +88,12 @@ int main(int argc, char **argv)
 		case 'i': o.input = optarg; break;
 		case 'F':
 			if (pf_scriptprint_fields(&o, optarg) < 0)
-				usage_error("%s", pf_errmsg());
+				usage_error(pf_errmsg(), "");
 			break;
 		case OPT_MAX_STACK:
 			o.max_stack = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || o.max_stack < 0)
-				usage_error("invalid --max-stack '%s'", optarg);
+				usage_error("invalid --max-stack: ", optarg);
 			break;
 		case OPT_INLINE: o.inlines = 1; break;
 		case OPT_NO_INLINE: o.inlines = 0; break;
@@ -100,6 +104,8 @@ int main(int argc, char **argv)
 		case OPT_TID: o.tids = optarg; break;
 		case OPT_DATA_FRAME: o.data_frame = 1; break;
 		case OPT_KALLSYMS: o.kallsyms = optarg; break;
+		case OPT_SHOW_MMAP: o.show_mmap = 1; break;
+		case OPT_HEADER: o.header = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case OPT_VERSION: puts(PROG " (pftools) " PACKAGE_VERSION); return 0;
@@ -109,7 +115,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		usage_error("unexpected argument: ", argv[optind]);
 	o.progress = !quiet && isatty(2);
 	if (pf_scriptprint_run(&o) < 0) {
 		fflush(stdout);

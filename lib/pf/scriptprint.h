@@ -37,6 +37,8 @@ struct pf_scriptprint_opts {
 	int demangle;
 	int kernel;                     /* read /proc/kallsyms */
 	int data_frame;                 /* leaf "[fault: MAPPING]" frame */
+	int show_mmap;                  /* print MMAP/MMAP2 records */
+	int header;                     /* print the recording's header first */
 	int progress;                   /* progress on stderr */
 	const char *comms, *pids, *tids;        /* comma lists, or NULL */
 	const char *kallsyms;           /* kallsyms file instead of /proc */

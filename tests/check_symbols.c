@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of symbolization: sorted symbol tables with perf's choice
+ * between aliases and its ends for sizeless symbols, /proc/kallsyms and
+ * /tmp/perf-PID.map parsing, and the machine state rebuilt from MMAP2,
+ * COMM and FORK records: which mapping an address falls in (for data
+ * addresses too), JIT symbols, the kernel, and the per-address cache.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+#include "symbols-int.h"
+
+START_TEST(aliases)
+{
+	struct symtab t = { 0 };
+	const struct sym *s;
+
+	symtab_add(&t, 0x1000, 16, "__brk", STB_LOCAL, NULL);
+	symtab_add(&t, 0x1000, 16, "brk", STB_LOCAL, NULL);     /* fewer '_' */
+	symtab_add(&t, 0x2000, 0, "sizeless", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x2000, 8, "sized", STB_LOCAL, NULL);    /* has a size */
+	symtab_add(&t, 0x3000, 8, "weak", STB_WEAK, NULL);
+	symtab_add(&t, 0x3000, 8, "strong", STB_LOCAL, NULL);   /* not weak */
+	symtab_add(&t, 0x4000, 8, "local", STB_LOCAL, NULL);
+	symtab_add(&t, 0x4000, 8, "global", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x5000, 8, "short", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x5000, 8, "longer", STB_GLOBAL, NULL);
+	symtab_finish(&t, 0);
+	ck_assert_uint_eq(t.n, 5);
+	s = symtab_find(&t, 0x1005);
+	ck_assert_str_eq(s->name, "brk");
+	ck_assert_str_eq(s->alt, "__brk");     /* what binutils would say */
+	ck_assert_str_eq(symtab_find(&t, 0x2000)->name, "sized");
+	ck_assert_str_eq(symtab_find(&t, 0x3007)->name, "strong");
+	ck_assert_str_eq(symtab_find(&t, 0x4000)->name, "global");
+	ck_assert_str_eq(symtab_find(&t, 0x5000)->name, "longer");
+	ck_assert_ptr_null(symtab_find(&t, 0x3008));
+	ck_assert_ptr_null(symtab_find(&t, 0xfff));
+	symtab_free(&t);
+}
+END_TEST
+
+START_TEST(sizeless_ends)
+{
+	struct symtab t = { 0 };
+
+	symtab_add(&t, 0x1000, 0, "a", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x1800, 0, "b", STB_GLOBAL, NULL);
+	symtab_finish(&t, 0);
+	ck_assert_str_eq(symtab_find(&t, 0x17ff)->name, "a");
+	ck_assert_str_eq(symtab_find(&t, 0x1800)->name, "b");
+	/* The last one runs to the end of the next page. */
+	ck_assert_str_eq(symtab_find(&t, 0x2fff)->name, "b");
+	ck_assert_ptr_null(symtab_find(&t, 0x3000));
+	symtab_free(&t);
+}
+END_TEST
+
+static FILE *text(const char *s)
+{
+	FILE *f = fmemopen((void *)s, strlen(s), "r");
+
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+START_TEST(kallsyms)
+{
+	struct symtab t = { 0 };
+	FILE *f = text("ffffffff81000000 T _text\n"
+		       "ffffffff81000100 t foo\n"
+		       "ffffffff81000200 W weakfn\n"
+		       "ffffffff81000300 r skipped_rodata\n"
+		       "ffffffff81000400 D data1\n"
+		       "garbage line\n"
+		       "ffffffffc0000000 t modfn\t[mymod]\n"
+		       "ffffffffc0000040 T modfn2\t[mymod]\n");
+	const struct sym *s;
+
+	ck_assert_int_eq(kallsyms_parse(&t, f), 0);
+	fclose(f);
+	ck_assert_uint_eq(t.n, 6);
+	s = symtab_find(&t, 0xffffffff81000150);
+	ck_assert_str_eq(s->name, "foo");
+	ck_assert_ptr_null(s->module);
+	ck_assert_str_eq(symtab_find(&t, 0xffffffff81000350)->name, "weakfn");
+	/* The last kernel symbol stops at a page boundary, not at the
+	   modules far away. */
+	ck_assert_ptr_null(symtab_find(&t, 0xffffffff90000000));
+	s = symtab_find(&t, 0xffffffffc0000010);
+	ck_assert_str_eq(s->name, "modfn");
+	ck_assert_str_eq(s->module, "[mymod]");
+	symtab_free(&t);
+}
+END_TEST
+
+START_TEST(perfmap)
+{
+	struct symtab t = { 0 };
+	FILE *f = text("7f0000001000 100 LazyCompile:~main /app.js:1\n"
+		       "0x7f0000002000 0x20 Builtin: ArgumentsAdaptor\n"
+		       "not a line\n"
+		       "7f0000003000 10\n");
+
+	ck_assert_int_eq(perfmap_parse(&t, f), 0);
+	fclose(f);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_str_eq(symtab_find(&t, 0x7f00000010ff)->name, "LazyCompile:~main /app.js:1");
+	ck_assert_ptr_null(symtab_find(&t, 0x7f0000001100));
+	ck_assert_str_eq(symtab_find(&t, 0x7f0000002010)->name, "Builtin: ArgumentsAdaptor");
+	symtab_free(&t);
+}
+END_TEST
+
+/* Feed an MMAP2 record to M. */
+static void mmap2(pf_machine *m, int pid, uint64_t start, uint64_t len, uint64_t pgoff,
+		  uint32_t prot, const char *file)
+{
+	unsigned char rec[256] = { 0 };
+	struct perf_event_header h = { PERF_RECORD_MMAP2, PERF_RECORD_MISC_USER, 0 };
+	struct pf_record r = { 0 };
+	size_t n = 72 + strlen(file) + 1;
+
+	h.size = (uint16_t)((n + 7) & ~7u);
+	memcpy(rec, &h, sizeof h);
+	memcpy(rec + 8, &pid, 4);
+	memcpy(rec + 12, &pid, 4);
+	memcpy(rec + 16, &start, 8);
+	memcpy(rec + 24, &len, 8);
+	memcpy(rec + 32, &pgoff, 8);
+	memcpy(rec + 64, &prot, 4);
+	strcpy((char *)rec + 72, file);
+	r.type = h.type;
+	r.misc = h.misc;
+	r.size = h.size;
+	r.data = rec;
+	ck_assert_int_eq(pf_machine_record(m, &r), 0);
+}
+
+static void task(pf_machine *m, uint32_t type, int pid, int ppid, const char *comm)
+{
+	unsigned char rec[64] = { 0 };
+	struct perf_event_header h = { type, 0, 40 };
+	struct pf_record r = { 0 };
+
+	memcpy(rec, &h, sizeof h);
+	memcpy(rec + 8, &pid, 4);
+	if (type == PERF_RECORD_COMM) {
+		memcpy(rec + 12, &pid, 4);
+		strcpy((char *)rec + 16, comm);
+	} else {
+		memcpy(rec + 12, &ppid, 4);
+		memcpy(rec + 16, &pid, 4);
+		memcpy(rec + 20, &ppid, 4);
+	}
+	r.type = type;
+	r.size = h.size;
+	r.data = rec;
+	ck_assert_int_eq(pf_machine_record(m, &r), 0);
+}
+
+START_TEST(maps)
+{
+	pf_machine *m = pf_machine_new(0);
+	struct pf_frame f[4];
+
+	mmap2(m, 10, 0x400000, 0x2000, 0x1000, PROT_READ | PROT_EXEC, "/nonexistent/app");
+	mmap2(m, 10, 0x600000, 0x21000, 0, PROT_READ | PROT_WRITE, "[heap]");
+	mmap2(m, 10, 0x7f0000000000, 0x10000, 0, PROT_READ | PROT_WRITE, "//anon");
+	mmap2(m, 10, 0x7ffe00000000, 0x21000, 0, PROT_READ | PROT_WRITE, "[stack]");
+	task(m, PERF_RECORD_COMM, 10, 0, "app");
+	ck_assert_str_eq(pf_machine_comm(m, 10, 10), "app");
+	ck_assert_str_eq(pf_machine_comm(m, 10, 77), ":77");
+
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x600010), "[heap]");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x7f0000000100), "[anon]");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x7ffe00000008), "[stack]");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x401000), "/nonexistent/app");
+	ck_assert_ptr_null(pf_machine_data_map(m, 10, 0x500000));
+
+	/* A file that cannot be read: the DSO is known, the symbol is not,
+	   and the address is shown relative to the file. */
+	ck_assert_int_eq(pf_machine_resolve(m, 10, PERF_RECORD_MISC_USER, 0x400123, 1, f, 4), 1);
+	ck_assert_str_eq(f[0].dso, "/nonexistent/app");
+	ck_assert_ptr_null(f[0].sym);
+	ck_assert_uint_eq(f[0].addr, 0x1123);
+	ck_assert_int_eq(pf_machine_resolve(m, 10, PERF_RECORD_MISC_USER, 0x12, 1, f, 4), 1);
+	ck_assert_ptr_null(f[0].dso);
+
+	/* A new mapping replaces the part of an old one it covers. */
+	mmap2(m, 10, 0x601000, 0x1000, 0, PROT_READ | PROT_WRITE, "/data/file");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x601800), "/data/file");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x600800), "[heap]");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x602000), "[heap]");
+
+	/* A forked process starts with a copy of its parent's maps. */
+	task(m, PERF_RECORD_FORK, 11, 10, NULL);
+	ck_assert_str_eq(pf_machine_comm(m, 11, 11), "app");
+	ck_assert_str_eq(pf_machine_data_map(m, 11, 0x600010), "[heap]");
+	mmap2(m, 11, 0x600000, 0x1000, 0, PROT_READ, "/child/only");
+	ck_assert_str_eq(pf_machine_data_map(m, 10, 0x600010), "[heap]");
+	pf_machine_free(m);
+}
+END_TEST
+
+START_TEST(jit_and_kernel)
+{
+	char map[64], ksyms[] = "/tmp/check_symbols.XXXXXX";
+	int pid = 999999, fd = mkstemp(ksyms);
+	pf_machine *m = pf_machine_new(PF_SYM_KERNEL);
+	struct pf_frame f[2], g[2];
+	FILE *out;
+
+	snprintf(map, sizeof map, "/tmp/perf-%d.map", pid);
+	out = fopen(map, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs("7f1000000100 40 jitted_fn\n", out);
+	fclose(out);
+	ck_assert_int_ge(fd, 0);
+	out = fdopen(fd, "w");
+	fputs("ffffffff81000000 T startup\nffffffff81000100 T kfunc\n", out);
+	fclose(out);
+	ck_assert_int_eq(pf_machine_set_kallsyms(m, ksyms), 0);
+
+	mmap2(m, pid, 0x7f1000000000, 0x10000, 0, PROT_READ | PROT_EXEC, "//anon");
+	ck_assert_int_eq(pf_machine_resolve(m, pid, PERF_RECORD_MISC_USER, 0x7f1000000110, 0, f, 2), 1);
+	ck_assert_str_eq(f[0].sym, "jitted_fn");
+	ck_assert_uint_eq(f[0].symoff, 0x10);
+	ck_assert_str_eq(f[0].dso, map);
+	ck_assert_uint_eq(f[0].addr, 0x7f1000000110);   /* anonymous: as is */
+
+	ck_assert_int_eq(pf_machine_resolve(m, pid, PERF_RECORD_MISC_KERNEL, 0xffffffff81000123, 0, f, 2), 1);
+	ck_assert_str_eq(f[0].sym, "kfunc");
+	ck_assert_uint_eq(f[0].symoff, 0x23);
+	ck_assert_str_eq(f[0].dso, "[kernel.kallsyms]");
+	/* Resolved once: the same strings come back. */
+	pf_machine_resolve(m, pid, PERF_RECORD_MISC_KERNEL, 0xffffffff81000123, 0, g, 2);
+	ck_assert_ptr_eq(f[0].sym, g[0].sym);
+	pf_machine_free(m);
+	unlink(map);
+	unlink(ksyms);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("symbols");
+	TCase *tc = tcase_create("symbols");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, aliases);
+	tcase_add_test(tc, sizeless_ends);
+	tcase_add_test(tc, kallsyms);
+	tcase_add_test(tc, perfmap);
+	tcase_add_test(tc, maps);
+	tcase_add_test(tc, jit_and_kernel);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
