@@ -22,7 +22,7 @@ static enum pf_script_kind parse(const char *s)
 
 #define SPAN_EQ(sp, str) do { \
 	ck_assert_uint_eq((sp).len, strlen(str)); \
-	ck_assert(memcmp((sp).p, (str), (sp).len) == 0); \
+	ck_assert((sp).len == 0 || memcmp((sp).p, (str), (sp).len) == 0); \
 } while (0)
 
 START_TEST(header_default)
