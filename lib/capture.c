@@ -51,6 +51,7 @@ struct pf_capture {
 	size_t tracing_size;
 	uint64_t sample_type;
 	size_t time_at;                 /* offset of the time in a sample */
+	int trim;                       /* shorten DWARF stack copies */
 
 	size_t nslots;                  /* (task, cpu) pairs with events */
 	int *fds;                       /* [event * nslots + slot] */
@@ -190,6 +191,8 @@ static void finish_attrs(pf_capture *r, size_t ring_bytes)
 		t |= PERF_SAMPLE_ADDR;
 	r->sample_type = t;
 	r->time_at = sizeof(struct perf_event_header) + 16 + (r->nev > 1 ? 8 : 0);
+	/* Every sample has the same layout unless tracepoints add RAW. */
+	r->trim = r->o.callgraph == PF_CALLGRAPH_DWARF && r->ntp == 0;
 	for (size_t i = 0; i < r->nev; i++) {
 		struct perf_event_attr *a = &r->ev[i].attr;
 
@@ -518,6 +521,82 @@ static void scan(pf_capture *r, const unsigned char *p, size_t len)
 	}
 }
 
+/* Where PERF_SAMPLE_STACK_USER starts in a sample record of sample type t
+   (the fields before it, as <linux/perf_event.h> orders them); 0 when the
+   record is too short to tell. */
+static size_t stack_user_at(const unsigned char *p, size_t size, uint64_t t,
+			    uint64_t regs_mask)
+{
+	size_t off = sizeof(struct perf_event_header);
+	uint64_t v;
+
+	off += 8 * (!!(t & PERF_SAMPLE_IDENTIFIER) + !!(t & PERF_SAMPLE_IP) +
+		    !!(t & PERF_SAMPLE_TID) + !!(t & PERF_SAMPLE_TIME) +
+		    !!(t & PERF_SAMPLE_ADDR) + !!(t & PERF_SAMPLE_ID) +
+		    !!(t & PERF_SAMPLE_STREAM_ID) + !!(t & PERF_SAMPLE_CPU) +
+		    !!(t & PERF_SAMPLE_PERIOD));
+	if (t & PERF_SAMPLE_CALLCHAIN) {
+		if (off + 8 > size)
+			return 0;
+		memcpy(&v, p + off, 8);
+		off += 8 + 8 * v;
+	}
+	if (off + 8 > size)
+		return 0;
+	memcpy(&v, p + off, 8);         /* regs ABI; 0: no registers */
+	off += 8 + (v ? 8 * __builtin_popcountll(regs_mask) : 0);
+	return off + 8 <= size ? off : 0;
+}
+
+/* DWARF samples carry a fixed-size stack copy of which the kernel filled
+   only dyn_size bytes (often a quarter): keep just those, as a shorter
+   { size, data[size], dyn_size } that perf reads the same.  Compacts the
+   records in place; returns the new length. */
+static size_t trim_stacks(pf_capture *r, unsigned char *p, size_t len)
+{
+	const struct perf_event_attr *a = &r->ev[0].attr;
+	size_t in = 0, out = 0;
+
+	while (in + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
+		size_t at, keep = 0;
+		uint64_t size, dyn;
+
+		memcpy(&h, p + in, sizeof h);
+		if (h.size < sizeof h || in + h.size > len)
+			break;
+		if (h.type == PERF_RECORD_SAMPLE &&
+		    (at = stack_user_at(p + in, h.size, r->sample_type, a->sample_regs_user))) {
+			memcpy(&size, p + in + at, 8);
+			if (size && at + 16 + size <= h.size) {
+				memcpy(&dyn, p + in + at + 8 + size, 8);
+				keep = (dyn + 7) & ~7ULL;
+				if (keep > size)
+					keep = size;
+			}
+			if (size && keep < size) {
+				size_t tail = h.size - (at + 8 + size);   /* dyn_size and after */
+
+				h.size -= size - keep;
+				memcpy(p + in, &h, sizeof h);
+				memcpy(p + in + at, &keep, 8);
+				memmove(p + out, p + in, at + 8 + keep);
+				memmove(p + out + at + 8 + keep, p + in + at + 8 + size, tail);
+				out += h.size;
+				in += h.size + (size - keep);
+				continue;
+			}
+		}
+		if (out != in)
+			memmove(p + out, p + in, h.size);
+		out += h.size;
+		in += h.size;
+	}
+	if (in < len && out != in)
+		memmove(p + out, p + in, len - in);
+	return out + (len - in);
+}
+
 /* Move one ring's new bytes to the writer.  Returns bytes moved or -1. */
 static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 {
@@ -535,6 +614,12 @@ static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 	memcpy(dst, ring->data + at, first);
 	memcpy(dst + first, ring->data, len - first);
 	__atomic_store_n(&ring->meta->data_tail, head, __ATOMIC_RELEASE);
+	if (r->trim) {
+		size_t n = trim_stacks(r, dst, len);
+
+		pdw_unreserve(r->w, len - n);
+		len = n;
+	}
 	scan(r, dst, len);
 	return len;
 }

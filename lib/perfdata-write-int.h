@@ -53,6 +53,9 @@ struct pdw *pdw_open(const char *path, int fd, int pipe_mode,
    a writer thread moves them to disk. */
 void *pdw_reserve(struct pdw *w, size_t len);
 
+/* Give back the last n bytes of the latest reservation (unused). */
+void pdw_unreserve(struct pdw *w, size_t n);
+
 /* Append a finished-round marker and let the writer thread have what was
    reserved so far (when there is enough of it, or force). */
 int pdw_round(struct pdw *w, int force);

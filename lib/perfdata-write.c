@@ -372,6 +372,12 @@ void *pdw_reserve(struct pdw *w, size_t len)
 	return p;
 }
 
+void pdw_unreserve(struct pdw *w, size_t n)
+{
+	pf_assert(w->cur && w->cur->used >= n);
+	w->cur->used -= n;
+}
+
 int pdw_round(struct pdw *w, int force)
 {
 	struct perf_event_header *h = pdw_reserve(w, sizeof *h);
