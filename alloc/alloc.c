@@ -8,8 +8,9 @@
  * Validation on free is cheap because of the geometry: the ownership map
  * says whether the address is inside a SuperSlab at all, the header gives
  * the slab, a multiply by the slab's reciprocal block size says whether the
- * pointer is at a block boundary, and a freed block carries a key
- * (its address xor a secret) in its second word that malloc clears.
+ * pointer is at a block boundary, and the slab's free bitmap whether the
+ * block is free already (double free).  Blocks freed by other threads carry
+ * a key (their address xor a secret) until their owner collects them.
  */
 #include <errno.h>
 #include <string.h>
@@ -104,7 +105,9 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 		struct block *b = s->free;
 		void *p;
 		if (b) {
+			uint32_t g = slab_index(s, b);
 			s->free = b->next;
+			s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 			b->key = 0;
 			s->used++;
 			p = b;
@@ -115,7 +118,6 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 			fail(fn, n, c, err ? err : ENOMEM);
 			return NULL;
 		}
-		h->nmalloc++;
 		return p;
 	}
 	void *p = large_alloc(h, n, align < 16 ? 16 : align, zeroed, &err);
@@ -128,13 +130,14 @@ SS_EXPORT void *ss_malloc(size_t n)
 {
 	struct heap *h = ss_tls_heap;
 	if (likely(n <= SS_FAST_MAX)) {
-		struct slab *s = h->cur[fast_class(n)];
+		struct slab *s = h->direct[(n + 15) >> 4];
 		struct block *b = s->free;
 		if (likely(b != NULL)) {
+			uint32_t g = slab_index(s, b);
 			s->free = b->next;
+			s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 			b->key = 0;
 			s->used++;
-			h->nmalloc++;
 			return b;
 		}
 	}
@@ -148,7 +151,8 @@ static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct
 {
 	uintptr_t off = (uintptr_t)b - (uintptr_t)s->start;
 	uint64_t idx = (off * s->inv) >> 40;
-	if (idx * s->bsize == off && idx < s->carved && b->key == block_key(b))
+	if (idx * s->bsize == off && idx < s->carved &&
+	    ((s->freebits[idx >> 6] >> (idx & 63) & 1) || b->key == block_key(b)))
 		ss_misuse(fn, "double free detected", b);
 	ss_misuse(fn, "invalid pointer", b);
 }
@@ -208,7 +212,7 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 	}
 }
 
-static inline void free_impl(const char *fn, void *p)
+static inline __attribute__((always_inline)) void free_impl(const char *fn, void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	if (unlikely(!map_test(a))) {
@@ -222,12 +226,14 @@ static inline void free_impl(const char *fn, void *p)
 		struct block *b = p;
 		uintptr_t off = a - (uintptr_t)s->start;
 		uint64_t idx = (off * s->inv) >> 40;
-		if (unlikely(idx * s->bsize != off || idx >= s->carved || b->key == block_key(b)))
+		if (unlikely(idx * s->bsize != off || idx >= s->carved))
 			bad_block(fn, s, b);
+		uint64_t bit = (uint64_t)1 << (idx & 63), word = s->freebits[idx >> 6];
+		if (unlikely(word & bit))
+			bad_block(fn, s, b);
+		s->freebits[idx >> 6] = word | bit;
 		b->next = s->free;
-		b->key = block_key(b);
 		s->free = b;
-		h->nfree++;
 		if (unlikely(--s->used == 0 || s->queue == Q_FULL))
 			slab_free_slow(h, s);
 		return;
@@ -269,7 +275,9 @@ static size_t usable_impl(const char *fn, void *p)
 	struct superslab *ss = ss_of(p);
 	if (ss->magic == SS_MAGIC && (ss->kind == SS_SMALL || ss->kind == SS_MEDIUM)) {
 		struct slab *s = slab_of_block(ss, a);
-		if (s && ((struct block *)p)->key != block_key(p))
+		uint32_t g = s ? slab_index(s, p) : 0;
+		if (s && !(s->freebits[g >> 6] >> (g & 63) & 1) &&
+		    ((struct block *)p)->key != block_key(p))
 			return s->bsize;
 	} else if (ss->magic == SS_MAGIC && (ss->kind == SS_LARGE || ss->kind == SS_HUGE) &&
 		   a == (uintptr_t)ss + ss->block_off) {

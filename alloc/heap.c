@@ -14,7 +14,10 @@
 
 #include "ss-int.h"
 
-struct heap ss_empty_heap = { .cur = { [0 ... SS_NCLASS - 1] = &ss_empty_slab } };
+struct heap ss_empty_heap = {
+	.direct = { [0 ... SS_FAST_MAX / 16] = &ss_empty_slab },
+	.cur = { [0 ... SS_NCLASS - 1] = &ss_empty_slab },
+};
 __thread struct heap *ss_tls_heap __attribute__((tls_model("initial-exec"))) = &ss_empty_heap;
 static __thread bool tls_in_init __attribute__((tls_model("initial-exec")));
 
@@ -83,7 +86,7 @@ static struct heap *heap_alloc(void)
 	}
 	/* Counters survive reuse: they add up everything the process did. */
 	for (unsigned c = 0; c < SS_NCLASS; c++)
-		h->cur[c] = &ss_empty_slab;
+		heap_set_cur(h, c, &ss_empty_slab);
 	memset(h->partial, 0, sizeof h->partial);
 	memset(h->full, 0, sizeof h->full);
 	h->avail = h->busy = NULL;
@@ -128,13 +131,12 @@ void heap_totals(struct ss_stats *st, uint64_t *slabs, uint64_t *refills)
 {
 	pthread_mutex_lock(&heaps_lock);
 	for (struct heap *h = all_heaps; h; h = h->next_all) {
-		st->malloc_calls += h->nmalloc;
-		st->free_calls += h->nfree;
 		st->remote_frees += h->remote_frees;
 		st->large_allocs += h->nlarge;
 		for (unsigned c = 0; c < SS_NCLASS; c++) {
 			slabs[c] += h->slabs[c];
 			refills[c] += h->refills[c];
+			st->refills += h->refills[c];
 			st->slabs_in_use += h->slabs[c];
 		}
 	}
@@ -174,5 +176,5 @@ __attribute__((constructor)) static void ss_constructor(void)
 __attribute__((destructor)) static void ss_destructor(void)
 {
 	if (ss_opt.stats)
-		stats_print_fd(2);
+		stats_print_fd(ss_stats_fd >= 0 ? ss_stats_fd : 2);
 }

@@ -183,7 +183,7 @@ void large_cache_purge(bool all)
 
 void *overaligned_alloc(size_t n, size_t align, int *err)
 {
-	size_t len = page_round(n);
+	size_t len = page_round(n ? n : 1);
 	if (n > PTRDIFF_MAX - align || len + align < len) {
 		*err = EOVERFLOW;
 		return NULL;

@@ -21,6 +21,7 @@ struct ss_options ss_opt = {
 	.stats = 0, .trace = 0, .purge_dontneed = 0, .ss_shift = SS_DEFAULT_SHIFT,
 };
 size_t ss_size = (size_t)1 << SS_DEFAULT_SHIFT;
+int ss_stats_fd = -1;
 uintptr_t ss_mask = ((uintptr_t)1 << SS_DEFAULT_SHIFT) - 1;
 
 void ss_write(const char *s)
@@ -221,9 +222,13 @@ void options_init(void)
 	}
 	ss_size = (size_t)1 << ss_opt.ss_shift;
 	ss_mask = ss_size - 1;
+	/* Programs may close stderr before our destructor runs (coreutils
+	   does, at exit): keep a copy for the statistics. */
+	if (ss_opt.stats)
+		ss_stats_fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
 }
 
-long ss_option_get(enum ss_option opt)
+SS_EXPORT long ss_option_get(enum ss_option opt)
 {
 	if (!atomic_load(&ss_ready))
 		ss_init_slow();
@@ -241,7 +246,7 @@ long ss_option_get(enum ss_option opt)
 	return -1;
 }
 
-int ss_option_set(enum ss_option opt, long value)
+SS_EXPORT int ss_option_set(enum ss_option opt, long value)
 {
 	long *dst;
 	long lo = 0, hi = 1;

@@ -11,6 +11,7 @@
 
 uint32_t ss_class_size[SS_NCLASS];
 uint8_t ss_fast_class[SS_FAST_MAX / 16 + 1];
+uint8_t ss_direct_first[SS_NCLASS], ss_direct_count[SS_NCLASS];
 
 /* Constant-time mapping, used beyond the table. */
 unsigned size_to_class(size_t n)
@@ -31,11 +32,15 @@ void sizeclass_init(void)
 		for (uint32_t j = 1; j <= 8; j++)
 			ss_class_size[c++] = (1u << k) + j * (1u << (k - 3));
 	ss_assert(c == SS_NCLASS && ss_class_size[SS_NCLASS - 1] == SS_CLASS_MAX);
-	for (unsigned i = 0; i <= SS_FAST_MAX / 16; i++)
-		ss_fast_class[i] = (uint8_t)size_to_class(i * 16);
+	for (unsigned i = 0; i <= SS_FAST_MAX / 16; i++) {
+		unsigned k = size_to_class(i * 16);
+		ss_fast_class[i] = (uint8_t)k;
+		if (ss_direct_count[k]++ == 0)
+			ss_direct_first[k] = (uint8_t)i;
+	}
 }
 
-size_t ss_good_size(size_t n)
+SS_EXPORT size_t ss_good_size(size_t n)
 {
 	if (!atomic_load_explicit(&ss_ready, memory_order_acquire))
 		ss_init_slow();

@@ -56,17 +56,31 @@ static void ss_list_remove(struct superslab **l, struct superslab *ss)
 	ss->next = ss->prev = NULL;
 }
 
-/* Take the blocks other threads freed into the local free list. */
+/* Take the blocks other threads freed into the local free list.  A block
+   already marked free here, or that lost its key, was freed twice (by its
+   owner and by another thread): caught here, before it is handed out
+   twice.  Links are checked too, since such a block may have been
+   written to meanwhile. */
 void slab_collect(struct slab *s)
 {
 	struct block *b = atomic_exchange_explicit(&s->remote, NULL, memory_order_acquire);
 	if (!b)
 		return;
 	struct block *last = b;
-	uint32_t n = 1;
-	while (last->next) {
-		last = last->next;
+	uint32_t n = 0;
+	for (;;) {
+		uintptr_t off = (uintptr_t)last - (uintptr_t)s->start;
+		uint32_t g = slab_index(s, last);
+		uint64_t bit = (uint64_t)1 << (g & 63);
+		if (unlikely((uint64_t)g * s->bsize != off || g >= s->carved ||
+			     (s->freebits[g >> 6] & bit) || last->key != block_key(last)))
+			ss_misuse("free", "double free detected", last);
+		s->freebits[g >> 6] |= bit;
+		last->key = 0;
 		n++;
+		if (!last->next)
+			break;
+		last = last->next;
 	}
 	last->next = s->free;
 	s->free = b;
@@ -87,6 +101,8 @@ static void slab_carve(struct slab *s)
 	struct block *head = s->free;
 	for (uint32_t i = n; i-- > 0;) {
 		struct block *b = (struct block *)(p + (size_t)i * s->bsize);
+		uint32_t g = slab_index(s, b);
+		s->freebits[g >> 6] |= (uint64_t)1 << (g & 63);
 		b->next = head;
 		head = b;
 	}
@@ -146,6 +162,7 @@ static void slab_init(struct slab *s, struct superslab *ss, uint32_t idx, unsign
 	s->used = 0;
 	s->free = NULL;
 	s->inv = (((uint64_t)1 << 40) + bsize - 1) / bsize;
+	memset(s->freebits, 0, sizeof s->freebits);
 	s->cls = (uint8_t)cls;
 	s->queue = Q_NONE;
 	s->next = s->prev = NULL;
@@ -208,7 +225,9 @@ static struct slab *slab_new(struct heap *h, unsigned cls, int *err)
 static void *slab_pop(struct slab *s)
 {
 	struct block *b = s->free;
+	uint32_t g = slab_index(s, b);
 	s->free = b->next;
+	s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 	b->key = 0;
 	s->used++;
 	return b;
@@ -228,7 +247,7 @@ void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
 			return slab_pop(s);
 		s->queue = Q_FULL;
 		slabq_push(&h->full[cls], s);
-		h->cur[cls] = &ss_empty_slab;
+		heap_set_cur(h, cls, &ss_empty_slab);
 	}
 	/* Ends: each round without a slab adopted an abandoned SuperSlab,
 	   and there are finitely many. */
@@ -241,7 +260,7 @@ void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
 			if (!s->free && s->carved < s->capacity)
 				slab_carve(s);
 			ss_assert(s->free);
-			h->cur[cls] = s;
+			heap_set_cur(h, cls, s);
 			return slab_pop(s);
 		}
 		if (tries == 0) {
@@ -261,7 +280,7 @@ void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
 		*err = 0;
 		if ((s = slab_new(h, cls, err))) {
 			slab_carve(s);
-			h->cur[cls] = s;
+			heap_set_cur(h, cls, s);
 			return slab_pop(s);
 		}
 		if (*err)
@@ -332,7 +351,7 @@ void heap_abandon(struct heap *h)
 			else
 				h->slabs[c]--;
 		}
-		h->cur[c] = &ss_empty_slab;
+		heap_set_cur(h, c, &ss_empty_slab);
 		struct slabq *qs[2] = { &h->partial[c], &h->full[c] };
 		for (int q = 0; q < 2; q++) {
 			for (s = qs[q]->first; s; s = next) {

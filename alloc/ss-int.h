@@ -67,8 +67,10 @@
 enum ss_kind { SS_FREE = 0, SS_SMALL = 1, SS_MEDIUM = 2, SS_LARGE = 3, SS_HUGE = 4 };
 enum slab_queue { Q_NONE = 0, Q_PARTIAL = 1, Q_FULL = 2 };
 
-/* A free block: `next` links the free list, `key` marks it as free so a
-   second free() of the same block is noticed cheaply. */
+/* A free block: `next` links the free list.  `key` marks a block pushed
+   on a slab's remote list: a second cross-thread free of it is seen before
+   it corrupts the list, and malloc clears it, so a block found on the
+   remote list without its key was handed out again: freed twice. */
 struct block {
 	struct block *next;
 	uintptr_t key;
@@ -76,19 +78,31 @@ struct block {
 
 struct heap;
 
+/* Which blocks are on the owner's free list: one bit per block.  free()
+   tests and sets a bit in this hot metadata instead of reading the cold
+   block, so a double free is caught without a cache miss.  The fields the
+   fast paths use and the first 128 bits share one cache line. */
+#define SLAB_BITS_WORDS ((1u << SLAB_SHIFT_SMALL) / 16 / 64)
+
 struct slab {
 	struct block *free;           /* owner-local free list */
+	char *start;                  /* first block */
+	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
 	uint32_t used;                /* handed out, not freed locally */
 	uint32_t carved;              /* blocks carved from the bump area */
-	uint32_t capacity;            /* blocks that fit */
 	uint32_t bsize;               /* block size; 0 = slab unused */
-	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
-	char *start;                  /* first block */
-	_Atomic(struct block *) remote; /* blocks freed by other threads */
-	struct slab *next, *prev;     /* heap queue */
+	uint32_t capacity;            /* blocks that fit */
 	uint8_t cls;
 	uint8_t queue;                /* enum slab_queue */
-};
+	uint64_t freebits[SLAB_BITS_WORDS];
+	_Atomic(struct block *) remote; /* blocks freed by other threads */
+	struct slab *next, *prev;     /* heap queue */
+} __attribute__((aligned(64)));
+
+static inline uint32_t slab_index(const struct slab *s, const void *b)
+{
+	return (uint32_t)((((uintptr_t)b - (uintptr_t)s->start) * s->inv) >> 40);
+}
 
 struct superslab {
 	uint32_t magic;
@@ -117,6 +131,7 @@ struct ss_options {
 };
 extern struct ss_options ss_opt SS_HIDDEN;
 extern size_t ss_size SS_HIDDEN;     /* 1 << ss_opt.ss_shift */
+extern int ss_stats_fd SS_HIDDEN;    /* a copy of stderr for SUPERSLAB_STATS */
 extern uintptr_t ss_mask SS_HIDDEN;  /* ss_size - 1 */
 void options_init(void) SS_HIDDEN;
 
@@ -132,10 +147,7 @@ extern uint32_t ss_class_size[SS_NCLASS] SS_HIDDEN;
 extern uint8_t ss_fast_class[SS_FAST_MAX / 16 + 1] SS_HIDDEN;
 void sizeclass_init(void) SS_HIDDEN;
 unsigned size_to_class(size_t n) SS_HIDDEN;
-static inline unsigned fast_class(size_t n)
-{
-	return ss_fast_class[(n + 15) >> 4];
-}
+extern uint8_t ss_direct_first[SS_NCLASS], ss_direct_count[SS_NCLASS] SS_HIDDEN;
 
 /* ---- OS layer and ownership map (os.c) ---- */
 struct os_counters {
@@ -185,8 +197,10 @@ struct slabq { struct slab *first, *last; };
 
 #define HEAP_SS_CACHE 2
 struct heap {
+	/* The allocation slab for sizes up to SS_FAST_MAX, indexed by
+	   (size + 15) / 16: one load less than going through the class. */
+	struct slab *direct[SS_FAST_MAX / 16 + 1];
 	struct slab *cur[SS_NCLASS];  /* allocation slab per class */
-	uint64_t nmalloc, nfree;      /* fast-path counters (stats) */
 	struct slabq partial[SS_NCLASS];
 	struct slabq full[SS_NCLASS];
 	struct superslab *avail;      /* owned SuperSlabs with free slabs */
@@ -219,6 +233,14 @@ void slab_release(struct heap *h, struct slab *s) SS_HIDDEN;
 void slab_adopt(struct heap *h, struct superslab *ss) SS_HIDDEN;
 void slabq_remove(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push(struct slabq *q, struct slab *s) SS_HIDDEN;
+
+/* Make s the allocation slab of class c (and of its direct entries). */
+static inline void heap_set_cur(struct heap *h, unsigned c, struct slab *s)
+{
+	h->cur[c] = s;
+	for (unsigned i = 0; i < ss_direct_count[c]; i++)
+		h->direct[ss_direct_first[c] + i] = s;
+}
 
 static inline uintptr_t block_key(const struct block *b)
 {

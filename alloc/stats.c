@@ -35,7 +35,7 @@ static void collect(struct ss_stats *st, uint64_t *slabs, uint64_t *refills)
 	st->failures = atomic_load(&ss_failures);
 }
 
-int ss_stats_get(struct ss_stats *st, size_t size)
+SS_EXPORT int ss_stats_get(struct ss_stats *st, size_t size)
 {
 	struct ss_stats all;
 	uint64_t slabs[SS_NCLASS] = { 0 }, refills[SS_NCLASS] = { 0 };
@@ -78,10 +78,9 @@ void stats_print_fd(int fd)
 	    ss_size, ss_opt.purge_delay_ms, ss_opt.purge_dontneed ? "dontneed" : "free",
 	    ss_opt.prefault, ss_opt.hugepages,
 	    (const char *[]){ "never", "madvise", "always" }[os_thp_mode()], ss_opt.prewarm);
-	out(fd, "superslab: stats: malloc %llu, free %llu local + %llu remote, large %llu "
+	out(fd, "superslab: stats: refills %llu, remote frees %llu, large %llu "
 		"(huge cache hits %llu, misses %llu), failures %llu\n",
-	    (unsigned long long)st.malloc_calls, (unsigned long long)st.free_calls,
-	    (unsigned long long)st.remote_frees, (unsigned long long)st.large_allocs,
+	    (unsigned long long)st.refills, (unsigned long long)st.remote_frees, (unsigned long long)st.large_allocs,
 	    (unsigned long long)st.large_cache_hits, (unsigned long long)st.large_cache_misses,
 	    (unsigned long long)st.failures);
 	out(fd, "superslab: stats: superslabs %llu reserved, %llu free, %llu abandoned; "
@@ -101,7 +100,7 @@ void stats_print_fd(int fd)
 			    (unsigned long long)slabs[c], (unsigned long long)refills[c]);
 }
 
-void ss_stats_print(int fd)
+SS_EXPORT void ss_stats_print(int fd)
 {
 	if (!atomic_load(&ss_ready))
 		ss_init_slow();

@@ -42,8 +42,8 @@ size_t ss_good_size(size_t size);
 /* Process-wide counters.  Counters of running threads are read without
    stopping them, so they are approximate while threads allocate. */
 struct ss_stats {
-	uint64_t malloc_calls;       /* allocations served from slabs */
-	uint64_t free_calls;         /* frees to slabs by the owning thread */
+	uint64_t refills;            /* slow-path refills of a thread's slab (the
+	                                fast paths count nothing, to stay fast) */
 	uint64_t remote_frees;       /* frees handed back to another thread */
 	uint64_t large_allocs;       /* blocks above the largest size class */
 	uint64_t large_cache_hits;   /* huge blocks served from the cache */
