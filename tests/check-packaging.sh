@@ -108,6 +108,39 @@ for deb in "$work"/deb/*.deb; do
 	dpkg-deb -c "$deb" | awk '$6 !~ /\/$/ { print "  " $6 ($7 ? " " $7 " " $8 : "") }'
 done
 
+# What was packaged must work from where it is installed: unpack all the
+# .debs into one root, run every tool's --help against the packaged libpf,
+# preload the packaged allocator into a program, and build libpf(3)'s
+# example with the packaged headers, .so and .pc file.
+step "Debian packages, unpacked: smoke test"
+root=$work/deb/root
+for deb in "$work"/deb/*.deb; do
+	case $deb in *-dbgsym_*) continue ;; esac
+	dpkg-deb -x "$deb" "$root"
+done
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+libdir=$root/usr/lib/$multiarch
+for tool in "$root"/usr/bin/*; do
+	LD_LIBRARY_PATH=$libdir "$tool" --help >/dev/null ||
+		die "${tool##*/} --help fails from the package"
+	echo "ok: ${tool##*/} --help"
+done
+LD_PRELOAD=$libdir/libsuperslab.so.0 sh -c 'seq 1 20000 | sort -rn | head -n1' >"$work/preload.out" ||
+	die "a program fails with the packaged libsuperslab preloaded"
+[ "$(cat "$work/preload.out")" = 20000 ] || die "wrong output with libsuperslab preloaded"
+LD_PRELOAD=$libdir/libsuperslab.so.0 grep -q libsuperslab /proc/self/maps ||
+	die "LD_PRELOAD of the packaged libsuperslab.so.0 did not load it"
+echo "ok: LD_PRELOAD=libsuperslab.so.0 sort"
+awk '/^\.EX/ { n++; next } /^\.EE/ { if (n == 1) exit } n == 1' "$srcdir/man/libpf.3" |
+	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' >"$work/count.c"
+# shellcheck disable=SC2046
+cc -o "$work/count" "$work/count.c" $(PKG_CONFIG_SYSROOT_DIR=$root \
+	PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs libpf) ||
+	die "libpf(3)'s example does not build against libpf-dev"
+[ "$(printf 'a\nb\n' | LD_LIBRARY_PATH=$libdir "$work/count")" = 2 ] ||
+	die "libpf(3)'s example, built against libpf-dev, miscounts"
+echo "ok: libpf(3) example built with pkg-config libpf from libpf-dev"
+
 # RPM ---------------------------------------------------------------------
 step "rpmbuild -tb"
 mkdir -p "$work/rpm"
