@@ -88,7 +88,7 @@ if [ $have_perf = yes ]; then
 fi
 
 # --- DWARF stacks: the frame memset hides from frame pointers is there
-pfrecord --call-graph dwarf -o "$tmp/dwarf.data" -- "$demo" || fail "dwarf exit status"
+pfrecord -q --call-graph dwarf -o "$tmp/dwarf.data" -- "$demo" || fail "dwarf exit status"
 # Only the filled part of each stack copy is kept: the demo's stack is far
 # shallower than 64 KiB.
 pfrecord --call-graph dwarf,65528 -o "$tmp/dwarf64.data" -- "$demo" 2>"$tmp/dwarf.err" ||
