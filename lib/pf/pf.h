@@ -30,6 +30,8 @@ const char *pf_errmsg(void);
 #include <pf/lines.h>
 #include <pf/collapse.h>
 #include <pf/record.h>
+#include <pf/folded.h>
+#include <pf/flame.h>
 #include <pf/scriptprint.h>
 
 #endif /* PF_PF_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the folded-stack store shared by the flame graph and diff
+ * modules: the line records and the byte order of whole lines that
+ * flamegraph.pl sorts by.
+ */
+#ifndef PF_FOLDED_INT_H
+#define PF_FOLDED_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pf/folded.h>
+
+/* One kept line.  Its text is the frames joined with ';' followed by the
+   tail: the stack's trailing empty fields (stack_tail bytes) and then the
+   blank(s) and count(s) exactly as read. */
+struct fline {
+	size_t frames;		/* offset of the first frame id in f->ids */
+	size_t tail;		/* offset of the tail in f->tails */
+	uint32_t nframes;
+	uint32_t tail_len;
+	uint32_t stack_tail;	/* bytes of the tail that belong to the stack */
+	uint32_t ncounts;	/* 1 or 2 */
+	double c1, c2;
+};
+
+const struct fline *folded_lines(const pf_folded *f);
+const uint32_t *folded_ids(const pf_folded *f);
+const char *folded_tail(const pf_folded *f, const struct fline *l);
+
+/* Intern NAME (LEN bytes); its id, or UINT32_MAX when out of memory. */
+uint32_t folded_intern(pf_folded *f, const char *name, size_t len);
+
+/* Compare lines A and B as flamegraph.pl's `sort` compares their text:
+   bytewise, a prefix first.  With STACK_ONLY the counts are left out. */
+int folded_cmp(const pf_folded *f, const struct fline *a,
+	       const struct fline *b, int stack_only);
+
+#endif /* PF_FOLDED_INT_H */
