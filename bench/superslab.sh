@@ -1,0 +1,80 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `make bench` part for libsuperslab: bench_random_mixed under glibc,
+# libsuperslab (also with SUPERSLAB_PREFAULT=1 and SUPERSLAB_HUGEPAGES=1)
+# and, when installed, mimalloc, jemalloc and tcmalloc, all by LD_PRELOAD
+# on the same binary.  Runs alternate between allocators (so a noisy
+# neighbour hurts all alike); each figure is the median of BENCH_RUNS
+# (default 5) runs.  Every run checks which object defines malloc, so a
+# preload that silently fell back to glibc cannot be measured by mistake.
+set -eu
+: "${top_builddir:=.}"
+bin="$top_builddir/bench/bench_random_mixed"
+ss="$top_builddir/alloc/.libs/libsuperslab.so"
+runs=${BENCH_RUNS:-5}
+[ -x "$bin" ] || { echo "superslab.sh: $bin not built" >&2; exit 1; }
+[ -f "$ss" ] || { echo "superslab.sh: $ss not built (shared library needed)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ss-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+findlib() {
+	for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
+		[ -f "$d/$1" ] && { echo "$d/$1"; return; }
+	done
+}
+
+# name|preload|environment|expected substring of the malloc provider
+{
+	echo "glibc||-|libc.so"
+	echo "superslab|$ss|-|libsuperslab"
+	echo "superslab+prefault|$ss|SUPERSLAB_PREFAULT=1|libsuperslab"
+	echo "superslab+hugepages|$ss|SUPERSLAB_HUGEPAGES=1|libsuperslab"
+	l=$(findlib libmimalloc.so.2) && [ -n "$l" ] && echo "mimalloc|$l|-|libmimalloc"
+	l=$(findlib libjemalloc.so.2) && [ -n "$l" ] && echo "jemalloc|$l|-|libjemalloc"
+	l=$(findlib libtcmalloc_minimal.so.4) && [ -n "$l" ] && echo "tcmalloc|$l|-|libtcmalloc"
+} >"$tmp/allocators" || true
+
+bench() {	# WORKLOAD-NAME ARGS...
+	name=$1
+	shift
+	: >"$tmp/results"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		i=$((i + 1))
+		while IFS='|' read -r alloc lib envs want; do
+			[ "$envs" = - ] && envs=
+			# shellcheck disable=SC2086
+			env LD_PRELOAD="$lib" $envs "$bin" "$@" >"$tmp/out" 2>&1 ||
+				{ echo "superslab.sh: $alloc: benchmark failed: $(tail -2 "$tmp/out")" >&2; exit 1; }
+			got=$(sed -n 's/^Allocator = //p' "$tmp/out")
+			case $got in
+			*"$want"*) ;;
+			*) echo "superslab.sh: $alloc: malloc comes from $got, not $want: not measured" >&2; exit 1 ;;
+			esac
+			ops=$(sed -n 's/^Throughput = \([0-9]*\) ops.*/\1/p' "$tmp/out")
+			flt=$(sed -n 's/^Minor faults = \([0-9]*\).*/\1/p' "$tmp/out")
+			rss=$(sed -n 's/^Max RSS = \([0-9]*\).*/\1/p' "$tmp/out")
+			echo "$alloc $ops $flt $rss" >>"$tmp/results"
+		done <"$tmp/allocators"
+	done
+	echo "$name: bench_random_mixed $*, median of $runs alternating runs"
+	printf '  %-20s %12s %9s %13s %12s\n' allocator "ops/s" "vs glibc" "minor faults" "max RSS KiB"
+	base=$(awk '$1=="glibc"{print $2}' "$tmp/results" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
+	while IFS='|' read -r alloc lib envs want; do
+		for col in 2 3 4; do
+			awk -v a="$alloc" -v c=$col '$1==a{print $c}' "$tmp/results" | sort -n |
+				awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
+		done | {
+			read -r ops
+			read -r flt
+			read -r rss
+			ratio=$(awk -v o="$ops" -v b="$base" 'BEGIN{printf "%.2fx", o/b}')
+			printf '  %-20s %12s %9s %13s %12s\n' "$alloc" "$ops" "$ratio" "$flt" "$rss"
+		}
+	done <"$tmp/allocators"
+	echo
+}
+
+echo "Figures are noisy on a shared machine: compare ratios within one run."
+bench "1 thread" 10000000 8192 42
+bench "2 threads, 90% cross-thread frees" 5000000 8192 42 2 90
