@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Every command of pftools(7)'s EXAMPLES runs and succeeds, in order and in
+# one directory (later commands read what earlier ones wrote), with the
+# demo workload as ./app, a busy shell loop as PID 1234, durations cut to
+# one second, and the built libsuperslab found through LD_LIBRARY_PATH.
+# Lines that use programs pftools does not ship (perf, FlameGraph's
+# scripts) run only when those are installed.
+. "$top_srcdir/tests/lib.sh"
+
+demo="$top_builddir/tests/pfdemo"
+page="$top_srcdir/man/pftools.7"
+[ -x "$demo" ] || skip "tests/pfdemo is not built"
+pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
+	skip "perf_event_open refused: $(cat "$tmp/probe.err")"
+
+LD_LIBRARY_PATH="$top_builddir/alloc/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+
+sh -c 'while :; do /bin/true; done' &
+loop=$!
+trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# The lines between .EX and .EE after .SH EXAMPLES, roff escapes undone.
+sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.EX/,/^\.EE/p}' "$page" |
+	grep -v '^\.E[XE]' | sed -e 's/\\-/-/g' -e 's/\\e/\\/g' >"$tmp/examples"
+[ -s "$tmp/examples" ] || fail "no EXAMPLES in $page"
+
+mkdir "$tmp/run" && cd "$tmp/run" || exit 99
+n=0
+stats=
+while IFS= read -r cmd; do
+	n=$((n + 1))
+	missing=
+	for prog in perf flamegraph.pl stackcollapse-perf.pl; do
+		case " $cmd " in
+		*" $prog "*) command -v "$prog" >/dev/null 2>&1 || missing=$prog ;;
+		esac
+	done
+	if [ -n "$missing" ]; then
+		echo "skip: $cmd ($missing is not installed)"
+		continue
+	fi
+	run=$(printf '%s\n' "$cmd" | sed -e "s|\./app|$demo|g" \
+		-e "s|-p 1234|-p $loop|" -e 's|--duration [0-9]*|--duration 1|')
+	if sh -ec "$run" >"$tmp/out.$n" 2>"$tmp/err.$n"; then
+		echo "ok: $cmd"
+	else
+		fail "$cmd"
+		tail -n 5 "$tmp/err.$n" >&2
+	fi
+	# The dynamic loader only warns when a preload is not found.
+	if grep -q 'cannot be preloaded' "$tmp/err.$n"; then
+		fail "$cmd: the preloaded library was not loaded"
+	fi
+	case $cmd in *--stat*) stats="$stats $tmp/out.$n" ;; esac
+done <"$tmp/examples"
+[ "$n" -ge 10 ] || fail "only $n example commands found"
+
+# What the commands should have produced.
+for svg in pf.svg pid.svg cpu.svg; do
+	[ -s "$svg" ] && grep -q '</svg>' "$svg" && echo "ok: $svg is an SVG" ||
+		fail "$svg is not a complete SVG"
+done
+grep -q 'touch_pages' pf.folded && echo "ok: pf.folded has the demo's faulting function" ||
+	fail "pf.folded lacks the demo's touch_pages"
+[ -n "$stats" ] || fail "no --stat example"
+for out in $stats; do
+	grep -q 'page-faults' "$out" || fail "--stat printed no page-fault count ($out)"
+done
+finish
