@@ -150,7 +150,7 @@ START_TEST(test_pipe_start)
 	uint64_t magic, hsize, bytes, id;
 	size_t len, off;
 	unsigned char *f;
-	int features = 0;
+	int features = 0, updates = 0;
 
 	ck_assert_ptr_nonnull(w);
 	add_comm(w);
@@ -171,9 +171,14 @@ START_TEST(test_pipe_start)
 		memcpy(&rh, f + off, sizeof rh);
 		ck_assert_uint_ge(rh.size, 8);
 		features += rh.type == PERF_RECORD_HEADER_FEATURE;
+		if (rh.type == PERF_RECORD_EVENT_UPDATE) {
+			updates++;
+			ck_assert_str_eq((char *)f + off + 24, "page-faults");
+		}
 	}
 	ck_assert_uint_eq(off, len);
 	ck_assert_int_eq(features, 7);
+	ck_assert_int_eq(updates, 1);
 	free(f);
 }
 END_TEST
