@@ -182,7 +182,11 @@ static int flush_upto(pf_perfdata *pd, uint64_t limit)
 
 	if (p->n == 0)
 		return 0;
-	qsort(p->v, p->n, sizeof *p->v, qent_cmp);
+	/* Often a round is in order already (one CPU): check before sorting. */
+	for (i = 1; i < p->n && qent_cmp(&p->v[i - 1], &p->v[i]) <= 0; i++)
+		;
+	if (i < p->n)
+		qsort(p->v, p->n, sizeof *p->v, qent_cmp);
 	if (pd->ready.head == pd->ready.n)
 		pd->ready.head = pd->ready.n = 0;
 	for (i = 0; i < p->n; i++) {
@@ -476,7 +480,9 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 	pd->max_time = UINT64_MAX;
 	pd->next_flush = 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* Read ahead at once unless the file is huge. */
+		int populate = st.st_size < ((off_t)1 << 30) ? MAP_POPULATE : 0;
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
 
 		if (m == MAP_FAILED) {
 			error_set_errno(errno, "%s", name);

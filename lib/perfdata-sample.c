@@ -380,21 +380,28 @@ void pd_sample_id(pf_perfdata *pd, const unsigned char *rec, size_t size,
 		return;
 	st = e->attr.sample_type;
 	if (type == PERF_RECORD_SAMPLE) {
-		struct pf_sample s;
-		struct pf_record tmp = *r;
-
-		tmp.data = rec;
-		tmp.size = (uint16_t)size;
-		tmp.type = type;
-		tmp.evsel = e;
-		if (pf_perfdata_sample(pd, &tmp, &s) == 0) {
-			r->time = (st & PERF_SAMPLE_TIME) ? s.time : UINT64_MAX;
-			if (st & PERF_SAMPLE_TID) {
-				r->pid = s.pid;
-				r->tid = s.tid;
+		/* The fields before the variable-sized ones sit at fixed
+		   places: no need to decode the whole sample. */
+		pos = 8 + !!(st & PERF_SAMPLE_IDENTIFIER) * 8 + !!(st & PERF_SAMPLE_IP) * 8;
+		if (st & PERF_SAMPLE_TID) {
+			if (pos + 8 <= size) {
+				memcpy(&r->pid, rec + pos, 4);
+				memcpy(&r->tid, rec + pos + 4, 4);
 			}
-			if (st & PERF_SAMPLE_CPU)
-				r->cpu = (int32_t)s.cpu;
+			pos += 8;
+		}
+		if (st & PERF_SAMPLE_TIME) {
+			if (pos + 8 <= size)
+				memcpy(&r->time, rec + pos, 8);
+			pos += 8;
+		}
+		pos += !!(st & PERF_SAMPLE_ADDR) * 8 + !!(st & PERF_SAMPLE_ID) * 8 +
+		       !!(st & PERF_SAMPLE_STREAM_ID) * 8;
+		if ((st & PERF_SAMPLE_CPU) && pos + 4 <= size) {
+			uint32_t cpu;
+
+			memcpy(&cpu, rec + pos, 4);
+			r->cpu = (int32_t)cpu;
 		}
 		return;
 	}

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include <pf/scriptprint.h>
 #include "pf-int.h"
 #include "perfdata-int.h"
+#include "machine-int.h"
 
 #define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
 			PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO | PF_F_PERIOD)
@@ -118,9 +121,126 @@ struct printer {
 	int name_width;
 	int use_callchain;
 	FILE *out;
+	char *ob;               /* output buffer, written out when nearly full */
+	size_t on;
+	unsigned flushes;
+	struct line_cache *lines;       /* formatted frame lines, see print_chain */
+	int write_failed;
 	struct pf_frame frames[MAX_FRAMES];
 	uint64_t ips[MAX_FRAMES];
 };
+
+/* A frame line as printed, remembered per (process maps, mode, address). */
+struct line_cache {
+	const void *maps;
+	unsigned gen, mode, fields;
+	uint64_t ip;
+	char *text;
+	size_t len;
+};
+#define LINE_CACHE_SIZE 65536
+
+#define OB_SIZE ((size_t)1 << 16)
+#define OB_ROOM 4096            /* every ob_* call but ob_printf fits */
+
+static void ob_flush(struct printer *pr)
+{
+	if (pr->on && fwrite(pr->ob, 1, pr->on, pr->out) != pr->on)
+		pr->write_failed = 1;
+	pr->on = 0;
+	pr->flushes++;
+}
+
+static inline void ob_reserve(struct printer *pr, size_t n)
+{
+	if (unlikely(pr->on + n > OB_SIZE))
+		ob_flush(pr);
+}
+
+static inline void ob_putc(struct printer *pr, char c)
+{
+	ob_reserve(pr, 1);
+	pr->ob[pr->on++] = c;
+}
+
+static void ob_write(struct printer *pr, const char *s, size_t n)
+{
+	if (n > OB_SIZE / 2) {
+		ob_flush(pr);
+		if (fwrite(s, 1, n, pr->out) != n)
+			pr->write_failed = 1;
+		return;
+	}
+	ob_reserve(pr, n);
+	memcpy(pr->ob + pr->on, s, n);
+	pr->on += n;
+}
+
+static inline void ob_puts(struct printer *pr, const char *s)
+{
+	ob_write(pr, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void ob_printf(struct printer *pr, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	ob_reserve(pr, OB_ROOM);
+	va_start(ap, fmt);
+	n = vsnprintf(pr->ob + pr->on, OB_SIZE - pr->on, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < OB_SIZE - pr->on) {
+		pr->on += (size_t)n;
+		return;
+	}
+	/* Longer than the buffer: format it on its own. */
+	char *tmp = malloc((size_t)n + 1);
+	if (!tmp)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	ob_write(pr, tmp, (size_t)n);
+	free(tmp);
+}
+
+/* V in hex, right-aligned in WIDTH columns (printf's "%*" PRIx64). */
+static inline void ob_hex(struct printer *pr, uint64_t v, int width)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	ob_reserve(pr, 32);
+	for (int i = n; i < width; i++)
+		pr->ob[pr->on++] = ' ';
+	while (n)
+		pr->ob[pr->on++] = tmp[--n];
+}
+
+/* V in decimal, right-aligned in WIDTH columns. */
+static inline void ob_dec(struct printer *pr, uint64_t v, int width)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_reserve(pr, 48);
+	for (int i = n; i < width; i++)
+		pr->ob[pr->on++] = ' ';
+	while (n)
+		pr->ob[pr->on++] = tmp[--n];
+}
 
 static int setup_fields(struct printer *pr)
 {
@@ -163,56 +283,80 @@ static int setup_fields(struct printer *pr)
 	return 0;
 }
 
-static void print_time(FILE *out, uint64_t t)
+/* "%12s: " of seconds.microseconds (perf's timestamp__scnprintf_usec). */
+static void print_time(struct printer *pr, uint64_t t)
 {
-	char buf[32];
+	uint64_t secs = t / 1000000000, usecs = t % 1000000000 / 1000;
+	int digits = 1;
 
-	snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64, t / 1000000000, t % 1000000000 / 1000);
-	fprintf(out, "%12s: ", buf);
+	for (uint64_t v = secs; v >= 10; v /= 10)
+		digits++;
+	ob_dec(pr, secs, 12 - 7 > digits ? 12 - 7 : digits);
+	ob_reserve(pr, 16);
+	pr->ob[pr->on++] = '.';
+	for (int i = 5; i >= 0; i--, usecs /= 10)
+		pr->ob[pr->on + i] = (char)('0' + usecs % 10);
+	pr->on += 6;
+	pr->ob[pr->on++] = ':';
+	pr->ob[pr->on++] = ' ';
 }
 
 /* The start of a line: comm, pid/tid, cpu, time (perf_sample__fprintf_start). */
 static void print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 			int pid, int tid, uint32_t cpu, uint64_t time)
 {
-	FILE *out = pr->out;
 
-	if (f & PF_F_COMM)
-		fprintf(out, chain ? "%s " : "%16s ", comm);
+	if (f & PF_F_COMM) {
+		size_t n = strlen(comm);
+
+		for (; !chain && n < 16; n++)
+			ob_putc(pr, ' ');
+		ob_puts(pr, comm);
+		ob_putc(pr, ' ');
+	}
 	if ((f & PF_F_PID) && (f & PF_F_TID))
-		fprintf(out, "%5d/%-5d ", pid, tid);
+		ob_printf(pr, "%5d/%-5d ", pid, tid);
 	else if (f & PF_F_PID)
-		fprintf(out, "%5d ", pid);
-	else if (f & PF_F_TID)
-		fprintf(out, "%5d ", tid);
+		ob_printf(pr, "%5d ", pid);
+	else if ((f & PF_F_TID) && tid >= 0) {
+		ob_dec(pr, (uint64_t)tid, 5);
+		ob_putc(pr, ' ');
+	} else if (f & PF_F_TID)
+		ob_printf(pr, "%5d ", tid);
 	if (f & PF_F_CPU)
-		fprintf(out, "[%03u] ", cpu);
+		ob_printf(pr, "[%03u] ", cpu);
 	if (f & PF_F_TIME)
-		print_time(out, time);
+		print_time(pr, time);
 }
 
 static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *fr, char lead)
 {
-	FILE *out = pr->out;
 
-	if (f & PF_F_IP)
-		fprintf(out, "%c%16" PRIx64, lead, fr->addr);
+	if (f & PF_F_IP) {
+		ob_putc(pr, lead);
+		ob_hex(pr, fr->addr, 16);
+	}
 	if (f & PF_F_SYM) {
-		fputc(' ', out);
+		ob_putc(pr, ' ');
 		if (fr->sym) {
-			fputs(fr->sym, out);
-			if (f & PF_F_SYMOFF)
-				fprintf(out, "+0x%" PRIx64, fr->symoff);
+			ob_puts(pr, fr->sym);
+			if (f & PF_F_SYMOFF) {
+				ob_write(pr, "+0x", 3);
+				ob_hex(pr, fr->symoff, 0);
+			}
 		} else {
-			fputs("[unknown]", out);
+			ob_puts(pr, "[unknown]");
 		}
 	}
-	if ((f & PF_F_DSO) && !fr->inlined)
-		fprintf(out, " (%s)", fr->dso ? fr->dso : "[unknown]");
+	if ((f & PF_F_DSO) && !fr->inlined) {
+		ob_write(pr, " (", 2);
+		ob_puts(pr, fr->dso ? fr->dso : "[unknown]");
+		ob_putc(pr, ')');
+	}
 	if (f & PF_F_SRCLINE)
-		fprintf(out, "\n  %s", fr->srcline ? fr->srcline : "??:0");
+		ob_printf(pr, "\n  %s", fr->srcline ? fr->srcline : "??:0");
 	if (fr->inlined)
-		fputs(" (inlined)", out);
+		ob_puts(pr, " (inlined)");
 }
 
 static const char *fault_name(const char *map, char *buf, size_t size)
@@ -282,11 +426,67 @@ static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
 	return n;
 }
 
+/* Print one frame of a frame-pointer call chain.  Each distinct line is
+   resolved and formatted once; later samples copy it. */
+static void print_chain_frame(struct printer *pr, const struct pf_sample *s, unsigned f,
+			      unsigned mode, uint64_t ip)
+{
+	const struct maps *ms = mode == PERF_RECORD_MISC_KERNEL ? NULL :
+				machine_maps(pr->m, s->pid, 0);
+	unsigned gen = ms ? ms->gen : 0;
+	uint64_t h = (ip ^ ((uintptr_t)ms >> 4) * 31 ^ mode) * 0x9E3779B97F4A7C15ULL;
+	struct line_cache *c = &pr->lines[h >> 48 & (LINE_CACHE_SIZE - 1)];
+
+	if (c->text && c->ip == ip && c->maps == ms && c->gen == gen && c->mode == mode &&
+	    c->fields == f) {
+		ob_write(pr, c->text, c->len);
+		return;
+	}
+	if (pf_machine_resolve(pr->m, s->pid, mode, ip, 0, pr->frames, 1) < 1)
+		return;
+	ob_reserve(pr, 8192);
+	size_t start = pr->on;
+	unsigned flushes = pr->flushes;
+	print_frame(pr, f | PF_F_IP, &pr->frames[0], '\t');
+	ob_putc(pr, '\n');
+	if (flushes != pr->flushes)
+		return;         /* too long to keep */
+	char *text = malloc(pr->on - start);
+	if (!text)
+		return;
+	memcpy(text, pr->ob + start, pr->on - start);
+	free(c->text);
+	*c = (struct line_cache){ ms, gen, mode, f, ip, text, pr->on - start };
+}
+
+/* The fast path of the common case, a frame-pointer call chain. */
+static void print_chain(struct printer *pr, const struct pf_sample *s, unsigned f)
+{
+	unsigned mode = s->cpumode;
+	int n = 0;
+
+	for (uint64_t i = 0; i < s->nr_callchain && n < pr->o->max_stack; i++) {
+		uint64_t ip = s->callchain[i];
+
+		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
+			switch (ip) {
+			case PERF_CONTEXT_KERNEL: mode = PERF_RECORD_MISC_KERNEL; break;
+			case PERF_CONTEXT_USER: mode = PERF_RECORD_MISC_USER; break;
+			case PERF_CONTEXT_GUEST_KERNEL: mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
+			case PERF_CONTEXT_GUEST_USER: mode = PERF_RECORD_MISC_GUEST_USER; break;
+			case PERF_CONTEXT_HV: mode = PERF_RECORD_MISC_HYPERVISOR; break;
+			}
+			continue;
+		}
+		print_chain_frame(pr, s, f, mode, ip);
+		n++;
+	}
+}
+
 static int print_sample(struct printer *pr, const struct pf_record *rec)
 {
 	const struct pf_scriptprint_opts *o = pr->o;
 	struct pf_sample s;
-	FILE *out = pr->out;
 
 	if (pf_perfdata_sample(pr->pd, rec, &s) < 0)
 		return -1;
@@ -298,27 +498,37 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
 
 	print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
-	if (f & PF_F_PERIOD)
-		fprintf(out, "%10" PRIu64 " ", s.period);
-	if (f & PF_F_EVENT)
-		fprintf(out, "%*s: ", pr->name_width, s.evsel->name);
+	if (f & PF_F_PERIOD) {
+		ob_dec(pr, s.period, 10);
+		ob_putc(pr, ' ');
+	}
+	if (f & PF_F_EVENT) {
+		for (size_t n = strlen(s.evsel->name); n < (size_t)pr->name_width; n++)
+			ob_putc(pr, ' ');
+		ob_puts(pr, s.evsel->name);
+		ob_write(pr, ": ", 2);
+	}
 	if (f & PF_F_ADDR) {
 		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
 
-		fprintf(out, "%16" PRIx64 " ", s.addr);
+		ob_printf(pr, "%16" PRIx64 " ", s.addr);
 		if (map)
-			fprintf(out, "(%s) ", map);
+			ob_printf(pr, "(%s) ", map);
 	}
 	if (f & PF_F_TRACE && s.raw)
-		fprintf(out, "raw %u bytes ", s.raw_size);
-	if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
+		ob_printf(pr, "raw %u bytes ", s.raw_size);
+	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
+	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
+		ob_putc(pr, '\n');
+		print_chain(pr, &s, f);
+	} else if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
 		int n = collect(pr, &s, f);
 
 		if (chain || (o->data_frame && n > 1)) {
-			fputc('\n', out);
+			ob_putc(pr, '\n');
 			for (int i = 0; i < n; i++) {
 				print_frame(pr, f | PF_F_IP, &pr->frames[i], '\t');
-				fputc('\n', out);
+				ob_putc(pr, '\n');
 			}
 		} else if (n > 0) {
 			/* perf prints the sampled address itself here. */
@@ -326,7 +536,7 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 			print_frame(pr, f, &pr->frames[0], ' ');
 		}
 	}
-	fputc('\n', out);
+	ob_putc(pr, '\n');
 	return 0;
 }
 
@@ -351,7 +561,6 @@ static void print_mmap(struct printer *pr, const struct pf_record *rec)
 {
 	const unsigned char *p = rec->data;
 	const struct pf_scriptprint_opts *o = pr->o;
-	FILE *out = pr->out;
 	int pid = (int)u32_at(p + 8), tid = (int)u32_at(p + 12);
 	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
 
@@ -369,27 +578,27 @@ static void print_mmap(struct printer *pr, const struct pf_record *rec)
 		    (uint32_t)rec->cpu, rec->time == UINT64_MAX ? 0 : rec->time);
 	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
 	if (rec->type == PERF_RECORD_MMAP) {
-		fprintf(out, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
+		ob_printf(pr, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
 			pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32),
 			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
 			namelen, (const char *)p + nameoff);
 		return;
 	}
 	uint32_t prot = u32_at(p + 64), flags = u32_at(p + 68);
-	fprintf(out, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
+	ob_printf(pr, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
 		pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32));
 	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
 		unsigned n = p[40] > 20 ? 20 : p[40];
 
-		fputc('<', out);
+		ob_putc(pr, '<');
 		for (unsigned i = 0; i < n; i++)
-			fprintf(out, "%02x", p[44 + i]);
-		fputc('>', out);
+			ob_printf(pr, "%02x", p[44 + i]);
+		ob_putc(pr, '>');
 	} else {
-		fprintf(out, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
+		ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
 			u64_at(p + 48), u64_at(p + 56));
 	}
-	fprintf(out, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
+	ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
 		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
 		(const char *)p + nameoff);
 }
@@ -401,23 +610,23 @@ static const char *const sample_bits[] = {
 	"CGROUP", "DATA_PAGE_SIZE", "CODE_PAGE_SIZE", "WEIGHT_STRUCT",
 };
 
-static void print_event_desc(FILE *out, const struct pf_evsel *e)
+static void print_event_desc(struct printer *pr, const struct pf_evsel *e)
 {
 	const struct perf_event_attr *a = &e->attr;
 	const char *sep = "";
 
-	fprintf(out, "# event : name = %s, , id = {", e->name);
+	ob_printf(pr, "# event : name = %s, , id = {", e->name);
 	for (size_t i = 0; i < e->nr_ids; i++)
-		fprintf(out, "%s %" PRIu64, i ? "," : "", e->ids[i]);
-	fprintf(out, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
+		ob_printf(pr, "%s %" PRIu64, i ? "," : "", e->ids[i]);
+	ob_printf(pr, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
 		a->type, PERFDATA_ATTR_SIZE, (unsigned long long)a->config,
 		(unsigned long long)a->sample_period);
 	for (size_t b = 0; b < sizeof sample_bits / sizeof *sample_bits; b++)
 		if (a->sample_type & (1ULL << b)) {
-			fprintf(out, "%s%s", sep, sample_bits[b]);
+			ob_printf(pr, "%s%s", sep, sample_bits[b]);
 			sep = "|";
 		}
-	fputc('\n', out);
+	ob_putc(pr, '\n');
 }
 
 
@@ -430,7 +639,6 @@ static void print_header(struct printer *pr)
 		{ HEADER_VERSION, "perf version" }, { HEADER_ARCH, "arch" },
 	};
 	pf_perfdata *pd = pr->pd;
-	FILE *out = pr->out;
 	struct stat st;
 	size_t size;
 	const unsigned char *p;
@@ -439,41 +647,41 @@ static void print_header(struct printer *pr)
 	if (pd->pipe)
 		return;
 	const struct perfdata_header *h = (const void *)pd->mem;
-	fputs("# ========\n", out);
+	ob_puts(pr, "# ========\n");
 	if (fstat(pd->fd, &st) == 0)
-		fprintf(out, "# captured on    : %s", ctime(&st.st_mtime));
-	fprintf(out, "# header version : 1\n# data offset    : %" PRIu64 "\n"
+		ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
+	ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
 		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
 		h->data.offset, h->data.size, h->data.offset + h->data.size);
 	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
 		if ((s = pf_perfdata_feature_string(pd, strs[i].feat)))
-			fprintf(out, "# %s : %s\n", strs[i].label, s);
+			ob_printf(pr, "# %s : %s\n", strs[i].label, s);
 	if ((p = pf_perfdata_feature(pd, HEADER_NRCPUS, &size)) && size >= 8)
-		fprintf(out, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
+		ob_printf(pr, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
 	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUDESC)))
-		fprintf(out, "# cpudesc : %s\n", s);
+		ob_printf(pr, "# cpudesc : %s\n", s);
 	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUID)))
-		fprintf(out, "# cpuid : %s\n", s);
+		ob_printf(pr, "# cpuid : %s\n", s);
 	if ((p = pf_perfdata_feature(pd, HEADER_TOTAL_MEM, &size)) && size >= 8)
-		fprintf(out, "# total memory : %" PRIu64 " kB\n", u64_at(p));
+		ob_printf(pr, "# total memory : %" PRIu64 " kB\n", u64_at(p));
 	if ((p = pf_perfdata_feature(pd, HEADER_CMDLINE, &size)) && size >= 4) {
 		size_t pos = 4;
 
-		fputs("# cmdline : ", out);
+		ob_puts(pr, "# cmdline : ");
 		for (uint32_t i = 0, n = u32_at(p); i < n && size - pos >= 4; i++) {
 			uint32_t len = u32_at(p + pos);
 
 			pos += 4;
 			if (len > size - pos)
 				break;
-			fprintf(out, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
+			ob_printf(pr, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
 			pos += len;
 		}
-		fputc('\n', out);
+		ob_putc(pr, '\n');
 	}
 	for (size_t i = 0; i < pf_perfdata_nr_evsel(pd); i++)
-		print_event_desc(out, pf_perfdata_evsel(pd, i));
-	fputs("# ========\n#\n", out);
+		print_event_desc(pr, pf_perfdata_evsel(pd, i));
+	ob_puts(pr, "# ========\n#\n");
 }
 
 static void progress(struct printer *pr, uint64_t *last)
@@ -521,6 +729,42 @@ static int run(struct printer *pr)
 	return r;
 }
 
+/* perf record keeps a copy of /proc/kallsyms in its build-id cache,
+   ~/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms: the recorded kernel's
+   symbols even after a reboot, and cheaper to read than /proc.  The path,
+   or NULL. */
+static char *cached_kallsyms(pf_perfdata *pd)
+{
+	size_t size, pos = 0;
+	const unsigned char *p = pf_perfdata_feature(pd, HEADER_BUILD_ID, &size);
+	const char *home = getenv("HOME");
+
+	while (p && home && size - pos >= sizeof(struct perfdata_build_id_event)) {
+		const struct perfdata_build_id_event *b = (const void *)(p + pos);
+		size_t n = b->header.size, len = PERFDATA_BUILD_ID_SIZE;
+		char hex[2 * PERFDATA_BUILD_ID_SIZE + 1], *path;
+
+		if (n < sizeof *b || n > size - pos)
+			break;
+		pos += n;
+		if ((b->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_KERNEL ||
+		    strncmp(b->filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
+			continue;
+		if (b->header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
+			len = b->build_id[PERFDATA_BUILD_ID_SIZE] < len ?
+			      b->build_id[PERFDATA_BUILD_ID_SIZE] : len;
+		for (size_t i = 0; i < len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", b->build_id[i]);
+		hex[2 * len] = 0;
+		if (asprintf(&path, "%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex) < 0)
+			return NULL;
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
 PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 {
 	struct printer *pr = calloc(1, sizeof *pr);
@@ -533,6 +777,13 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 	}
 	pr->o = o;
 	pr->out = o->out ? o->out : stdout;
+	pr->ob = malloc(OB_SIZE);
+	pr->lines = calloc(LINE_CACHE_SIZE, sizeof *pr->lines);
+	if (!pr->ob) {
+		free(pr);
+		error_set("out of memory");
+		return -1;
+	}
 	if (o->fields_set & PF_F_SRCLINE || o->fields_add & PF_F_SRCLINE)
 		flags |= PF_SYM_SRCLINE;
 	pr->pd = pf_perfdata_open(o->input);
@@ -543,8 +794,27 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		goto out;
 	if (o->kallsyms && pf_machine_set_kallsyms(pr->m, o->kallsyms) < 0)
 		goto out;
+	if (!o->kallsyms && o->kernel) {
+		char *cached = cached_kallsyms(pr->pd);
+
+		if (cached && pf_machine_set_kallsyms(pr->m, cached) < 0) {
+			free(cached);
+			goto out;
+		}
+		free(cached);
+	}
 	r = run(pr);
+	ob_flush(pr);
+	if (r >= 0 && pr->write_failed) {
+		error_set_errno(errno, "write error");
+		r = -1;
+	}
 out:
+	free(pr->ob);
+	if (pr->lines)
+		for (size_t i = 0; i < LINE_CACHE_SIZE; i++)
+			free(pr->lines[i].text);
+	free(pr->lines);
 	pf_machine_free(pr->m);
 	pf_perfdata_close(pr->pd);
 	free(pr->fields);

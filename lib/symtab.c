@@ -90,7 +90,10 @@ void symtab_finish(struct symtab *t, int kallsyms)
 
 	if (t->n == 0)
 		return;
-	qsort(t->v, t->n, sizeof *t->v, by_start);
+	for (i = 1; i < t->n && by_start(&t->v[i - 1], &t->v[i]) <= 0; i++)
+		;
+	if (i < t->n)
+		qsort(t->v, t->n, sizeof *t->v, by_start);
 	for (i = 0; i < t->n; i++) {
 		if (out > 0 && t->v[out - 1].start == t->v[i].start) {
 			struct sym *kept = &t->v[out - 1], *s = &t->v[i];

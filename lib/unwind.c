@@ -33,6 +33,7 @@ struct uw_state {
 	uint64_t sp;
 	uint64_t *ips;
 	int n, max;
+	int beyond_stack;       /* a read past the copied stack failed */
 };
 
 static int perf_reg(const struct pf_sample *s, int reg, uint64_t *v)
@@ -88,7 +89,11 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 		memcpy(result, s->stack + (addr - u->sp), 8);
 		return true;
 	}
-	return read_file(u, addr, result);
+	if (read_file(u, addr, result))
+		return true;
+	if (addr >= u->sp)
+		u->beyond_stack = 1;
+	return false;
 }
 
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
@@ -185,12 +190,18 @@ PF_EXPORT int pf_machine_unwind(pf_machine *m, const struct pf_sample *s,
 	u->ips = ips;
 	u->n = 0;
 	u->max = max;
+	u->beyond_stack = 0;
 	if (perf_reg(s, 7, &u->sp) < 0)
 		return 0;
 	dwfl = proc_dwfl(m, ms, u);
 	if (!dwfl)
 		return 0;
+	/* When the stack copy ends before the stack does, perf's unwinder reads
+	   a zero return address and shows one last frame at -1 (0 minus one);
+	   do the same so that the stacks match. */
 	dwfl_getthread_frames(dwfl, ms->pid, frame_cb, u);
+	if (u->beyond_stack && u->n > 0 && u->n < max)
+		ips[u->n++] = UINT64_MAX;
 	return u->n;
 }
 
