@@ -152,6 +152,15 @@ wait "$rec"
 st=$?
 [ "$st" -eq 143 ] || fail "status after SIGINT: $st (want 143: sleep got SIGTERM)"
 perf_reads "$tmp/int.data" "file cut by SIGINT"
+pfrecord -q -a -o "$tmp/aint.data" &
+rec=$!
+sleep 1
+kill -INT "$rec"
+wait "$rec" || fail "-a stopped by SIGINT: status $?"
+perf_reads "$tmp/aint.data" "-a file cut by SIGINT"
+pfrecord -q --duration 0.5 -o "$tmp/dur.data" -- sleep 30
+[ $? -eq 143 ] || fail "--duration does not stop the command"
+perf_reads "$tmp/dur.data" "file cut by --duration"
 pfrecord -q -o "$tmp/st.data" -- sh -c 'exit 3'
 [ $? -eq 3 ] && echo "ok: exit status of the command" || fail "exit status of the command"
 
