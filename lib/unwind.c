@@ -117,9 +117,20 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 	.set_initial_registers = set_initial_registers,
 };
 
+/* Unwinding needs the binaries' .eh_frame, not their separate debug
+   files: not opening those saves decompressing their DWARF. */
+static int no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+			Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+			GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	(void)mod; (void)userdata; (void)modname; (void)base; (void)file_name;
+	(void)debuglink_file; (void)debuglink_crc; (void)debuginfo_file_name;
+	return -1;
+}
+
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = no_debuginfo,
 };
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
@@ -137,31 +148,50 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	return u->n < u->max ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
+/* Report the executable file mappings of MS not yet in its Dwfl.  1 if a
+   module lies where the maps now have another file (the Dwfl is stale). */
+static int report_new(pf_machine *m, struct maps *ms)
+{
+	int stale = 0;
+
+	dwfl_report_begin_add(ms->dwfl);
+	for (size_t i = 0; i < ms->n && !stale; i++) {
+		const struct map *mp = &ms->v[i];
+		Dwfl_Module *old;
+		const char *name;
+
+		if (!(mp->prot & PROT_EXEC) || mp->dso->kind != DSO_FILE)
+			continue;
+		if ((old = dwfl_addrmodule(ms->dwfl, mp->start))) {
+			name = dwfl_module_info(old, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+			stale = !name || strcmp(name, mp->dso->name) != 0;
+			continue;
+		}
+		dso_load(m, mp->dso);
+		if (mp->dso->mod)
+			dwfl_report_elf(ms->dwfl, mp->dso->name, mp->dso->name, -1,
+					mp->start - mp->pgoff, false);
+	}
+	dwfl_report_end(ms->dwfl, NULL, NULL);
+	return stale;
+}
+
 /* The per-process Dwfl with every executable file mapping reported at its
-   address, rebuilt when the maps changed. */
+   address.  New mappings are added as they come; each module's CFI is
+   thus read once per process, not once per change of the maps. */
 static Dwfl *proc_dwfl(pf_machine *m, struct maps *ms, struct uw_state *u)
 {
 	if (ms->dwfl && ms->dwfl_gen == ms->gen)
+		return ms->dwfl;
+	ms->dwfl_gen = ms->gen;
+	if (ms->dwfl && report_new(m, ms) == 0)
 		return ms->dwfl;
 	if (ms->dwfl)
 		dwfl_end(ms->dwfl);
 	ms->dwfl = dwfl_begin(&proc_callbacks);
 	if (!ms->dwfl)
 		return NULL;
-	ms->dwfl_gen = ms->gen;
-	dwfl_report_begin(ms->dwfl);
-	for (size_t i = 0; i < ms->n; i++) {
-		const struct map *mp = &ms->v[i];
-
-		if (!(mp->prot & PROT_EXEC) || mp->dso->kind != DSO_FILE)
-			continue;
-		dso_load(m, mp->dso);
-		if (!mp->dso->mod)
-			continue;
-		dwfl_report_elf(ms->dwfl, mp->dso->name, mp->dso->name, -1,
-				mp->start - mp->pgoff, false);
-	}
-	dwfl_report_end(ms->dwfl, NULL, NULL);
+	report_new(m, ms);
 	if (!dwfl_attach_state(ms->dwfl, NULL, ms->pid, &thread_callbacks, u)) {
 		dwfl_end(ms->dwfl);
 		ms->dwfl = NULL;
