@@ -46,6 +46,9 @@ run() {
 	[ -n "$base" ] || base=$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { print t1 - t0 }')
 }
 
+# The machine may be shared: the overheads are relative to the plain run
+# just before, and a second plain run at the end shows the drift.
+
 echo "record: every fault of a ${mb} MiB first-touch loop ($faults faults)"
 base=
 run "plain" "$work" "$mb"
@@ -56,4 +59,5 @@ run "pfrecord --call-graph dwarf" "$pfrecord" -c 1 --call-graph dwarf -o "$dir/o
 [ $have_perf = yes ] &&
 	run "perf record --call-graph dwarf" perf record -e page-faults -c 1 --call-graph dwarf \
 		-o "$dir/out" -- "$work" "$mb"
+run "plain (again)" "$work" "$mb"
 exit 0
