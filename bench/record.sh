@@ -36,7 +36,9 @@ run() {
 	    -v sz="$size" -v f="$faults" 'BEGIN {
 		t = t1 - t0
 		lost = f - s; if (lost < 0) lost = 0
-		if (base > 0)
+		if (n ~ /^plain/ && base > 0)
+			printf "%-34s %7.2f s  %+6.0f%%\n", n, t, (t / base - 1) * 100
+		else if (base > 0)
 			printf "%-34s %7.2f s  %+6.0f%%  %9.1f MB  %8d samples  %7d lost (%.1f%%)\n",
 			       n, t, (t / base - 1) * 100, sz / 1048576, s, lost, lost * 100 / f
 		else
