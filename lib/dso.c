@@ -12,6 +12,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,7 @@ void dso_free(struct dso *d)
 		}
 		free(a->inl);
 		free(a->srcline);
+		free(a->leaf_srcline);
 	}
 	free(d->cache);
 	free(d->load);
@@ -356,9 +358,15 @@ static char *addr_srcline(struct dso *d, uint64_t dwaddr)
 	Dwfl_Line *l = dwfl_module_getsrc(d->mod, dwaddr);
 	int line = 0;
 	const char *file;
+	Dwarf_Addr bias;
 
-	if (!l)
-		return NULL;
+	/* In a unit without a line for it (assembly), addr2line answers
+	   ":?", which perf shows as ":0". */
+	if (!l) {
+		Dwarf_Die *cu = dwfl_module_addrdie(d->mod, dwaddr, &bias);
+
+		return cu && dwarf_haspc(cu, dwaddr - bias) == 1 ? strdup(":0") : NULL;
+	}
 	file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
 	return srcline_of(file, line);
 }
@@ -452,8 +460,18 @@ static void find_inlines(pf_machine *m, struct dso *d, uint64_t vaddr,
 	int n, i;
 	char *line;
 
+	/* No DWARF at all: perf shows "binary[address]" as the line. */
+	if (!dwfl_module_getdwarf(d->mod, &dwbias)) {
+		const char *b = strrchr(d->name, '/');
+
+		if (asprintf(&ai->srcline, "%s[%" PRIx64 "]", b ? b + 1 : d->name, vaddr) < 0)
+			ai->srcline = NULL;
+		ai->leaf_srcline = ai->srcline ? strdup(ai->srcline) : NULL;
+		return;
+	}
 	line = addr_srcline(d, dwaddr);
-	if (!cu || (n = dwarf_getscopes(cu, dwaddr - dwbias, &scopes)) <= 0) {
+	ai->leaf_srcline = line ? strdup(line) : NULL;
+	if (!s || !cu || (n = dwarf_getscopes(cu, dwaddr - dwbias, &scopes)) <= 0) {
 		ai->srcline = line;
 		return;
 	}

@@ -30,6 +30,7 @@ struct addr_info {
 	int nr_inl;
 	struct inl_frame *inl;  /* innermost first */
 	char *srcline;          /* of the address in its real function */
+	char *leaf_srcline;     /* of the address itself (innermost level) */
 	int outer_inlined;      /* the real function's DWARF name differs */
 };
 

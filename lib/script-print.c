@@ -353,8 +353,16 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 		ob_puts(pr, fr->dso ? fr->dso : "[unknown]");
 		ob_putc(pr, ')');
 	}
-	if (f & PF_F_SRCLINE)
-		ob_printf(pr, "\n  %s", fr->srcline ? fr->srcline : "??:0");
+	/* Without a line, perf shows nothing for a file addr2line knows
+	   nothing of, and the binary's short name and the address in it for
+	   the kernel. */
+	if ((f & PF_F_SRCLINE) && fr->srcline) {
+		ob_printf(pr, "\n  %s", fr->srcline);
+	} else if ((f & PF_F_SRCLINE) && fr->dso && fr->dso[0] == '[') {
+		const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
+
+		ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
+	}
 	if (fr->inlined)
 		ob_puts(pr, " (inlined)");
 }

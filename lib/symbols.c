@@ -384,7 +384,7 @@ static int resolve_kernel(pf_machine *m, uint64_t ip, struct pf_frame *f)
 			kallsyms_load(&m->kernel, m->kallsyms_path ? m->kallsyms_path
 								    : "/proc/kallsyms");
 	}
-	f->addr = ip;
+	f->addr = f->elf_addr = ip;
 	f->dso = "[kernel.kallsyms]";
 	const struct sym *s = symtab_find(&m->kernel, ip);
 	if (s) {
@@ -416,9 +416,16 @@ PF_EXPORT int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint6
 	f->dso = mp->dso->name;
 	off = mp->anon ? ip : ip - mp->start + mp->pgoff;
 	f->addr = off;
+	vaddr = off;
 	s = dso_find(m, mp->dso, off, &vaddr);
-	if (!s)
+	f->elf_addr = mp->anon ? ip : vaddr;
+	if (!s) {
+		const struct addr_info *ai;
+
+		if ((m->flags & PF_SYM_SRCLINE) && (ai = dso_addr_info(m, mp->dso, off, NULL)))
+			f->srcline = ai->leaf_srcline;
 		return 1;
+	}
 	f->sym = s->name;
 	f->symoff = vaddr - s->start;
 	if (!inlines && !(m->flags & PF_SYM_SRCLINE))
@@ -440,7 +447,9 @@ PF_EXPORT int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint6
 	if (inlines && ai->outer_inlined)
 		return n;
 	out[n] = base;
-	out[n].srcline = ai->srcline;
+	/* Not expanded, a frame's line is the address's own (addr2line's
+	   first answer), even inside an inlined function. */
+	out[n].srcline = inlines ? ai->srcline : ai->leaf_srcline;
 	return n + 1;
 }
 

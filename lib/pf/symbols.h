@@ -38,6 +38,7 @@ struct pf_frame {
 	uint64_t symoff;
 	const char *dso;        /* NULL when no mapping covers IP */
 	const char *srcline;    /* "file:line", or NULL */
+	uint64_t elf_addr;      /* the address in the ELF file (objdump's) */
 	int inlined;            /* an inlined function at IP */
 };
 
