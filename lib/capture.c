@@ -30,6 +30,7 @@
 #define MAX_EVENTS      16
 #define DEFAULT_PAGES   1024            /* 4 MiB a buffer: no loss at -c 1 -g */
 #define DWARF_PAGES     8192            /* 32 MiB: stack copies are 8 KiB each */
+#define DRAIN_PIECE     (1u << 20)      /* records moved per copy */
 /* x86-64 user registers perf asks for: all but the segment registers. */
 #define DWARF_REGS_X86_64 0xff0fffULL
 
@@ -597,31 +598,56 @@ static size_t trim_stacks(pf_capture *r, unsigned char *p, size_t len)
 	return out + (len - in);
 }
 
-/* Move one ring's new bytes to the writer.  Returns bytes moved or -1. */
+/* Copy len bytes at ring offset pos (mod size) to dst. */
+static void ring_copy(const struct ring *ring, uint64_t pos, void *dst, size_t len)
+{
+	size_t at = pos & (ring->size - 1);
+	size_t first = ring->size - at < len ? ring->size - at : len;
+
+	memcpy(dst, ring->data + at, first);
+	memcpy((unsigned char *)dst + first, ring->data, len - first);
+}
+
+/* Move one ring's new records to the writer in pieces of whole records of
+   at most DRAIN_PIECE bytes, so each fits a recycled writer chunk and the
+   kernel gets its space back piece by piece.  Returns bytes moved or -1. */
 static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 {
 	uint64_t head = __atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE);
 	uint64_t tail = ring->meta->data_tail;
-	size_t len = head - tail, at = tail & (ring->size - 1), first;
-	unsigned char *dst;
+	size_t moved = 0;
 
-	if (len == 0)
-		return 0;
-	dst = pdw_reserve(r->w, len);
-	if (!dst)
-		return -1;
-	first = ring->size - at < len ? ring->size - at : len;
-	memcpy(dst, ring->data + at, first);
-	memcpy(dst + first, ring->data, len - first);
-	__atomic_store_n(&ring->meta->data_tail, head, __ATOMIC_RELEASE);
-	if (r->trim) {
-		size_t n = trim_stacks(r, dst, len);
+	while (tail < head) {
+		size_t span = 0, len;
+		unsigned char *dst;
 
-		pdw_unreserve(r->w, len - n);
-		len = n;
+		while (tail + span < head) {
+			struct perf_event_header h;
+
+			ring_copy(ring, tail + span, &h, sizeof h);
+			if (h.size < sizeof h || tail + span + h.size > head) {
+				span = head - tail;     /* cannot happen; keep the bytes */
+				break;
+			}
+			if (span && span + h.size > DRAIN_PIECE)
+				break;
+			span += h.size;
+		}
+		dst = pdw_reserve(r->w, span);
+		if (!dst)
+			return -1;
+		ring_copy(ring, tail, dst, span);
+		tail += span;
+		__atomic_store_n(&ring->meta->data_tail, tail, __ATOMIC_RELEASE);
+		len = span;
+		if (r->trim) {
+			len = trim_stacks(r, dst, span);
+			pdw_unreserve(r->w, span - len);
+		}
+		scan(r, dst, len);
+		moved += len;
 	}
-	scan(r, dst, len);
-	return len;
+	return moved;
 }
 
 static int drain(pf_capture *r, int force)
