@@ -25,6 +25,7 @@
 #include <pf/pf.h>
 
 static volatile sig_atomic_t stop_signal;
+static struct rlimit nofile = { RLIM_INFINITY, RLIM_INFINITY };  /* the command's */
 
 static void on_stop(int sig)
 {
@@ -278,6 +279,8 @@ static int child_start(char **argv, struct child *c, int stdout_to_stderr)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
+		if (nofile.rlim_cur != RLIM_INFINITY)
+			setrlimit(RLIMIT_NOFILE, &nofile);
 		/* The recording owns standard output in pipe mode. */
 		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(127);
@@ -593,6 +596,7 @@ int main(int argc, char **argv)
 	   thousands of descriptors: take what the hard limit allows. */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		nofile = rl;
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
