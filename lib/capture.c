@@ -269,7 +269,10 @@ static struct slot *make_slots(pf_capture *r, size_t *n)
 	}
 	if (nt == 0 || !tasks) {
 		free(tasks);
-		error_set("no such process");
+		if (r->o.npids)
+			error_set("%d: no such process", (int)r->o.pids[0]);
+		else
+			error_set("out of memory");
 		last_errno = ESRCH;
 		return NULL;
 	}

@@ -213,6 +213,9 @@ pfrecord -c x -- true 2>/dev/null
 [ $? -eq 2 ] || fail "bad -c is a usage error"
 pfrecord 2>/dev/null
 [ $? -eq 2 ] || fail "no target is a usage error"
+pfrecord -q -p 2147483647 --duration 0.1 -o "$tmp/x.data" 2>"$tmp/e4"
+[ $? -eq 1 ] && grep -q '^pfrecord: 2147483647: no such process' "$tmp/e4" ||
+	fail "missing process: $(cat "$tmp/e4")"
 pfrecord -q -o "$tmp/x.data" -- /no/such/command 2>"$tmp/e3"
 [ $? -eq 1 ] && grep -q 'cannot run' "$tmp/e3" || fail "missing command: $(cat "$tmp/e3")"
 
