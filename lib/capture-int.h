@@ -55,6 +55,9 @@ struct pf_capture {
 /* Move everything the rings hold to the writer and end the round (force:
    hand the writer all of it).  0 or -1. */
 int rings_drain(pf_capture *r, int force);
+/* Shorten the DWARF stack copies of the records in p[0..len) to what the
+   kernel filled, in place; returns the new length. */
+size_t trim_stacks(const pf_capture *r, unsigned char *p, size_t len);
 /* Note a file mapped executable, for the build-id section. */
 void saw_dso(void *arg, const char *path);
 

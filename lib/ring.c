@@ -135,7 +135,7 @@ static size_t stack_user_at(const unsigned char *p, size_t size, uint64_t t,
    only dyn_size bytes (often a quarter): keep just those, as a shorter
    { size, data[size], dyn_size } that perf reads the same.  Compacts the
    records in place; returns the new length. */
-static size_t trim_stacks(pf_capture *r, unsigned char *p, size_t len)
+size_t trim_stacks(const pf_capture *r, unsigned char *p, size_t len)
 {
 	const struct perf_event_attr *a = &r->ev[0].attr;
 	size_t in = 0, out = 0;

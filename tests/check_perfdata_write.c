@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "buildid-int.h"
+#include "capture-int.h"
 #include "perfdata-format.h"
 #include "perfdata-write-int.h"
 
@@ -193,6 +194,67 @@ START_TEST(test_build_id)
 }
 END_TEST
 
+/* A DWARF sample: IP, TID, TIME, REGS_USER (ABI 64 and 2 registers), then
+   STACK_USER with room for 64 bytes of which dyn bytes were filled. */
+static size_t dwarf_sample(unsigned char *p, uint64_t dyn)
+{
+	uint64_t w[3 + 3 + 1 + 8 + 1];
+	size_t n = 0;
+	struct perf_event_header h = { PERF_RECORD_SAMPLE, 0, 8 + sizeof w };
+
+	w[n++] = 0x401000;              /* ip */
+	w[n++] = 7;                     /* pid, tid */
+	w[n++] = 123;                   /* time */
+	w[n++] = PERF_SAMPLE_REGS_ABI_64;
+	w[n++] = 0x7ffc0000;            /* two registers */
+	w[n++] = 0x7ffc0010;
+	w[n++] = 64;                    /* stack size */
+	for (int i = 0; i < 8; i++)
+		w[n++] = 0x1111111111111111ULL * (i + 1);
+	w[n++] = dyn;
+	memcpy(p, &h, 8);
+	memcpy(p + 8, w, sizeof w);
+	return 8 + sizeof w;
+}
+
+START_TEST(test_trim_stacks)
+{
+	static pf_capture r;            /* large: not on the stack */
+	unsigned char buf[512], *p = buf;
+	struct perf_event_header h;
+	uint64_t v;
+	size_t len = 0, n;
+
+	memset(&r, 0, sizeof r);
+	r.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+		PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+	r.ev[0].attr.sample_regs_user = 0x3;
+	len += dwarf_sample(buf + len, 20);     /* kept: 24 bytes */
+	len += dwarf_sample(buf + len, 64);     /* full: unchanged */
+	h = (struct perf_event_header){ PERF_RECORD_FINISHED_ROUND, 0, 8 };
+	memcpy(buf + len, &h, 8);
+	len += 8;
+	n = trim_stacks(&r, buf, len);
+	ck_assert_uint_eq(n, len - 40);
+	memcpy(&h, p, 8);
+	ck_assert_uint_eq(h.size, 8 + 8 * 16 - 40);
+	memcpy(&v, p + 8 + 6 * 8, 8);
+	ck_assert_uint_eq(v, 24);               /* new size */
+	memcpy(&v, p + 8 + 7 * 8 + 16, 8);
+	ck_assert(v == 0x3333333333333333ULL);  /* last kept word */
+	memcpy(&v, p + 8 + 7 * 8 + 24, 8);
+	ck_assert_uint_eq(v, 20);               /* dyn_size follows */
+	p += h.size;
+	memcpy(&h, p, 8);
+	ck_assert_uint_eq(h.size, 8 + 8 * 16);
+	memcpy(&v, p + 8 + 7 * 8 + 64, 8);
+	ck_assert_uint_eq(v, 64);
+	p += h.size;
+	memcpy(&h, p, 8);
+	ck_assert_uint_eq(h.type, PERF_RECORD_FINISHED_ROUND);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("perfdata-write");
@@ -203,6 +265,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_file_layout);
 	tcase_add_test(tc, test_pipe_start);
 	tcase_add_test(tc, test_build_id);
+	tcase_add_test(tc, test_trim_stacks);
 	suite_add_tcase(s, tc);
 	return s;
 }
