@@ -94,7 +94,7 @@ static int cmp_lines(const void *a, const void *b, void *ctx)
 	const struct fline *lines = folded_lines(f);
 	const struct fline *x = &lines[*(const uint32_t *)a];
 	const struct fline *y = &lines[*(const uint32_t *)b];
-	int c = folded_cmp(f, x, y, 0);
+	int c = folded_cmp(f, x, y, FOLDED_LINE);
 
 	/* equal text: keep input order, as perl's mergesort does */
 	if (c == 0)

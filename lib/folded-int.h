@@ -21,6 +21,7 @@ struct fline {
 	uint32_t nframes;
 	uint32_t tail_len;
 	uint32_t stack_tail;	/* bytes of the tail that belong to the stack */
+	uint32_t key_tail;	/* ... up to the last count (difffolded's stack) */
 	uint32_t ncounts;	/* 1 or 2 */
 	double c1, c2;
 };
@@ -32,9 +33,19 @@ const char *folded_tail(const pf_folded *f, const struct fline *l);
 /* Intern NAME (LEN bytes); its id, or UINT32_MAX when out of memory. */
 uint32_t folded_intern(pf_folded *f, const char *name, size_t len);
 
-/* Compare lines A and B as flamegraph.pl's `sort` compares their text:
-   bytewise, a prefix first.  With STACK_ONLY the counts are left out. */
+/* What of a line folded_cmp() compares. */
+enum folded_part {
+	FOLDED_LINE,	/* the whole line, counts included (flamegraph.pl's sort) */
+	FOLDED_STACK,	/* the stack without its counts */
+	FOLDED_KEY	/* all but the last count (difffolded.pl's stack) */
+};
+
+/* Compare lines A and B as perl compares their text: bytewise, a prefix
+   first. */
 int folded_cmp(const pf_folded *f, const struct fline *a,
-	       const struct fline *b, int stack_only);
+	       const struct fline *b, enum folded_part part);
+
+/* The length of the part of L's tail that PART includes. */
+size_t folded_tail_len(const struct fline *l, enum folded_part part);
 
 #endif /* PF_FOLDED_INT_H */

@@ -425,6 +425,7 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	l->tail = f->tails_len;
 	l->tail_len = (uint32_t)(len - end);
 	l->stack_tail = (uint32_t)(s.stack_len - end);
+	l->key_tail = (uint32_t)((s.n == 2 ? s.c2 : s.c1) - 1 - end);
 	l->ncounts = (uint32_t)s.n;
 	l->c1 = count_value(line + s.c1, s.c1_len);
 	l->c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : l->c1;
@@ -573,8 +574,14 @@ static int cursor_next(struct cursor *c)
 	}
 }
 
+size_t folded_tail_len(const struct fline *l, enum folded_part part)
+{
+	return part == FOLDED_LINE ? l->tail_len :
+	       part == FOLDED_STACK ? l->stack_tail : l->key_tail;
+}
+
 int folded_cmp(const pf_folded *f, const struct fline *a,
-	       const struct fline *b, int stack_only)
+	       const struct fline *b, enum folded_part part)
 {
 	const uint32_t *ia = f->ids + a->frames, *ib = f->ids + b->frames;
 	size_t n = a->nframes < b->nframes ? a->nframes : b->nframes;
@@ -583,10 +590,8 @@ int folded_cmp(const pf_folded *f, const struct fline *a,
 
 	while (i < n && ia[i] == ib[i])
 		i++;
-	ca = (struct cursor){ f, a, ia, i, NULL, NULL, 0,
-			      stack_only ? a->stack_tail : a->tail_len };
-	cb = (struct cursor){ f, b, ib, i, NULL, NULL, 0,
-			      stack_only ? b->stack_tail : b->tail_len };
+	ca = (struct cursor){ f, a, ia, i, NULL, NULL, 0, folded_tail_len(a, part) };
+	cb = (struct cursor){ f, b, ib, i, NULL, NULL, 0, folded_tail_len(b, part) };
 	/* Frames 0..i-1 are equal; the text from frame i on decides. */
 	if (i > 0) {
 		ca.frame = cb.frame = i - 1;

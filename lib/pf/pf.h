@@ -32,6 +32,7 @@ const char *pf_errmsg(void);
 #include <pf/record.h>
 #include <pf/folded.h>
 #include <pf/flame.h>
+#include <pf/diff.h>
 #include <pf/scriptprint.h>
 
 #endif /* PF_PF_H */
