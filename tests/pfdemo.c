@@ -9,7 +9,7 @@
  *   fill_buffer   memset of a fresh NPAGES_FILL-page malloc
  * `pfdemo --expect` prints those minimum counts; `--threads N` runs
  * touch_pages in N threads as well; `--rusage` prints the faults the
- * kernel charged to the process (minor + major) on stderr at the end.  Built with frame pointers
+ * kernel charged to the process (minor + major) at the end.  Built with frame pointers
  * so `pfrecord -g` sees the whole call chain.
  */
 #include <pthread.h>
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 		struct rusage ru;
 
 		getrusage(RUSAGE_SELF, &ru);
-		fprintf(stderr, "%ld\n", ru.ru_minflt + ru.ru_majflt);
+		printf("%ld\n", ru.ru_minflt + ru.ru_majflt);
 	}
 	return 0;
 }

@@ -173,7 +173,7 @@ if [ $have_perf = yes ]; then
 fi
 
 # --- --stat agrees with getrusage within 1%
-pfrecord --stat -x, -- "$demo" --rusage >"$tmp/stat.csv" 2>"$tmp/rusage" || fail "--stat exit status"
+pfrecord --stat -x, -- "$demo" --rusage 2>"$tmp/stat.csv" >"$tmp/rusage" || fail "--stat exit status"
 faults=$(awk -F, '$3 == "page-faults" { print $1 }' "$tmp/stat.csv")
 ru=$(cat "$tmp/rusage")
 if [ -n "$faults" ] && [ -n "$ru" ] &&
@@ -182,7 +182,7 @@ if [ -n "$faults" ] && [ -n "$ru" ] &&
 else
 	fail "--stat page-faults '$faults' vs getrusage '$ru'"
 fi
-pfrecord --stat -r 3 -- "$demo" >"$tmp/stat.txt" || fail "--stat -r exit status"
+pfrecord --stat -r 3 -- "$demo" 2>"$tmp/stat.txt" || fail "--stat -r exit status"
 grep -q 'Performance counter stats for .* (3 runs)' "$tmp/stat.txt" || fail "--stat -r header"
 grep -q 'page-faults .*( +-' "$tmp/stat.txt" || fail "--stat -r spread"
 grep -q 'kB max RSS' "$tmp/stat.txt" || fail "--stat max RSS"

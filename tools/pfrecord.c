@@ -404,6 +404,7 @@ static int stat_once(struct options *o, double *fig, int *status)
 	return 0;
 }
 
+/* Like perf stat, on standard error: the command owns standard output. */
 static void stat_print(struct options *o, double (*figs)[F_N], int runs)
 {
 	double *v = calloc(runs, sizeof *v), mean, spread;
@@ -418,25 +419,27 @@ static void stat_print(struct options *o, double (*figs)[F_N], int runs)
 			v[r] = figs[r][f];
 		mean_spread(v, runs, &mean, &spread);
 		if (o->sep) {
-			printf(integer ? "%.0f%s%s%s%s" : "%.9f%s%s%s%s", mean, o->sep,
+			fprintf(stderr, integer ? "%.0f%s%s%s%s" : "%.9f%s%s%s%s", mean, o->sep,
 			       f < F_COUNTERS ? "" : fig_csv[f - F_COUNTERS][0], o->sep,
 			       f < F_COUNTERS ? name : fig_csv[f - F_COUNTERS][1]);
 			if (runs > 1)
-				printf("%s%.2f%%", o->sep, spread);
-			putchar('\n');
+				fprintf(stderr, "%s%.2f%%", o->sep, spread);
+			fputc('\n', stderr);
 			continue;
 		}
 		if (f == F_WALL)
-			putchar('\n');
+			fputc('\n', stderr);
+		/* Names are padded only when a spread column follows. */
+		int pad = runs > 1 ? (integer ? 22 : 27) : 0;
 		if (integer)
-			printf("%18.0f      %-22s", mean, name);
+			fprintf(stderr, "%18.0f      %-*s", mean, pad, name);
 		else if (f == F_CPU)
-			printf("%18.1f %-27s", mean, name);
+			fprintf(stderr, "%18.1f %-*s", mean, pad, name);
 		else
-			printf("%18.9f %-27s", mean, name);
+			fprintf(stderr, "%18.9f %-*s", mean, pad, name);
 		if (runs > 1)
-			printf("  ( +- %5.2f%% )", spread);
-		putchar('\n');
+			fprintf(stderr, "  ( +- %5.2f%% )", spread);
+		fputc('\n', stderr);
 	}
 	free(v);
 }
@@ -461,17 +464,17 @@ static int stat_main(struct options *o)
 		}
 	}
 	if (!o->sep) {
-		printf("\n Performance counter stats for '");
+		fprintf(stderr, "\n Performance counter stats for '");
 		for (char **a = o->cmd; *a; a++)
-			printf("%s%s", a == o->cmd ? "" : " ", *a);
-		printf("'");
+			fprintf(stderr, "%s%s", a == o->cmd ? "" : " ", *a);
+		fprintf(stderr, "'");
 		if (runs > 1)
-			printf(" (%d runs)", runs);
-		printf(":\n\n");
+			fprintf(stderr, " (%d runs)", runs);
+		fprintf(stderr, ":\n\n");
 	}
 	stat_print(o, figs, runs);
 	if (!o->sep)
-		putchar('\n');
+		fputc('\n', stderr);
 	free(figs);
 	return exit_status(status);
 }
