@@ -291,8 +291,20 @@ static int fill(pf_perfdata *pd)
 				return -1;
 			continue;
 		}
-		uint16_t size = ((const struct perf_event_header *)rec)->size;
-		uint32_t type = ((const struct perf_event_header *)rec)->type;
+		struct perf_event_header h;
+
+		memcpy(&h, rec, sizeof h);
+		/* A record at an odd place of a damaged file: read it from an
+		   aligned copy, never with unaligned loads. */
+		int misaligned = pd->mem && ((uintptr_t)rec & 7);
+		if (misaligned) {
+			if (!pd->rbuf && !(pd->rbuf = xmalloc(65536)))
+				return -1;
+			memcpy(pd->rbuf, rec, h.size);
+			rec = pd->rbuf;
+		}
+		uint16_t size = h.size;
+		uint32_t type = h.type;
 
 		if (absorb(pd, rec, size, off) < 0)
 			return -1;
@@ -301,7 +313,8 @@ static int fill(pf_perfdata *pd)
 		e.offset = off;
 		e.owned = 0;
 		e.data = rec;
-		if (!pd->mem) {
+		/* Stream and alignment buffers are reused: keep a copy. */
+		if (!pd->mem || misaligned) {
 			void *copy = xmalloc(size);
 
 			if (!copy)

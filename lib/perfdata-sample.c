@@ -52,7 +52,7 @@ int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 		return -1;
 	pd->idmap = p;
 	for (size_t i = 0; i < nr_ids; i++) {
-		pd->idmap[pd->nr_idmap].id = ids[i];
+		memcpy(&pd->idmap[pd->nr_idmap].id, (const char *)ids + 8 * i, 8);
 		pd->idmap[pd->nr_idmap++].idx = (size_t)e->idx;
 	}
 	pd->idmap_sorted = 0;
