@@ -140,9 +140,13 @@ static int parse_events(pf_capture *r)
    side-band records (mmap, comm, fork/exit). */
 static void finish_attrs(pf_capture *r, size_t ring_bytes)
 {
-	uint64_t t = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
-		PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	uint64_t t = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU;
 
+	/* A fixed period is in the attribute already; only frequency mode
+	   varies it from sample to sample (perf does the same). */
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].attr.freq)
+			t |= PERF_SAMPLE_PERIOD;
 	if (r->nev > 1)
 		t |= PERF_SAMPLE_IDENTIFIER;
 	if (r->o.callgraph != PF_CALLGRAPH_NONE)
