@@ -65,7 +65,19 @@ struct pf_perfdata {
 	void *last_owned;               /* copy handed out last; freed next call */
 
 	uint64_t lost;
+
+	/* Records decompressed from PERF_RECORD_COMPRESSED (perfdata-zstd.c). */
+	unsigned char *zbuf;
+	size_t zlen, zpos, zcap;
+	uint64_t zoff;                  /* offset of the compressed record */
+	void *zctx;
 };
+
+/* perfdata-zstd.c: decompress into the record buffer; hand out whole
+   records (1, 0 when none is complete, -1 on error). */
+int pd_z_feed(pf_perfdata *pd, const unsigned char *data, size_t n, uint64_t off);
+int pd_z_next(pf_perfdata *pd, const unsigned char **rec, uint64_t *off);
+void pd_z_free(pf_perfdata *pd);
 
 /* perfdata-sample.c */
 int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,

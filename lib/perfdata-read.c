@@ -264,9 +264,7 @@ static int absorb(pf_perfdata *pd, const unsigned char *rec, size_t size, uint64
 		}
 		return 0;
 	case PERF_RECORD_COMPRESSED:
-		error_set("%s: compressed records (perf record -z) are not supported at offset %llu",
-			  pd->name, (unsigned long long)off);
-		return -1;
+		return pd_z_feed(pd, rec + 8, size - 8, off);
 	}
 	return 0;
 }
@@ -282,10 +280,21 @@ static int fill(pf_perfdata *pd)
 
 		if (pd->eof)
 			return 0;
-		r = fetch(pd, &rec, &off);
+		int from_z = 0;
+
+		r = pd_z_next(pd, &rec, &off);
+		if (r > 0)
+			from_z = 1;
+		else if (r == 0)
+			r = fetch(pd, &rec, &off);
 		if (r < 0)
 			return -1;
 		if (r == 0) {
+			if (pd->zpos < pd->zlen) {
+				error_set("%s: compressed data ends inside a record (offset %llu)",
+					  pd->name, (unsigned long long)pd->zoff);
+				return -1;
+			}
 			pd->eof = 1;
 			if (flush_upto(pd, UINT64_MAX) < 0)
 				return -1;
@@ -306,6 +315,12 @@ static int fill(pf_perfdata *pd)
 		uint16_t size = h.size;
 		uint32_t type = h.type;
 
+		if (from_z && type == PERF_RECORD_COMPRESSED) {
+			error_set("%s: compressed record inside compressed data (offset %llu)",
+				  pd->name, (unsigned long long)off);
+			return -1;
+		}
+
 		if (absorb(pd, rec, size, off) < 0)
 			return -1;
 		e.time = pd->unordered ? UINT64_MAX : record_time(pd, rec, size);
@@ -313,8 +328,9 @@ static int fill(pf_perfdata *pd)
 		e.offset = off;
 		e.owned = 0;
 		e.data = rec;
-		/* Stream and alignment buffers are reused: keep a copy. */
-		if (!pd->mem || misaligned) {
+		/* Stream, alignment and decompression buffers are reused:
+		   keep a copy. */
+		if (!pd->mem || misaligned || from_z) {
 			void *copy = xmalloc(size);
 
 			if (!copy)
@@ -586,6 +602,7 @@ PF_EXPORT void pf_perfdata_close(pf_perfdata *pd)
 	if (pd->gz)
 		gzclose(pd->gz);
 	free(pd->rbuf);
+	pd_z_free(pd);
 	if (pd->fd >= 0)
 		close(pd->fd);
 	free(pd->name);

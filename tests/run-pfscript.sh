@@ -80,6 +80,16 @@ perf record -q -e page-faults -c 1 -g -o - -- "$demo" >"$tmp/pipe.data"
 compare pipe
 cat "$tmp/pipe.data" | pfscript -i - >"$tmp/pipe.stdin"
 expect_same "$tmp/pipe.pf" "$tmp/pipe.stdin" "pipe: streamed from a pipe"
+# perf record -z: zstd-compressed records.
+if perf record -q -z -e page-faults -c 1 -g -o "$tmp/zstd.data" -- "$demo" 2>/dev/null; then
+	if pfscript -i "$tmp/zstd.data" >/dev/null 2>"$tmp/zstd.err"; then
+		compare zstd
+	elif grep -q 'need zstd' "$tmp/zstd.err"; then
+		echo "note: libpf was built without zstd"
+	else
+		fail "zstd: $(cat "$tmp/zstd.err")"
+	fi
+fi
 gzip -c "$tmp/fp.data" >"$tmp/fp.data.gz"
 pfscript -i "$tmp/fp.data.gz" >"$tmp/gz.pf"
 expect_same "$tmp/fp.pf" "$tmp/gz.pf" "gzip-compressed perf.data"
