@@ -20,6 +20,8 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -le 2 ] || jobs=2
 work=$(mktemp -d "${TMPDIR:-/tmp}/pftools-packaging.XXXXXX")
+# Some tests run the built tools as an unprivileged user: let it in.
+chmod 755 "$work"
 if [ "${KEEP:-}" = 1 ]; then
 	echo "scratch directory kept: $work"
 else
