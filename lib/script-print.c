@@ -26,10 +26,10 @@
 #include "pf-int.h"
 #include "perfdata-int.h"
 #include "machine-int.h"
+#include "script-print-int.h"
 
 #define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
 			PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO | PF_F_PERIOD)
-#define MAX_FRAMES 1024
 
 static const struct { const char *name; unsigned bit; uint64_t needs; } field_names[] = {
 	{ "comm", PF_F_COMM, 0 },
@@ -97,53 +97,7 @@ PF_EXPORT int pf_scriptprint_fields(struct pf_scriptprint_opts *o, const char *a
 	return 0;
 }
 
-/* A comma list of numbers or names. */
-static int in_list(const char *list, const char *s, long n)
-{
-	if (!list)
-		return 1;
-	const char *p = list;
-	while (*p) {
-		size_t len = strcspn(p, ",");
-		if (s ? (strlen(s) == len && strncmp(p, s, len) == 0)
-		      : (strtol(p, NULL, 10) == n))
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
-
-struct printer {
-	const struct pf_scriptprint_opts *o;
-	pf_perfdata *pd;
-	pf_machine *m;
-	unsigned *fields;       /* per event */
-	int name_width;
-	int use_callchain;
-	FILE *out;
-	char *ob;               /* output buffer, written out when nearly full */
-	size_t on;
-	unsigned flushes;
-	struct line_cache *lines;       /* formatted frame lines, see print_chain */
-	int write_failed;
-	struct pf_frame frames[MAX_FRAMES];
-	uint64_t ips[MAX_FRAMES];
-};
-
-/* A frame line as printed, remembered per (process maps, mode, address). */
-struct line_cache {
-	const void *maps;
-	unsigned gen, mode, fields;
-	uint64_t ip;
-	char *text;
-	size_t len;
-};
-#define LINE_CACHE_SIZE 65536
-
-#define OB_SIZE ((size_t)1 << 16)
-#define OB_ROOM 4096            /* every ob_* call but ob_printf fits */
-
-static void ob_flush(struct printer *pr)
+void sp_ob_flush(struct printer *pr)
 {
 	if (pr->on && fwrite(pr->ob, 1, pr->on, pr->out) != pr->on)
 		pr->write_failed = 1;
@@ -151,22 +105,11 @@ static void ob_flush(struct printer *pr)
 	pr->flushes++;
 }
 
-static inline void ob_reserve(struct printer *pr, size_t n)
-{
-	if (unlikely(pr->on + n > OB_SIZE))
-		ob_flush(pr);
-}
 
-static inline void ob_putc(struct printer *pr, char c)
-{
-	ob_reserve(pr, 1);
-	pr->ob[pr->on++] = c;
-}
-
-static void ob_write(struct printer *pr, const char *s, size_t n)
+void sp_ob_write(struct printer *pr, const char *s, size_t n)
 {
 	if (n > OB_SIZE / 2) {
-		ob_flush(pr);
+		sp_ob_flush(pr);
 		if (fwrite(s, 1, n, pr->out) != n)
 			pr->write_failed = 1;
 		return;
@@ -176,13 +119,9 @@ static void ob_write(struct printer *pr, const char *s, size_t n)
 	pr->on += n;
 }
 
-static inline void ob_puts(struct printer *pr, const char *s)
-{
-	ob_write(pr, s, strlen(s));
-}
 
 __attribute__((format(printf, 2, 3)))
-static void ob_printf(struct printer *pr, const char *fmt, ...)
+void sp_ob_printf(struct printer *pr, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -204,42 +143,25 @@ static void ob_printf(struct printer *pr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	ob_write(pr, tmp, (size_t)n);
+	sp_ob_write(pr, tmp, (size_t)n);
 	free(tmp);
 }
 
-/* V in hex, right-aligned in WIDTH columns (printf's "%*" PRIx64). */
-static inline void ob_hex(struct printer *pr, uint64_t v, int width)
+
+/* A comma list of numbers or names. */
+int sp_in_list(const char *list, const char *s, long n)
 {
-	char tmp[16];
-	int n = 0;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	ob_reserve(pr, 32);
-	for (int i = n; i < width; i++)
-		pr->ob[pr->on++] = ' ';
-	while (n)
-		pr->ob[pr->on++] = tmp[--n];
-}
-
-/* V in decimal, right-aligned in WIDTH columns. */
-static inline void ob_dec(struct printer *pr, uint64_t v, int width)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ob_reserve(pr, 48);
-	for (int i = n; i < width; i++)
-		pr->ob[pr->on++] = ' ';
-	while (n)
-		pr->ob[pr->on++] = tmp[--n];
+	if (!list)
+		return 1;
+	const char *p = list;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (s ? (strlen(s) == len && strncmp(p, s, len) == 0)
+		      : (strtol(p, NULL, 10) == n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }
 
 static int setup_fields(struct printer *pr)
@@ -302,8 +224,8 @@ static void print_time(struct printer *pr, uint64_t t)
 }
 
 /* The start of a line: comm, pid/tid, cpu, time (perf_sample__fprintf_start). */
-static void print_start(struct printer *pr, unsigned f, int chain, const char *comm,
-			int pid, int tid, uint32_t cpu, uint64_t time)
+void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
+		 int pid, int tid, uint32_t cpu, uint64_t time)
 {
 
 	if (f & PF_F_COMM) {
@@ -315,16 +237,16 @@ static void print_start(struct printer *pr, unsigned f, int chain, const char *c
 		ob_putc(pr, ' ');
 	}
 	if ((f & PF_F_PID) && (f & PF_F_TID))
-		ob_printf(pr, "%5d/%-5d ", pid, tid);
+		sp_ob_printf(pr, "%5d/%-5d ", pid, tid);
 	else if (f & PF_F_PID)
-		ob_printf(pr, "%5d ", pid);
+		sp_ob_printf(pr, "%5d ", pid);
 	else if ((f & PF_F_TID) && tid >= 0) {
 		ob_dec(pr, (uint64_t)tid, 5);
 		ob_putc(pr, ' ');
 	} else if (f & PF_F_TID)
-		ob_printf(pr, "%5d ", tid);
+		sp_ob_printf(pr, "%5d ", tid);
 	if (f & PF_F_CPU)
-		ob_printf(pr, "[%03u] ", cpu);
+		sp_ob_printf(pr, "[%03u] ", cpu);
 	if (f & PF_F_TIME)
 		print_time(pr, time);
 }
@@ -341,7 +263,7 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 		if (fr->sym) {
 			ob_puts(pr, fr->sym);
 			if (f & PF_F_SYMOFF) {
-				ob_write(pr, "+0x", 3);
+				sp_ob_write(pr, "+0x", 3);
 				ob_hex(pr, fr->symoff, 0);
 			}
 		} else {
@@ -349,7 +271,7 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 		}
 	}
 	if ((f & PF_F_DSO) && !fr->inlined) {
-		ob_write(pr, " (", 2);
+		sp_ob_write(pr, " (", 2);
 		ob_puts(pr, fr->dso ? fr->dso : "[unknown]");
 		ob_putc(pr, ')');
 	}
@@ -357,11 +279,11 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 	   nothing of, and the binary's short name and the address in it for
 	   the kernel. */
 	if ((f & PF_F_SRCLINE) && fr->srcline) {
-		ob_printf(pr, "\n  %s", fr->srcline);
+		sp_ob_printf(pr, "\n  %s", fr->srcline);
 	} else if ((f & PF_F_SRCLINE) && fr->dso && fr->dso[0] == '[') {
 		const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
 
-		ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
+		sp_ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
 	}
 	if (fr->inlined)
 		ob_puts(pr, " (inlined)");
@@ -447,7 +369,7 @@ static void print_chain_frame(struct printer *pr, const struct pf_sample *s, uns
 
 	if (c->text && c->ip == ip && c->maps == ms && c->gen == gen && c->mode == mode &&
 	    c->fields == f) {
-		ob_write(pr, c->text, c->len);
+		sp_ob_write(pr, c->text, c->len);
 		return;
 	}
 	if (pf_machine_resolve(pr->m, s->pid, mode, ip, 0, pr->frames, 1) < 1)
@@ -499,13 +421,13 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	if (pf_perfdata_sample(pr->pd, rec, &s) < 0)
 		return -1;
 	const char *comm = pf_machine_comm(pr->m, s.pid, s.tid);
-	if (!in_list(o->comms, comm, 0) || !in_list(o->pids, NULL, s.pid) ||
-	    !in_list(o->tids, NULL, s.tid))
+	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, s.pid) ||
+	    !sp_in_list(o->tids, NULL, s.tid))
 		return 0;
 	unsigned f = pr->fields[s.evsel->idx];
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
 
-	print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
+	sp_print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
 	if (f & PF_F_PERIOD) {
 		ob_dec(pr, s.period, 10);
 		ob_putc(pr, ' ');
@@ -514,17 +436,17 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		for (size_t n = strlen(s.evsel->name); n < (size_t)pr->name_width; n++)
 			ob_putc(pr, ' ');
 		ob_puts(pr, s.evsel->name);
-		ob_write(pr, ": ", 2);
+		sp_ob_write(pr, ": ", 2);
 	}
 	if (f & PF_F_ADDR) {
 		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
 
-		ob_printf(pr, "%16" PRIx64 " ", s.addr);
+		sp_ob_printf(pr, "%16" PRIx64 " ", s.addr);
 		if (map)
-			ob_printf(pr, "(%s) ", map);
+			sp_ob_printf(pr, "(%s) ", map);
 	}
 	if (f & PF_F_TRACE && s.raw)
-		ob_printf(pr, "raw %u bytes ", s.raw_size);
+		sp_ob_printf(pr, "raw %u bytes ", s.raw_size);
 	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
 	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
 		ob_putc(pr, '\n');
@@ -548,150 +470,6 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	return 0;
 }
 
-static uint32_t u32_at(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t u64_at(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-/* --show-mmap-events: perf_event__fprintf_mmap()/_mmap2(). */
-static void print_mmap(struct printer *pr, const struct pf_record *rec)
-{
-	const unsigned char *p = rec->data;
-	const struct pf_scriptprint_opts *o = pr->o;
-	int pid = (int)u32_at(p + 8), tid = (int)u32_at(p + 12);
-	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
-
-	if (rec->size <= nameoff || !rec->evsel)
-		return;
-	const char *comm = pf_machine_comm(pr->m, pid, tid);
-	if (!in_list(o->comms, comm, 0) || !in_list(o->pids, NULL, pid) ||
-	    !in_list(o->tids, NULL, tid))
-		return;
-	unsigned f = pr->fields[rec->evsel->idx];
-	/* The command is the mapping process's; ids, cpu and time come from
-	   the record's sample_id, as perf prints them. */
-	print_start(pr, f, pr->use_callchain && (f & PF_F_IP), comm,
-		    rec->pid >= 0 ? rec->pid : pid, rec->tid >= 0 ? rec->tid : tid,
-		    (uint32_t)rec->cpu, rec->time == UINT64_MAX ? 0 : rec->time);
-	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
-	if (rec->type == PERF_RECORD_MMAP) {
-		ob_printf(pr, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
-			pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32),
-			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
-			namelen, (const char *)p + nameoff);
-		return;
-	}
-	uint32_t prot = u32_at(p + 64), flags = u32_at(p + 68);
-	ob_printf(pr, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
-		pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32));
-	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
-		unsigned n = p[40] > 20 ? 20 : p[40];
-
-		ob_putc(pr, '<');
-		for (unsigned i = 0; i < n; i++)
-			ob_printf(pr, "%02x", p[44 + i]);
-		ob_putc(pr, '>');
-	} else {
-		ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
-			u64_at(p + 48), u64_at(p + 56));
-	}
-	ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
-		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
-		(const char *)p + nameoff);
-}
-
-static const char *const sample_bits[] = {
-	"IP", "TID", "TIME", "ADDR", "READ", "CALLCHAIN", "ID", "CPU", "PERIOD",
-	"STREAM_ID", "RAW", "BRANCH_STACK", "REGS_USER", "STACK_USER", "WEIGHT",
-	"DATA_SRC", "IDENTIFIER", "TRANSACTION", "REGS_INTR", "PHYS_ADDR", "AUX",
-	"CGROUP", "DATA_PAGE_SIZE", "CODE_PAGE_SIZE", "WEIGHT_STRUCT",
-};
-
-static void print_event_desc(struct printer *pr, const struct pf_evsel *e)
-{
-	const struct perf_event_attr *a = &e->attr;
-	const char *sep = "";
-
-	ob_printf(pr, "# event : name = %s, , id = {", e->name);
-	for (size_t i = 0; i < e->nr_ids; i++)
-		ob_printf(pr, "%s %" PRIu64, i ? "," : "", e->ids[i]);
-	ob_printf(pr, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
-		a->type, PERFDATA_ATTR_SIZE, (unsigned long long)a->config,
-		(unsigned long long)a->sample_period);
-	for (size_t b = 0; b < sizeof sample_bits / sizeof *sample_bits; b++)
-		if (a->sample_type & (1ULL << b)) {
-			ob_printf(pr, "%s%s", sep, sample_bits[b]);
-			sep = "|";
-		}
-	ob_putc(pr, '\n');
-}
-
-
-/* --header: the lines perf script --header starts with, for the header
-   fields pfscript knows. */
-static void print_header(struct printer *pr)
-{
-	static const struct { int feat; const char *label; } strs[] = {
-		{ HEADER_HOSTNAME, "hostname" }, { HEADER_OSRELEASE, "os release" },
-		{ HEADER_VERSION, "perf version" }, { HEADER_ARCH, "arch" },
-	};
-	pf_perfdata *pd = pr->pd;
-	struct stat st;
-	size_t size;
-	const unsigned char *p;
-	const char *s;
-
-	if (pd->pipe)
-		return;
-	const struct perfdata_header *h = (const void *)pd->mem;
-	ob_puts(pr, "# ========\n");
-	if (fstat(pd->fd, &st) == 0)
-		ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
-	ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
-		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
-		h->data.offset, h->data.size, h->data.offset + h->data.size);
-	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
-		if ((s = pf_perfdata_feature_string(pd, strs[i].feat)))
-			ob_printf(pr, "# %s : %s\n", strs[i].label, s);
-	if ((p = pf_perfdata_feature(pd, HEADER_NRCPUS, &size)) && size >= 8)
-		ob_printf(pr, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
-	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUDESC)))
-		ob_printf(pr, "# cpudesc : %s\n", s);
-	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUID)))
-		ob_printf(pr, "# cpuid : %s\n", s);
-	if ((p = pf_perfdata_feature(pd, HEADER_TOTAL_MEM, &size)) && size >= 8)
-		ob_printf(pr, "# total memory : %" PRIu64 " kB\n", u64_at(p));
-	if ((p = pf_perfdata_feature(pd, HEADER_CMDLINE, &size)) && size >= 4) {
-		size_t pos = 4;
-
-		ob_puts(pr, "# cmdline : ");
-		for (uint32_t i = 0, n = u32_at(p); i < n && size - pos >= 4; i++) {
-			uint32_t len = u32_at(p + pos);
-
-			pos += 4;
-			if (len > size - pos)
-				break;
-			ob_printf(pr, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
-			pos += len;
-		}
-		ob_putc(pr, '\n');
-	}
-	for (size_t i = 0; i < pf_perfdata_nr_evsel(pd); i++)
-		print_event_desc(pr, pf_perfdata_evsel(pd, i));
-	ob_puts(pr, "# ========\n#\n");
-}
-
 static void progress(struct printer *pr, uint64_t *last)
 {
 	uint64_t total = pf_perfdata_total(pr->pd), pos = pf_perfdata_pos(pr->pd);
@@ -711,7 +489,7 @@ static int run(struct printer *pr)
 	int r;
 
 	if (pr->o->header)
-		print_header(pr);
+		sp_print_header(pr);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
 		if (pf_perfdata_nr_evsel(pr->pd) != nev) {
 			nev = pf_perfdata_nr_evsel(pr->pd);
@@ -728,49 +506,13 @@ static int run(struct printer *pr)
 			}
 			if (pr->o->show_mmap && (rec.type == PERF_RECORD_MMAP ||
 						 rec.type == PERF_RECORD_MMAP2))
-				print_mmap(pr, &rec);
+				sp_print_mmap(pr, &rec);
 		}
 		progress(pr, &last);
 	}
 	if (pr->o->progress && last)
 		fputs("\r\033[K", stderr);
 	return r;
-}
-
-/* perf record keeps a copy of /proc/kallsyms in its build-id cache,
-   ~/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms: the recorded kernel's
-   symbols even after a reboot, and cheaper to read than /proc.  The path,
-   or NULL. */
-static char *cached_kallsyms(pf_perfdata *pd)
-{
-	size_t size, pos = 0;
-	const unsigned char *p = pf_perfdata_feature(pd, HEADER_BUILD_ID, &size);
-	const char *home = getenv("HOME");
-
-	while (p && home && size - pos >= sizeof(struct perfdata_build_id_event)) {
-		const struct perfdata_build_id_event *b = (const void *)(p + pos);
-		size_t n = b->header.size, len = PERFDATA_BUILD_ID_SIZE;
-		char hex[2 * PERFDATA_BUILD_ID_SIZE + 1], *path;
-
-		if (n < sizeof *b || n > size - pos)
-			break;
-		pos += n;
-		if ((b->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_KERNEL ||
-		    strncmp(b->filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
-			continue;
-		if (b->header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
-			len = b->build_id[PERFDATA_BUILD_ID_SIZE] < len ?
-			      b->build_id[PERFDATA_BUILD_ID_SIZE] : len;
-		for (size_t i = 0; i < len; i++)
-			snprintf(hex + 2 * i, 3, "%02x", b->build_id[i]);
-		hex[2 * len] = 0;
-		if (asprintf(&path, "%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex) < 0)
-			return NULL;
-		if (access(path, R_OK) == 0)
-			return path;
-		free(path);
-	}
-	return NULL;
 }
 
 PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
@@ -803,7 +545,7 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 	if (o->kallsyms && pf_machine_set_kallsyms(pr->m, o->kallsyms) < 0)
 		goto out;
 	if (!o->kallsyms && o->kernel) {
-		char *cached = cached_kallsyms(pr->pd);
+		char *cached = sp_cached_kallsyms(pr->pd);
 
 		if (cached && pf_machine_set_kallsyms(pr->m, cached) < 0) {
 			free(cached);
@@ -812,7 +554,7 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		free(cached);
 	}
 	r = run(pr);
-	ob_flush(pr);
+	sp_ob_flush(pr);
 	if (r >= 0 && pr->write_failed) {
 		error_set_errno(errno, "write error");
 		r = -1;

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The records perf script can show besides samples: memory maps
+ * (--show-mmap-events, perf_event__fprintf_mmap/_mmap2) and the file
+ * header (--header, perf_header__fprintf_info); and where to find the
+ * recorded kernel's symbols in perf's build-id cache.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+#include "pf-int.h"
+#include "perfdata-int.h"
+#include "script-print-int.h"
+
+static uint32_t u32_at(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t u64_at(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* --show-mmap-events: perf_event__fprintf_mmap()/_mmap2(). */
+void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
+{
+	const unsigned char *p = rec->data;
+	const struct pf_scriptprint_opts *o = pr->o;
+	int pid = (int)u32_at(p + 8), tid = (int)u32_at(p + 12);
+	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
+
+	if (rec->size <= nameoff || !rec->evsel)
+		return;
+	const char *comm = pf_machine_comm(pr->m, pid, tid);
+	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, pid) ||
+	    !sp_in_list(o->tids, NULL, tid))
+		return;
+	unsigned f = pr->fields[rec->evsel->idx];
+	/* The command is the mapping process's; ids, cpu and time come from
+	   the record's sample_id, as perf prints them. */
+	sp_print_start(pr, f, pr->use_callchain && (f & PF_F_IP), comm,
+		    rec->pid >= 0 ? rec->pid : pid, rec->tid >= 0 ? rec->tid : tid,
+		    (uint32_t)rec->cpu, rec->time == UINT64_MAX ? 0 : rec->time);
+	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
+	if (rec->type == PERF_RECORD_MMAP) {
+		sp_ob_printf(pr, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
+			pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32),
+			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
+			namelen, (const char *)p + nameoff);
+		return;
+	}
+	uint32_t prot = u32_at(p + 64), flags = u32_at(p + 68);
+	sp_ob_printf(pr, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
+		pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32));
+	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
+		unsigned n = p[40] > 20 ? 20 : p[40];
+
+		ob_putc(pr, '<');
+		for (unsigned i = 0; i < n; i++)
+			sp_ob_printf(pr, "%02x", p[44 + i]);
+		ob_putc(pr, '>');
+	} else {
+		sp_ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
+			u64_at(p + 48), u64_at(p + 56));
+	}
+	sp_ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
+		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
+		(const char *)p + nameoff);
+}
+
+static const char *const sample_bits[] = {
+	"IP", "TID", "TIME", "ADDR", "READ", "CALLCHAIN", "ID", "CPU", "PERIOD",
+	"STREAM_ID", "RAW", "BRANCH_STACK", "REGS_USER", "STACK_USER", "WEIGHT",
+	"DATA_SRC", "IDENTIFIER", "TRANSACTION", "REGS_INTR", "PHYS_ADDR", "AUX",
+	"CGROUP", "DATA_PAGE_SIZE", "CODE_PAGE_SIZE", "WEIGHT_STRUCT",
+};
+
+static void print_event_desc(struct printer *pr, const struct pf_evsel *e)
+{
+	const struct perf_event_attr *a = &e->attr;
+	const char *sep = "";
+
+	sp_ob_printf(pr, "# event : name = %s, , id = {", e->name);
+	for (size_t i = 0; i < e->nr_ids; i++)
+		sp_ob_printf(pr, "%s %" PRIu64, i ? "," : "", e->ids[i]);
+	sp_ob_printf(pr, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
+		a->type, PERFDATA_ATTR_SIZE, (unsigned long long)a->config,
+		(unsigned long long)a->sample_period);
+	for (size_t b = 0; b < sizeof sample_bits / sizeof *sample_bits; b++)
+		if (a->sample_type & (1ULL << b)) {
+			sp_ob_printf(pr, "%s%s", sep, sample_bits[b]);
+			sep = "|";
+		}
+	ob_putc(pr, '\n');
+}
+
+
+/* --header: the lines perf script --header starts with, for the header
+   fields pfscript knows. */
+void sp_print_header(struct printer *pr)
+{
+	static const struct { int feat; const char *label; } strs[] = {
+		{ HEADER_HOSTNAME, "hostname" }, { HEADER_OSRELEASE, "os release" },
+		{ HEADER_VERSION, "perf version" }, { HEADER_ARCH, "arch" },
+	};
+	pf_perfdata *pd = pr->pd;
+	struct stat st;
+	size_t size;
+	const unsigned char *p;
+	const char *s;
+
+	if (pd->pipe)
+		return;
+	const struct perfdata_header *h = (const void *)pd->mem;
+	ob_puts(pr, "# ========\n");
+	if (fstat(pd->fd, &st) == 0)
+		sp_ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
+	sp_ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
+		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
+		h->data.offset, h->data.size, h->data.offset + h->data.size);
+	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+		if ((s = pf_perfdata_feature_string(pd, strs[i].feat)))
+			sp_ob_printf(pr, "# %s : %s\n", strs[i].label, s);
+	if ((p = pf_perfdata_feature(pd, HEADER_NRCPUS, &size)) && size >= 8)
+		sp_ob_printf(pr, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
+	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUDESC)))
+		sp_ob_printf(pr, "# cpudesc : %s\n", s);
+	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUID)))
+		sp_ob_printf(pr, "# cpuid : %s\n", s);
+	if ((p = pf_perfdata_feature(pd, HEADER_TOTAL_MEM, &size)) && size >= 8)
+		sp_ob_printf(pr, "# total memory : %" PRIu64 " kB\n", u64_at(p));
+	if ((p = pf_perfdata_feature(pd, HEADER_CMDLINE, &size)) && size >= 4) {
+		size_t pos = 4;
+
+		ob_puts(pr, "# cmdline : ");
+		for (uint32_t i = 0, n = u32_at(p); i < n && size - pos >= 4; i++) {
+			uint32_t len = u32_at(p + pos);
+
+			pos += 4;
+			if (len > size - pos)
+				break;
+			sp_ob_printf(pr, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
+			pos += len;
+		}
+		ob_putc(pr, '\n');
+	}
+	for (size_t i = 0; i < pf_perfdata_nr_evsel(pd); i++)
+		print_event_desc(pr, pf_perfdata_evsel(pd, i));
+	ob_puts(pr, "# ========\n#\n");
+}
+
+/* perf record keeps a copy of /proc/kallsyms in its build-id cache,
+   ~/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms: the recorded kernel's
+   symbols even after a reboot, and cheaper to read than /proc.  The path,
+   or NULL. */
+char *sp_cached_kallsyms(pf_perfdata *pd)
+{
+	size_t size, pos = 0;
+	const unsigned char *p = pf_perfdata_feature(pd, HEADER_BUILD_ID, &size);
+	const char *home = getenv("HOME");
+
+	while (p && home && size - pos >= sizeof(struct perfdata_build_id_event)) {
+		const struct perfdata_build_id_event *b = (const void *)(p + pos);
+		size_t n = b->header.size, len = PERFDATA_BUILD_ID_SIZE;
+		char hex[2 * PERFDATA_BUILD_ID_SIZE + 1], *path;
+
+		if (n < sizeof *b || n > size - pos)
+			break;
+		pos += n;
+		if ((b->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_KERNEL ||
+		    strncmp(b->filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
+			continue;
+		if (b->header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
+			len = b->build_id[PERFDATA_BUILD_ID_SIZE] < len ?
+			      b->build_id[PERFDATA_BUILD_ID_SIZE] : len;
+		for (size_t i = 0; i < len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", b->build_id[i]);
+		hex[2 * len] = 0;
+		if (asprintf(&path, "%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex) < 0)
+			return NULL;
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
