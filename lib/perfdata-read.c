@@ -41,6 +41,8 @@ static int extra_payload(pf_perfdata *pd, const unsigned char *rec,
 	return 0;
 }
 
+/* Read N bytes of the stream: 1 when all came, 0 at the end before any,
+   -2 at the end part way, -1 on a read error (message set). */
 static int read_full(pf_perfdata *pd, void *buf, size_t n)
 {
 	size_t got = 0;
@@ -57,7 +59,7 @@ static int read_full(pf_perfdata *pd, void *buf, size_t n)
 					  pd->name, (unsigned long long)pd->pos, m);
 				return -1;
 			}
-			return (int)(got ? 1 : 0) ? -2 : 0;
+			return got ? -2 : 0;
 		}
 		got += (size_t)r;
 	}

@@ -34,6 +34,7 @@ struct printer {
 	unsigned flushes;
 	struct line_cache *lines;       /* formatted frame lines, see print_chain */
 	int write_failed;
+	char fault_frame[300];          /* --data-frame's name this sample */
 	struct pf_frame frames[MAX_FRAMES];
 	uint64_t ips[MAX_FRAMES];
 };

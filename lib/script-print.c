@@ -311,14 +311,14 @@ static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
 	int dwarf = (s->evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s->user_regs;
 
 	if (o->data_frame && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) && n < max) {
-		static char names[MAX_FRAMES][300];
 		char buf[256];
 		const char *map = pf_machine_data_map(pr->m, s->pid, s->addr);
 
-		snprintf(names[0], sizeof names[0], "[fault: %s]", fault_name(map, buf, sizeof buf));
+		snprintf(pr->fault_frame, sizeof pr->fault_frame, "[fault: %s]",
+			 fault_name(map, buf, sizeof buf));
 		memset(&pr->frames[n], 0, sizeof pr->frames[n]);
 		pr->frames[n].ip = pr->frames[n].addr = s->addr;
-		pr->frames[n].sym = names[0];
+		pr->frames[n].sym = pr->fault_frame;
 		pr->frames[n].dso = "[data]";
 		n++;
 	}
