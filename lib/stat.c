@@ -19,6 +19,7 @@
 
 struct pf_stat {
 	int fd[PF_STAT_NCOUNTERS];
+	int user_only;
 };
 
 static const struct {
@@ -57,13 +58,22 @@ PF_EXPORT pf_stat *pf_stat_open(pid_t pid)
 		a.inherit = 1;
 		a.enable_on_exec = 1;
 		st->fd[i] = syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+		/* Under kernel.perf_event_paranoid 2 users may count what their
+		   user-space code causes: the faults, all of them here. */
+		if (st->fd[i] < 0 && (errno == EACCES || errno == EPERM)) {
+			a.exclude_kernel = 1;
+			a.exclude_hv = 1;
+			st->fd[i] = syscall(SYS_perf_event_open, &a, pid, -1, -1,
+					    PERF_FLAG_FD_CLOEXEC);
+			st->user_only = 1;
+		}
 		if (st->fd[i] < 0) {
 			int err = errno;
 
 			if (err == EACCES || err == EPERM)
 				error_set("%s: perf_event_open: permission denied: run as root or with "
-					  "CAP_PERFMON, or lower kernel.perf_event_paranoid",
-					  counters[i].name);
+					  "CAP_PERFMON, or lower it with "
+					  "'sysctl kernel.perf_event_paranoid=1'", counters[i].name);
 			else
 				error_set_errno(err, "%s: perf_event_open", counters[i].name);
 			pf_stat_close(st, NULL);
@@ -71,6 +81,11 @@ PF_EXPORT pf_stat *pf_stat_open(pid_t pid)
 		}
 	}
 	return st;
+}
+
+PF_EXPORT int pf_stat_user_only(const pf_stat *st)
+{
+	return st->user_only;
 }
 
 PF_EXPORT int pf_stat_close(pf_stat *st, uint64_t *counts)

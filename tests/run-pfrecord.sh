@@ -198,6 +198,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && [ "$paranoid" -ge
 		fail "unprivileged recording: $(cat "$tmp/u.err")"
 	grep -q 'warning: kernel.perf_event_paranoid .* user space only' "$tmp/u.err" ||
 		fail "no user-space-only warning: $(cat "$tmp/u.err")"
+	as_nobody "$top_builddir/tools/pfrecord" --stat -x, -- "$demo" 2>"$tmp/u.stat" ||
+		fail "unprivileged --stat: $(cat "$tmp/u.stat")"
+	grep -q '^[1-9][0-9]*,,page-faults$' "$tmp/u.stat" || fail "unprivileged --stat: $(cat "$tmp/u.stat")"
 	as_nobody "$top_builddir/tools/pfrecord" -a --duration 0.1 -o "$tmp/nobody/a.data" 2>"$tmp/a.err"
 	[ $? -eq 1 ] && grep -q 'permission denied (kernel.perf_event_paranoid is [0-9]*).*CAP_PERFMON' \
 		"$tmp/a.err" || fail "unprivileged -a: $(cat "$tmp/a.err")"

@@ -359,6 +359,7 @@ static const char *const fig_csv[F_N - F_COUNTERS][2] = {
 /* One run: fork, count, wait; figures in fig[F_N]. */
 static int stat_once(struct options *o, double *fig, int *status)
 {
+	static int warned;
 	uint64_t counts[PF_STAT_NCOUNTERS];
 	struct child c;
 	struct rusage ru;
@@ -374,6 +375,9 @@ static int stat_once(struct options *o, double *fig, int *status)
 		waitpid(c.pid, NULL, 0);
 		return -1;
 	}
+	if (pf_stat_user_only(st) && !warned++)
+		fputs("pfrecord: warning: kernel.perf_event_paranoid keeps the kernel out: "
+		      "counting user space only (no context switches)\n", stderr);
 	t0 = now();
 	if ((e = child_go(&c)) != 0) {
 		fprintf(stderr, "pfrecord: %s: cannot run: %s\n", o->cmd[0], strerror(e));

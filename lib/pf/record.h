@@ -99,6 +99,10 @@ typedef struct pf_stat pf_stat;
    exec and include its children).  NULL on failure (pf_errmsg). */
 pf_stat *pf_stat_open(pid_t pid);
 
+/* 1 when kernel.perf_event_paranoid limited the counters to what user space
+   causes (context switches then read 0). */
+int pf_stat_user_only(const pf_stat *st);
+
 /* Read the totals once the command has been reaped.  counts has
    PF_STAT_NCOUNTERS entries.  Frees st.  Returns 0 or -1. */
 int pf_stat_close(pf_stat *st, uint64_t *counts);
