@@ -3,10 +3,12 @@
 # pfscript against perf script on the same recordings, same output: a
 # frame-pointer recording of every fault of a first-touch loop over
 # BENCH_MB MiB (default 1024: 262,144 samples), and a --call-graph dwarf
-# recording of BENCH_DWARF_MB MiB (default 32: 8,192 samples; perf script
-# forks addr2line for its inline frames, so it is slow).  Prints CPU
-# seconds (user + system; the wall clock of a loaded machine says little),
-# samples per second and the speed-up, and whether the outputs are equal.
+# recording of BENCH_DWARF_MB MiB (default 32: 8,192 samples), and a DWARF
+# recording of python3 importing modules (Debian's python3 has no frame
+# pointers; perf script forks addr2line for inline frames).  Prints CPU
+# seconds (user + system, children included) and wall seconds, samples
+# per CPU second, the speed-up in CPU time, and whether the outputs are
+# equal.
 : "${top_builddir:=.}"
 mb=${BENCH_MB:-1024}
 dwarf_mb=${BENCH_DWARF_MB:-32}
@@ -24,12 +26,12 @@ if ! perf record -q -e page-faults -c 1 -o "$dir/probe" -- true 2>"$dir/err"; th
 	exit 0
 fi
 
-# cpu OUT CMD...: run CMD with stdout to OUT, print its user+system seconds.
+# cpu OUT CMD...: run CMD with stdout to OUT, print "CPU WALL" seconds.
 cpu() {
 	out=$1
 	shift
-	/usr/bin/time -f '%U %S' -o "$dir/time" "$@" >"$out" 2>/dev/null
-	awk '{ printf "%.2f", $1 + $2 }' "$dir/time"
+	/usr/bin/time -f '%U %S %e' -o "$dir/time" "$@" >"$out" 2>/dev/null
+	awk '{ printf "%.2f %.2f", $1 + $2, $3 }' "$dir/time"
 }
 
 # compare NAME DATA [OPTIONS]: time both tools on DATA, report.
@@ -39,12 +41,17 @@ compare() {
 	samples=$(perf script -i "$data" -F comm 2>/dev/null | wc -l)
 	tp=$(cpu "$dir/perf.txt" perf script -i "$data" "$@")
 	tf=$(cpu "$dir/pf.txt" "$pfscript" -i "$data" "$@")
-	if cmp -s "$dir/perf.txt" "$dir/pf.txt"; then same="same output"; else same="OUTPUT DIFFERS"; fi
+	if cmp -s "$dir/perf.txt" "$dir/pf.txt"; then
+		same="same output"
+	else
+		same="$(diff "$dir/perf.txt" "$dir/pf.txt" | grep -c '^<') lines differ"
+	fi
 	awk -v n="$name" -v s="$samples" -v tp="$tp" -v tf="$tf" -v same="$same" 'BEGIN {
-		if (tp < 0.01) tp = 0.01
-		if (tf < 0.01) tf = 0.01
-		printf "%-26s %8d samples  perf script %7.2f s (%8.0f/s)  pfscript %6.2f s (%8.0f/s)  %5.1fx  %s\n",
-		       n, s, tp, s / tp, tf, s / tf, tp / tf, same }'
+		split(tp, p, " "); split(tf, f, " ")
+		if (p[1] < 0.01) p[1] = 0.01
+		if (f[1] < 0.01) f[1] = 0.01
+		printf "%-20s %7d samples  perf script %6.2f s cpu %6.2f s wall (%7.0f/s)  pfscript %5.2f s cpu %5.2f s wall (%7.0f/s)  %4.1fx  %s\n",
+		       n, s, p[1], p[2], s / p[1], f[1], f[2], s / f[1], p[1] / f[1], same }'
 }
 
 perf record -q -e page-faults -c 1 -g -o "$dir/fp.data" -- "$work" "$mb"
@@ -52,3 +59,8 @@ compare "fp call chains" "$dir/fp.data"
 perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$dir/dwarf.data" -- "$work" "$dwarf_mb"
 compare "dwarf" "$dir/dwarf.data"
 compare "dwarf --no-inline" "$dir/dwarf.data" --no-inline
+if command -v python3 >/dev/null 2>&1; then
+	perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf -o "$dir/py.data" -- \
+		python3 -c 'import json, email, http.client, decimal, xml.dom.minidom, sqlite3'
+	compare "python3 dwarf" "$dir/py.data"
+fi
