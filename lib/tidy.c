@@ -99,8 +99,8 @@ void tidy_symbol(struct buf *out, const char *s, size_t n, int java)
 			continue;
 		case C_OPEN:
 		case C_CLOSE:
-			if (after_operator(s, i)) {
-				k = operator_token(s + i, n - i);
+			if (after_operator(s, i) &&
+			    (k = operator_token(s + i, n - i)) > 0) {
 				memcpy(o, s + i, k);
 				o += k;
 				i += k - 1;
