@@ -140,6 +140,14 @@ SS_EXPORT void *ss_malloc(size_t n)
 			s->used++;
 			return b;
 		}
+		/* Next best: a block of another thread freed here. */
+		unsigned c = ss_fast_class[(n + 15) >> 4];
+		if ((b = h->foreign[c]) != NULL && likely(b->key == block_key(b))) {
+			h->foreign[c] = b->next;
+			h->nforeign[c]--;
+			b->key = 0;
+			return b;
+		}
 	}
 	bool z;
 	return alloc_slow("malloc", n, 16, &z);
@@ -169,6 +177,13 @@ static inline struct slab *slab_of_block(struct superslab *ss, uintptr_t a)
 	return s;
 }
 
+/* How many blocks of another heap a thread keeps per class: 64 KiB worth,
+   at least 8. */
+static inline uint32_t foreign_max(uint32_t bsize)
+{
+	return bsize >= 8192 ? 8 : 65536 / bsize;
+}
+
 static SS_COLD SS_NOINLINE void free_foreign(const char *fn, void *p)
 {
 	if (p == NULL || bootstrap_owns(p) || overaligned_free(p))
@@ -187,16 +202,29 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 	case SS_MEDIUM: {
 		struct slab *s = &ss->slabs[(a - (uintptr_t)ss) >> ss->slab_shift];
 		struct block *b = p;
-		if (unlikely(!slab_of_block(ss, a) || b->key == block_key(b)))
+		if (unlikely(!slab_of_block(ss, a)))
 			bad_block(fn, s, b);
+		if (h == &ss_empty_heap) {
+			if (unlikely(b->key == block_key(b)))
+				bad_block(fn, s, b);
+			b->key = block_key(b);
+			remote_push(s, b, b);
+			return;
+		}
+		/* The key is written, not read (the block is cold here): a
+		   second free is caught when the block is taken out again,
+		   or right away when it is the last one cached. */
+		unsigned c = s->cls;
+		if (unlikely(h->foreign[c] == b))
+			ss_misuse(fn, "double free detected", b);
 		b->key = block_key(b);
-		struct block *old = atomic_load_explicit(&s->remote, memory_order_relaxed);
-		do
-			b->next = old;
-		while (!atomic_compare_exchange_weak_explicit(&s->remote, &old, b,
-				memory_order_release, memory_order_relaxed));
-		if (h != &ss_empty_heap)
-			h->remote_frees++;
+		/* Keep it for this thread's next malloc of the class; the owner
+		   gets it back with the next flush. */
+		b->next = h->foreign[c];
+		h->foreign[c] = b;
+		h->remote_frees++;
+		if (unlikely(++h->nforeign[c] > foreign_max(s->bsize)))
+			foreign_flush(h, c);
 		return;
 	}
 	case SS_LARGE:
@@ -402,6 +430,8 @@ SS_EXPORT void *ss_pvalloc(size_t n)
 SS_EXPORT void ss_collect(void)
 {
 	struct heap *h = ss_tls_heap;
+	for (unsigned c = 0; h != &ss_empty_heap && c < SS_NCLASS; c++)
+		foreign_flush(h, c);
 	while (h != &ss_empty_heap && h->ncache > 0)
 		pool_release(h->cache[--h->ncache]);
 	pool_purge_expired(true);

@@ -88,6 +88,8 @@ static struct heap *heap_alloc(void)
 	for (unsigned c = 0; c < SS_NCLASS; c++)
 		heap_set_cur(h, c, &ss_empty_slab);
 	memset(h->partial, 0, sizeof h->partial);
+	memset(h->foreign, 0, sizeof h->foreign);
+	memset(h->nforeign, 0, sizeof h->nforeign);
 	memset(h->full, 0, sizeof h->full);
 	h->avail = h->busy = NULL;
 	h->ncache = 0;

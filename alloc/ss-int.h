@@ -80,23 +80,26 @@ struct heap;
 
 /* Which blocks are on the owner's free list: one bit per block.  free()
    tests and sets a bit in this hot metadata instead of reading the cold
-   block, so a double free is caught without a cache miss.  The fields the
-   fast paths use and the first 128 bits share one cache line. */
+   block, so a double free is caught without a cache miss.
+   The first cache line holds what other threads read to validate a free
+   and the owner writes only when it sets the slab up (or carves), so
+   cross-thread frees do not bounce the line the owner writes on every
+   malloc and free: the second, with the free list, count and first bits. */
 #define SLAB_BITS_WORDS ((1u << SLAB_SHIFT_SMALL) / 16 / 64)
 
 struct slab {
-	struct block *free;           /* owner-local free list */
 	char *start;                  /* first block */
 	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
-	uint32_t used;                /* handed out, not freed locally */
-	uint32_t carved;              /* blocks carved from the bump area */
 	uint32_t bsize;               /* block size; 0 = slab unused */
 	uint32_t capacity;            /* blocks that fit */
+	uint32_t carved;              /* blocks carved from the bump area */
 	uint8_t cls;
 	uint8_t queue;                /* enum slab_queue */
-	uint64_t freebits[SLAB_BITS_WORDS];
-	_Atomic(struct block *) remote; /* blocks freed by other threads */
 	struct slab *next, *prev;     /* heap queue */
+	struct block *free __attribute__((aligned(64))); /* owner-local free list */
+	uint32_t used;                /* handed out, not freed locally */
+	uint64_t freebits[SLAB_BITS_WORDS];
+	_Atomic(struct block *) remote __attribute__((aligned(64))); /* other threads' frees */
 } __attribute__((aligned(64)));
 
 static inline uint32_t slab_index(const struct slab *s, const void *b)
@@ -207,6 +210,11 @@ struct heap {
 	struct superslab *busy;       /* owned SuperSlabs without */
 	struct superslab *cache[HEAP_SS_CACHE]; /* empty SuperSlabs kept hot */
 	unsigned ncache;
+	/* Blocks of other heaps freed by this thread, kept to serve this
+	   thread's next allocations of the class (no atomic, no cache line
+	   of the owner touched) and handed back in batches when too many. */
+	struct block *foreign[SS_NCLASS];
+	uint32_t nforeign[SS_NCLASS];
 	uint64_t refills[SS_NCLASS], slabs[SS_NCLASS];
 	uint64_t remote_frees, adopted, nlarge;
 	struct heap *next_all;        /* all heaps, for statistics */
@@ -231,8 +239,11 @@ void slab_free_slow(struct heap *h, struct slab *s) SS_HIDDEN;
 void slab_collect(struct slab *s) SS_HIDDEN;
 void slab_release(struct heap *h, struct slab *s) SS_HIDDEN;
 void slab_adopt(struct heap *h, struct superslab *ss) SS_HIDDEN;
+void foreign_flush(struct heap *h, unsigned cls) SS_HIDDEN;
+void remote_push(struct slab *s, struct block *first, struct block *last) SS_HIDDEN;
 void slabq_remove(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push(struct slabq *q, struct slab *s) SS_HIDDEN;
+void slabq_push_tail(struct slabq *q, struct slab *s) SS_HIDDEN;
 
 /* Make s the allocation slab of class c (and of its direct entries). */
 static inline void heap_set_cur(struct heap *h, unsigned c, struct slab *s)

@@ -196,6 +196,9 @@ START_TEST(test_thread_exit_reclaim)
 		ck_assert_uint_eq(p[99], (unsigned)(i & 0xff));
 		free(p);
 	}
+	/* This thread keeps blocks of other threads it freed for its own
+	   next allocations; hand them back now. */
+	ss_collect();
 	/* The next thread that needs a SuperSlab adopts the abandoned ones
 	   (earlier tests may have left more) until one serves it. */
 	uint64_t left = b.superslabs_abandoned;
@@ -480,6 +483,24 @@ static void double_free_cross_thread(void)
 	pthread_join(t, NULL);
 }
 
+static void *free_twice_with_heap(void *p)
+{
+	sink = xmalloc(64);       /* this thread has a heap and a cache */
+	xfree(p);
+	xfree(p);
+	for (int i = 0; i < 3; i++)
+		sink = xmalloc(64);
+	return NULL;
+}
+
+static void double_free_foreign_cached(void)
+{
+	void *p = xmalloc(64);
+	pthread_t t;
+	pthread_create(&t, NULL, free_twice_with_heap, p);
+	pthread_join(t, NULL);
+}
+
 static void double_free_remote_then_local(void)
 {
 	void *p = xmalloc(64);
@@ -505,6 +526,7 @@ START_TEST(test_misuse)
 	expect_abort(invalid_realloc, "superslab: realloc(): invalid pointer 0x");
 	expect_abort(double_free_cross_thread, "superslab: free(): double free detected 0x");
 	expect_abort(double_free_remote_then_local, "superslab: free(): double free detected 0x");
+	expect_abort(double_free_foreign_cached, "superslab: free(): double free detected 0x");
 }
 END_TEST
 
