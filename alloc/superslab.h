@@ -44,7 +44,7 @@ size_t ss_good_size(size_t size);
 struct ss_stats {
 	uint64_t refills;            /* slow-path refills of a thread's slab (the
 	                                fast paths count nothing, to stay fast) */
-	uint64_t remote_frees;       /* frees handed back to another thread */
+	uint64_t remote_frees;       /* frees of blocks another thread owns */
 	uint64_t large_allocs;       /* blocks above the largest size class */
 	uint64_t large_cache_hits;   /* huge blocks served from the cache */
 	uint64_t large_cache_misses; /* huge blocks that needed a new mapping */
