@@ -14,6 +14,7 @@
 
 struct sym {
 	uint64_t start, end;
+	uint64_t size0;         /* the size the symbol table gave */
 	char *name;
 	char *alt;              /* the alias binutils would name (first seen,
 	                           largest), when it differs; else NULL */
@@ -33,8 +34,8 @@ struct symtab {
 int symtab_add(struct symtab *t, uint64_t start, uint64_t size,
 	       const char *name, int binding, const char *module);
 
-/* Sort, drop aliases keeping perf's choice, and end sizeless symbols at
-   the next one.  KALLSYMS: do not stretch the last kernel symbol over the
+/* Sort, end sizeless symbols at the next one and drop aliases keeping
+   perf's choice.  KALLSYMS: do not stretch the last kernel symbol over the
    gap before the modules. */
 void symtab_finish(struct symtab *t, int kallsyms);
 

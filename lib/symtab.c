@@ -35,6 +35,7 @@ int symtab_add(struct symtab *t, uint64_t start, uint64_t size,
 	s->alt = NULL;
 	s->start = start;
 	s->end = start + size;
+	s->size0 = size;
 	s->module = module;
 	s->binding = (uint8_t)binding;
 	s->seq = (uint32_t)t->n++;
@@ -84,6 +85,56 @@ static int better(const struct sym *a, const struct sym *b)
 	return 1;
 }
 
+/* End each sizeless symbol where the next one starts (perf's
+   symbols__fixup_end()).  Of aliases, only the last gets an end past its
+   start, which is why perf, doing this before choosing between aliases,
+   prefers the last of several sizeless ones. */
+static void fixup_ends(struct symtab *t, int kallsyms)
+{
+	for (size_t i = 1; i < t->n; i++) {
+		struct sym *prev = &t->v[i - 1], *curr = &t->v[i];
+
+		if (prev->end != prev->start)
+			continue;
+		/* Do not stretch the last kernel symbol over the gap before
+		   the modules (or the last of a module's over the next). */
+		if (kallsyms && !prev->module != !curr->module)
+			prev->end = ((prev->end + 4096) + 4095) & ~4095ULL;
+		else
+			prev->end = curr->start;
+	}
+	struct sym *last = &t->v[t->n - 1];
+	if (last->end == last->start)
+		last->end = ((last->start + 4095) & ~4095ULL) + 4096;
+}
+
+/* Reduce the aliases v[g0..g1) to perf's choice, remembering the name
+   binutils would give (the first of the largest by ELF size). */
+static struct sym merge_aliases(struct sym *v, size_t g0, size_t g1)
+{
+	size_t best = g0, bfd = g0;
+
+	for (size_t i = g0 + 1; i < g1; i++) {
+		if (!better(&v[best], &v[i]))
+			best = i;
+		if (v[i].size0 > v[bfd].size0)
+			bfd = i;
+	}
+	struct sym r = v[best];
+	for (size_t i = g0; i < g1; i++) {
+		if (i == best)
+			continue;
+		if (i == bfd) {
+			free(r.alt);
+			r.alt = v[i].name;
+		} else {
+			free(v[i].name);
+		}
+		free(v[i].alt);
+	}
+	return r;
+}
+
 void symtab_finish(struct symtab *t, int kallsyms)
 {
 	size_t i, out = 0;
@@ -94,56 +145,16 @@ void symtab_finish(struct symtab *t, int kallsyms)
 		;
 	if (i < t->n)
 		qsort(t->v, t->n, sizeof *t->v, by_start);
-	for (i = 0; i < t->n; i++) {
-		if (out > 0 && t->v[out - 1].start == t->v[i].start) {
-			struct sym *kept = &t->v[out - 1], *s = &t->v[i];
-			/* binutils keeps the first of the largest aliases. */
-			const char *bfd = kept->alt ? kept->alt : kept->name;
-			uint64_t bsize = kept->end - kept->start;
-			if (s->end - s->start > bsize)
-				bfd = s->name;
-			char *alt = NULL;
-			if (better(kept, s)) {
-				if (bfd == s->name) {
-					alt = s->name;
-					s->name = NULL;
-				}
-				free(s->name);
-				if (alt) {
-					free(kept->alt);
-					kept->alt = alt;
-				}
-			} else {
-				if (bfd != s->name && !kept->alt) {
-					alt = kept->name;
-					kept->name = NULL;
-				} else if (bfd != s->name) {
-					alt = kept->alt;
-					kept->alt = NULL;
-				}
-				free(kept->name);
-				free(kept->alt);
-				*kept = *s;
-				kept->alt = alt;
-			}
-			continue;
-		}
-		t->v[out++] = t->v[i];
+	fixup_ends(t, kallsyms);
+	for (i = 0; i < t->n;) {
+		size_t g1 = i + 1;
+
+		while (g1 < t->n && t->v[g1].start == t->v[i].start)
+			g1++;
+		t->v[out++] = g1 - i > 1 ? merge_aliases(t->v, i, g1) : t->v[i];
+		i = g1;
 	}
 	t->n = out;
-	for (i = 1; i < t->n; i++) {
-		struct sym *prev = &t->v[i - 1], *curr = &t->v[i];
-
-		if (prev->end != prev->start)
-			continue;
-		if (kallsyms && !prev->module != !curr->module)
-			prev->end = ((prev->end + 4096) + 4095) & ~4095ULL;
-		else
-			prev->end = curr->start;
-	}
-	struct sym *last = &t->v[t->n - 1];
-	if (last->end == last->start)
-		last->end = ((last->start + 4095) & ~4095ULL) + 4096;
 }
 
 const struct sym *symtab_find(const struct symtab *t, uint64_t addr)
@@ -161,8 +172,14 @@ const struct sym *symtab_find(const struct symtab *t, uint64_t addr)
 	if (lo == 0)
 		return NULL;
 	const struct sym *s = &t->v[lo - 1];
-	if (addr < s->end)
+	if (addr < s->end) {
+		/* A label inside a sized function: the function, as perf's
+		   tree search mostly finds it first. */
+		for (size_t k = lo - 1, tries = 0; s->size0 == 0 && k-- > 0 && tries < 4; tries++)
+			if (t->v[k].size0 && addr < t->v[k].end)
+				return &t->v[k];
 		return s;
+	}
 	/* A nested symbol ended early: an enclosing one may still cover it. */
 	for (size_t k = lo - 1, tries = 0; k-- > 0 && tries < 4; tries++)
 		if (addr < t->v[k].end)

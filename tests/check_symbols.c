@@ -55,8 +55,19 @@ START_TEST(sizeless_ends)
 
 	symtab_add(&t, 0x1000, 0, "a", STB_GLOBAL, NULL);
 	symtab_add(&t, 0x1800, 0, "b", STB_GLOBAL, NULL);
+	/* Sizeless aliases: perf ends them before choosing, so only the
+	   last has a size and wins, whatever the names. */
+	symtab_add(&t, 0x1400, 0, "__x64_sys_vfork", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x1400, 0, "x", STB_GLOBAL, NULL);
+	/* A label inside a sized function is not what a lookup finds. */
+	symtab_add(&t, 0x1100, 0x80, "function", STB_GLOBAL, NULL);
+	symtab_add(&t, 0x1140, 0, "label", STB_LOCAL, NULL);
 	symtab_finish(&t, 0);
-	ck_assert_str_eq(symtab_find(&t, 0x17ff)->name, "a");
+	ck_assert_str_eq(symtab_find(&t, 0x1400)->name, "x");
+	ck_assert_str_eq(symtab_find(&t, 0x1150)->name, "function");
+	ck_assert_str_eq(symtab_find(&t, 0x1190)->name, "label");
+	ck_assert_str_eq(symtab_find(&t, 0x10ff)->name, "a");
+	ck_assert_str_eq(symtab_find(&t, 0x17ff)->name, "x");
 	ck_assert_str_eq(symtab_find(&t, 0x1800)->name, "b");
 	/* The last one runs to the end of the next page. */
 	ck_assert_str_eq(symtab_find(&t, 0x2fff)->name, "b");
