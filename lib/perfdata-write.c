@@ -389,6 +389,14 @@ int pdw_round(struct pdw *w, int force)
 	h->size = sizeof *h;
 	if (force || w->cur->used >= ROUND_HANDOFF)
 		hand_over(w);
+	/* A full disk stops the recording now, not at the end. */
+	pthread_mutex_lock(&w->mu);
+	int err = w->err;
+	pthread_mutex_unlock(&w->mu);
+	if (err) {
+		error_set_errno(err, "%s: write", w->path);
+		return -1;
+	}
 	return 0;
 }
 

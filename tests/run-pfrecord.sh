@@ -219,6 +219,12 @@ pfrecord 2>/dev/null
 pfrecord -q -p 2147483647 --duration 0.1 -o "$tmp/x.data" 2>"$tmp/e4"
 [ $? -eq 1 ] && grep -q '^pfrecord: 2147483647: no such process' "$tmp/e4" ||
 	fail "missing process: $(cat "$tmp/e4")"
+if [ -w /dev/full ]; then
+	pfrecord -q -g -o /dev/full -- "$demo" 2>"$tmp/e5"
+	[ $? -eq 1 ] && [ "$(wc -l <"$tmp/e5")" -eq 1 ] &&
+		grep -q '^pfrecord: /dev/full: write: No space left on device$' "$tmp/e5" ||
+		fail "full disk: $(cat "$tmp/e5")"
+fi
 pfrecord -q -o "$tmp/x.data" -- /no/such/command 2>"$tmp/e3"
 [ $? -eq 1 ] && grep -q 'cannot run' "$tmp/e3" || fail "missing command: $(cat "$tmp/e3")"
 

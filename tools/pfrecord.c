@@ -567,7 +567,8 @@ static int record(struct options *o, int argc, char **argv)
 			;
 	}
 	if (pf_capture_close(rec, &st) != 0) {
-		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+		if (rc == 0)    /* else already said */
+			fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
 		return 1;
 	}
 	if (!o->quiet) {
