@@ -482,6 +482,8 @@ PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 		return NULL;
 	}
 	r->o = *opts;
+	if (!r->o.output)
+		r->o.output = "pf.data";
 	if ((!r->o.system_wide && r->o.npids == 0) ||
 	    (r->o.mmap_pages & (r->o.mmap_pages - 1))) {
 		error_set(r->o.npids ? "ring buffer pages must be a power of 2" : "no target");
@@ -573,6 +575,12 @@ PF_EXPORT int pf_capture_poll(pf_capture *r, int timeout_ms)
 	return hup == r->nrings;
 }
 
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct pdw_build_id *)a)->path,
+		      ((const struct pdw_build_id *)b)->path);
+}
+
 static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *n)
 {
 	struct pdw_build_id *ids = calloc(r->ndsos + 1, sizeof *ids);
@@ -595,12 +603,7 @@ static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *
 		}
 	}
 	/* Hash order is not deterministic across runs: sort by path. */
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && strcmp(ids[j - 1].path, ids[j].path) > 0; j--) {
-			struct pdw_build_id t = ids[j];
-			ids[j] = ids[j - 1];
-			ids[j - 1] = t;
-		}
+	qsort(ids, k, sizeof *ids, by_path);
 	*n = k;
 }
 
