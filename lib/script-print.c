@@ -168,6 +168,7 @@ static int setup_fields(struct printer *pr)
 {
 	size_t n = pf_perfdata_nr_evsel(pr->pd);
 	const struct pf_scriptprint_opts *o = pr->o;
+	int have_addr = 0;
 
 	free(pr->fields);
 	pr->fields = calloc(n ? n : 1, sizeof *pr->fields);
@@ -181,8 +182,13 @@ static int setup_fields(struct printer *pr)
 		unsigned asked = o->fields_set | o->fields_add;
 		uint64_t st = e->attr.sample_type;
 
-		if (e->attr.type == PERF_TYPE_TRACEPOINT && !o->fields_set)
-			f = (f & ~(PF_F_PERIOD | PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO)) | PF_F_TRACE;
+		/* Tracepoints show their data, and their stacks if they have
+		   call chains (perf_session__check_output_opt). */
+		if (e->attr.type == PERF_TYPE_TRACEPOINT && !o->fields_set) {
+			f = (f & ~PF_F_PERIOD) | PF_F_TRACE;
+			if (!(st & PERF_SAMPLE_CALLCHAIN))
+				f &= ~(PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO);
+		}
 		f = (f | o->fields_add) & ~o->fields_del;
 		for (size_t k = 0; k < NR_FIELDS; k++) {
 			if (!(f & field_names[k].bit) || !field_names[k].needs ||
@@ -195,12 +201,17 @@ static int setup_fields(struct printer *pr)
 			}
 			f &= ~field_names[k].bit;
 		}
+		have_addr |= !!(st & PERF_SAMPLE_ADDR);
 		pr->fields[i] = f;
 		int w = (int)strlen(e->name);
 		if (w > pr->name_width)
 			pr->name_width = w;
 		if (st & PERF_SAMPLE_CALLCHAIN)
 			pr->use_callchain = 1;
+	}
+	if (o->data_frame && n && !have_addr) {
+		error_set("the recording has no data addresses for --data-frame (record with -d)");
+		return -1;
 	}
 	return 0;
 }

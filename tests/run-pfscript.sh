@@ -76,6 +76,13 @@ pfscript -i "$tmp/all.data" | pfcollapse | grep '^cxxdemo;' >"$tmp/all.pf.folded
 [ -s "$tmp/all.pf.folded" ] || fail "all: no stacks of the demo"
 expect_same "$tmp/all.perf.folded" "$tmp/all.pf.folded" "all: same stacks as perf script"
 
+# A tracepoint with call chains: the stacks are printed too.
+if perf record -q -e sched:sched_switch -g -o "$tmp/tp.data" -- "$demo" 2>/dev/null; then
+	perf script -i "$tmp/tp.data" 2>/dev/null | pfcollapse >"$tmp/tp.perf.folded"
+	pfscript -i "$tmp/tp.data" | pfcollapse >"$tmp/tp.pf.folded"
+	expect_same "$tmp/tp.perf.folded" "$tmp/tp.pf.folded" "tracepoint: same stacks as perf script"
+fi
+
 perf record -q -e page-faults -c 1 -g -o - -- "$demo" >"$tmp/pipe.data"
 compare pipe
 cat "$tmp/pipe.data" | pfscript -i - >"$tmp/pipe.stdin"
@@ -117,6 +124,8 @@ pfscript -i "$tmp/all.data" --tid="$tid" -F tid | sed 's/ *$//' | sort -u >"$tmp
 pfscript -i "$tmp/fp.data" --max-stack=2 | grep -v '^[^	]' | awk '
 	NF == 0 { if (n > 2) bad = 1; n = 0; next } { n++ } END { exit bad }' ||
 	fail "--max-stack=2 prints at most two frames"
+pfscript -i "$tmp/fp.data" --data-frame 2>"$tmp/df.err" && fail "--data-frame without addresses"
+grep -q 'data addresses' "$tmp/df.err" || fail "--data-frame says why"
 pfscript -i "$tmp/fp.data" -F +addr 2>"$tmp/addr.err" && fail "-F +addr without addresses"
 grep -q "cannot print the 'addr' field" "$tmp/addr.err" || fail "-F +addr says why"
 
