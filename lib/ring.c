@@ -81,20 +81,24 @@ static void scan(pf_capture *r, const unsigned char *p, size_t len)
 					r->meta.last_time = v;
 			}
 			break;
-		case PERF_RECORD_LOST:
-			memcpy(&v, p + off + 16, 8);
-			r->st.lost += v;
+		case PERF_RECORD_LOST:                 /* u64 id, u64 lost */
+			if (h.size >= 24) {
+				memcpy(&v, p + off + 16, 8);
+				r->st.lost += v;
+			}
 			break;
-		case PERF_RECORD_LOST_SAMPLES:
-			memcpy(&v, p + off + 8, 8);
-			r->st.lost += v;
+		case PERF_RECORD_LOST_SAMPLES:         /* u64 lost */
+			if (h.size >= 16) {
+				memcpy(&v, p + off + 8, 8);
+				r->st.lost += v;
+			}
 			break;
 		case PERF_RECORD_MMAP2: {
 			uint32_t prot;
 			const char *name = (const char *)p + off + 72;
 
 			memcpy(&prot, p + off + 64, 4);
-			if ((prot & PROT_EXEC) && name[0] == '/' && h.size > 72 &&
+			if (h.size > 72 && (prot & PROT_EXEC) && name[0] == '/' &&
 			    memchr(name, 0, h.size - 72))
 				saw_dso(r, name);
 			break;
