@@ -157,9 +157,9 @@ SS_EXPORT void *ss_malloc(size_t n)
 
 static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct block *b)
 {
-	uintptr_t off = (uintptr_t)b - (uintptr_t)s->start;
-	uint64_t idx = (off * s->inv) >> 40;
-	if (idx * s->bsize == off && idx < s->carved &&
+	uintptr_t off = (uintptr_t)b - (uintptr_t)s->r_start;
+	uint64_t idx = (off * s->r_inv) >> 40;
+	if (idx * s->r_bsize == off && idx < s->r_carved &&
 	    ((s->freebits[idx >> 6] >> (idx & 63) & 1) || b->key == block_key(b)))
 		ss_misuse(fn, "double free detected", b);
 	ss_misuse(fn, "invalid pointer", b);
@@ -170,9 +170,9 @@ static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct
 static inline struct slab *slab_of_block(struct superslab *ss, uintptr_t a)
 {
 	struct slab *s = &ss->slabs[(a - (uintptr_t)ss) >> ss->slab_shift];
-	uintptr_t off = a - (uintptr_t)s->start;
-	uint64_t idx = (off * s->inv) >> 40;
-	if (unlikely(idx * s->bsize != off || idx >= s->carved))
+	uintptr_t off = a - (uintptr_t)s->r_start;
+	uint64_t idx = (off * s->r_inv) >> 40;
+	if (unlikely(idx * s->r_bsize != off || idx >= s->r_carved))
 		return NULL;
 	return s;
 }
@@ -223,7 +223,7 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 		b->next = h->foreign[c];
 		h->foreign[c] = b;
 		h->remote_frees++;
-		if (unlikely(++h->nforeign[c] > foreign_max(s->bsize)))
+		if (unlikely(++h->nforeign[c] > foreign_max(s->r_bsize)))
 			foreign_flush(h, c);
 		return;
 	}
@@ -303,10 +303,10 @@ static size_t usable_impl(const char *fn, void *p)
 	struct superslab *ss = ss_of(p);
 	if (ss->magic == SS_MAGIC && (ss->kind == SS_SMALL || ss->kind == SS_MEDIUM)) {
 		struct slab *s = slab_of_block(ss, a);
-		uint32_t g = s ? slab_index(s, p) : 0;
+		uint32_t g = s ? (uint32_t)((((uintptr_t)p - (uintptr_t)s->r_start) * s->r_inv) >> 40) : 0;
 		if (s && !(s->freebits[g >> 6] >> (g & 63) & 1) &&
 		    ((struct block *)p)->key != block_key(p))
-			return s->bsize;
+			return s->r_bsize;
 	} else if (ss->magic == SS_MAGIC && (ss->kind == SS_LARGE || ss->kind == SS_HUGE) &&
 		   a == (uintptr_t)ss + ss->block_off) {
 		return large_usable(ss);

@@ -55,9 +55,10 @@ void ss_format(struct superslab *ss, enum ss_kind kind)
 		size_t hdr = ss_header_size(ss->nslabs);
 		ss->first = (uint32_t)(hdr >> ss->slab_shift);
 		for (uint32_t i = 0; i < ss->first; i++) {
-			ss->slabs[i].bsize = UINT32_MAX;
-			ss->slabs[i].inv = 256;
-			ss->slabs[i].start = (char *)ss + ((size_t)(i + 1) << ss->slab_shift);
+			struct slab *s = &ss->slabs[i];
+			s->bsize = s->r_bsize = UINT32_MAX;
+			s->inv = s->r_inv = 256;
+			s->start = s->r_start = (char *)ss + ((size_t)(i + 1) << ss->slab_shift);
 		}
 		ss->used_slabs = ss->hint = ss->first;
 	} else {

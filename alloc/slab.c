@@ -119,6 +119,7 @@ static void slab_carve(struct slab *s)
 	}
 	s->free = head;
 	s->carved += n;
+	s->r_carved = s->carved;
 }
 
 /* Return the empty SuperSlab to the heap's cache or the pool. */
@@ -138,8 +139,8 @@ static void slab_clear(struct heap *h, struct slab *s)
 {
 	struct superslab *ss = ss_of(s);
 	h->slabs[s->cls]--;
-	s->bsize = 0;
-	s->carved = 0;      /* free() of a stale pointer now fails validation */
+	s->bsize = s->r_bsize = 0;
+	s->carved = s->r_carved = 0;  /* free() of a stale pointer now fails validation */
 	s->queue = Q_NONE;
 	uint32_t idx = (uint32_t)(s - ss->slabs);
 	if (idx < ss->hint)
@@ -173,6 +174,10 @@ static void slab_init(struct slab *s, struct superslab *ss, uint32_t idx, unsign
 	s->used = 0;
 	s->free = NULL;
 	s->inv = (((uint64_t)1 << 40) + bsize - 1) / bsize;
+	s->r_start = s->start;
+	s->r_inv = s->inv;
+	s->r_bsize = s->bsize;
+	s->r_carved = 0;
 	memset(s->freebits, 0, sizeof s->freebits);
 	s->cls = (uint8_t)cls;
 	s->queue = Q_NONE;

@@ -81,23 +81,28 @@ struct heap;
 /* Which blocks are on the owner's free list: one bit per block.  free()
    tests and sets a bit in this hot metadata instead of reading the cold
    block, so a double free is caught without a cache miss.
-   The first cache line holds what other threads read to validate a free
-   and the owner writes only when it sets the slab up (or carves), so
-   cross-thread frees do not bounce the line the owner writes on every
-   malloc and free: the second, with the free list, count and first bits. */
+   The owner's fast paths touch one cache line: the free list, counts, the
+   geometry and the first bits.  Other threads validate their frees with
+   a copy of the geometry (r_) in another line, which the owner writes only
+   when it sets the slab up or carves, so cross-thread frees do not bounce
+   the line the owner writes on every malloc and free. */
 #define SLAB_BITS_WORDS ((1u << SLAB_SHIFT_SMALL) / 16 / 64)
 
 struct slab {
-	char *start;                  /* first block */
-	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
-	uint32_t bsize;               /* block size; 0 = slab unused */
+	char *r_start;                /* copies of start, inv, bsize, carved */
+	uint64_t r_inv;
+	uint32_t r_bsize;
+	uint32_t r_carved;
 	uint32_t capacity;            /* blocks that fit */
-	uint32_t carved;              /* blocks carved from the bump area */
 	uint8_t cls;
 	uint8_t queue;                /* enum slab_queue */
 	struct slab *next, *prev;     /* heap queue */
 	struct block *free __attribute__((aligned(64))); /* owner-local free list */
+	char *start;                  /* first block */
+	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
 	uint32_t used;                /* handed out, not freed locally */
+	uint32_t bsize;               /* block size; 0 = slab unused */
+	uint32_t carved;              /* blocks carved from the bump area */
 	uint64_t freebits[SLAB_BITS_WORDS];
 	_Atomic(struct block *) remote __attribute__((aligned(64))); /* other threads' frees */
 } __attribute__((aligned(64)));

@@ -5,6 +5,9 @@
 # trace line per failure, prewarmed memory takes no faults, purging).
 . "$top_srcdir/tests/lib.sh"
 probe="$top_builddir/tests/superslab-probe"
+# The probe links the allocator; a preloaded copy (make check-preload)
+# would make every helper process print its warnings too.
+unset LD_PRELOAD
 unset SUPERSLAB_PREFAULT SUPERSLAB_HUGEPAGES SUPERSLAB_PREWARM SUPERSLAB_SIZE \
 	SUPERSLAB_PURGE_DELAY_MS SUPERSLAB_PURGE SUPERSLAB_STATS SUPERSLAB_TRACE
 

@@ -9,6 +9,7 @@
 lib="$top_builddir/alloc/.libs/libsuperslab.so"
 [ -f "$lib" ] || skip "no shared libsuperslab (built with --disable-shared?)"
 unset SUPERSLAB_STATS SUPERSLAB_TRACE SUPERSLAB_SIZE SUPERSLAB_PREWARM
+unset LD_PRELOAD     # the plain runs must be plain under make check-preload too
 
 # run NAME CMD...: plain and preloaded runs must write the same stdout.
 run() {
