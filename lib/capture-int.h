@@ -28,6 +28,7 @@ struct pf_capture {
 	struct pf_capture_opts o;
 	struct pdw_event ev[MAX_EVENTS];
 	size_t nev;
+	char base[MAX_EVENTS][128];     /* event names without modifiers */
 	char *tp_names[MAX_EVENTS];
 	size_t ntp;
 	void *tracing;

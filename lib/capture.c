@@ -56,10 +56,39 @@ static const struct {
 	{ "migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
 };
 
-static int add_event(pf_capture *r, const char *name)
+static int sw_event(const char *name)
+{
+	for (size_t i = 0; i < sizeof sw_events / sizeof sw_events[0]; i++)
+		if (strcmp(name, sw_events[i].name) == 0)
+			return i;
+	return -1;
+}
+
+/* Split perf's privilege-level modifiers off an event name, as in
+   "page-faults:u" or "sched:sched_switch:k": u user, k kernel, h hypervisor.
+   base receives the name without them; returns the modifiers ("" if none). */
+static const char *split_modifiers(const char *name, char *base, size_t size)
+{
+	const char *colon = strrchr(name, ':');
+
+	snprintf(base, size, "%s", name);
+	if (!colon || !colon[1] || strspn(colon + 1, "ukh") != strlen(colon + 1) ||
+	    (size_t)(colon - name) >= size)
+		return "";
+	base[colon - name] = 0;
+	if (!strchr(base, ':') && sw_event(base) < 0) {
+		snprintf(base, size, "%s", name);       /* a tracepoint sys:u */
+		return "";
+	}
+	return colon + 1;
+}
+
+static int add_event(pf_capture *r, const char *full)
 {
 	struct pdw_event *e;
 	int clock = 0;
+	char *name = r->base[r->nev % MAX_EVENTS];
+	const char *mods = split_modifiers(full, name, sizeof r->base[0]);
 
 	if (r->nev == MAX_EVENTS) {
 		error_set("%s: too many events (at most %d)", name, MAX_EVENTS);
@@ -68,8 +97,13 @@ static int add_event(pf_capture *r, const char *name)
 	}
 	e = &r->ev[r->nev];
 	memset(e, 0, sizeof *e);
-	snprintf(e->name, sizeof e->name, "%s", name);
+	snprintf(e->name, sizeof e->name, "%s", full);
 	e->attr.size = PERFDATA_ATTR_SIZE;
+	if (*mods) {
+		e->attr.exclude_user = !strchr(mods, 'u');
+		e->attr.exclude_kernel = !strchr(mods, 'k');
+		e->attr.exclude_hv = !strchr(mods, 'h');
+	}
 	if (strchr(name, ':')) {
 		char sys[128];
 		const char *colon = strchr(name, ':');
@@ -77,7 +111,7 @@ static int add_event(pf_capture *r, const char *name)
 		long id;
 
 		if (sl == 0 || sl >= sizeof sys || !colon[1]) {
-			error_set("%s: bad tracepoint name (want subsystem:event)", name);
+			error_set("%s: bad tracepoint name (want subsystem:event)", full);
 			last_errno = ENOENT;
 			return -1;
 		}
@@ -90,17 +124,14 @@ static int add_event(pf_capture *r, const char *name)
 		}
 		e->attr.type = PERF_TYPE_TRACEPOINT;
 		e->attr.config = id;
-		r->tp_names[r->ntp++] = e->name;
+		r->tp_names[r->ntp++] = name;
 	} else {
-		size_t i;
+		int i = sw_event(name);
 
-		for (i = 0; i < sizeof sw_events / sizeof sw_events[0]; i++)
-			if (strcmp(name, sw_events[i].name) == 0)
-				break;
-		if (i == sizeof sw_events / sizeof sw_events[0]) {
+		if (i < 0) {
 			error_set("%s: unknown event (try page-faults, minor-faults, major-faults, "
 				  "cpu-clock, task-clock, context-switches, cpu-migrations "
-				  "or a tracepoint subsys:name)", name);
+				  "or a tracepoint subsys:name)", full);
 			last_errno = ENOENT;
 			return -1;
 		}

@@ -107,6 +107,15 @@ perf_reads "$tmp/addr.data" "-d file with two events" -F event,ip,sym,addr
 [ $have_perf = yes ] && at_least 4096 "minor-faults samples" \
 	"$(grep -c 'minor-faults:' "$tmp/addr.data.txt")"
 
+# --- perf's modifiers: user space only
+pfrecord -q -g -e page-faults:u -o "$tmp/user.data" -- "$demo" || fail "page-faults:u exit status"
+perf_reads "$tmp/user.data" "page-faults:u file"
+if [ $have_perf = yes ]; then
+	grep -q 'kernel.kallsyms' "$tmp/user.data.txt" && fail "page-faults:u has kernel frames"
+	at_least 4096 "touch_pages samples of page-faults:u" \
+		"$(samples_in touch_pages "$tmp/user.data.txt")"
+fi
+
 # --- pipe mode, children across fork and exec, threads
 pfrecord -g -o - -- sh -c "\"$demo\"; \"$demo\" --threads 2" 2>"$tmp/pipe.err" >"$tmp/pipe.data" ||
 	fail "pipe mode exit status"
