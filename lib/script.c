@@ -171,7 +171,11 @@ static int parse_event(const char *s, size_t n, struct pf_script_event *ev)
 {
 	size_t i, end = n;
 
-	memset(ev, 0, sizeof *ev);
+	/* Field by field: the frame is left alone unless has_frame is set,
+	   and clearing the whole struct showed in profiles. */
+	ev->event = span(s, 0, 0);
+	ev->period = span(s, 0, 0);
+	ev->has_frame = 0;
 	i = parse_head(s, n, ev);
 	if (!i)
 		return 0;
