@@ -143,6 +143,18 @@ perf_reads "$tmp/all.data" "-a file"
 [ $have_perf = yes ] && at_least 1 "samples of the -p target" \
 	"$(grep -c "^ *[a-z]* *[0-9]* .*page-faults:" "$tmp/pid.data.txt")"
 
+# -t: that thread only, not the children it forks (bash forks; dash vforks)
+if command -v bash >/dev/null 2>&1 && [ $have_perf = yes ]; then
+	bash -c 'while :; do /bin/true; done' >/dev/null 2>&1 &
+	loop=$!
+	pfrecord -q -t "$loop" --duration 1 -o "$tmp/tid.data" || fail "-t exit status"
+	kill "$loop"
+	perf_reads "$tmp/tid.data" "-t file"
+	awk '/page-faults:/ { print $2 }' "$tmp/tid.data.txt" | sort -u >"$tmp/tids"
+	echo "$loop" >"$tmp/tid.want"
+	expect_same "$tmp/tid.want" "$tmp/tids" "-t samples the thread alone"
+fi
+
 # --- a tracepoint: perf decodes its fields from TRACING_DATA
 if pfrecord -q -e syscalls:sys_enter_brk -o "$tmp/tp.data" -- "$demo" 2>"$tmp/tp.err"; then
 	perf_reads "$tmp/tp.data" "tracepoint file"
