@@ -75,9 +75,23 @@ static int merge(pf_diff *d)
 		free(order);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, n, sizeof *order, cmp_key, d->f);
+	if (folded_sorted(d->f, 0, d->nbefore, FOLDED_KEY) &&
+	    folded_sorted(d->f, d->nbefore, n, FOLDED_KEY)) {
+		/* both sorted already, as folded files usually are: merge */
+		size_t a = 0, b = d->nbefore, k = 0;
+
+		while (a < d->nbefore || b < n) {
+			if (b == n || (a < d->nbefore &&
+				       folded_cmp(d->f, &lines[a], &lines[b], FOLDED_KEY) <= 0))
+				order[k++] = (uint32_t)a++;
+			else
+				order[k++] = (uint32_t)b++;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, n, sizeof *order, cmp_key, d->f);
+	}
 	for (i = 0; i < n; i++) {
 		const struct fline *l = &lines[order[i]];
 		struct stack *s;
@@ -158,9 +172,19 @@ static void put_count(FILE *out, double v)
 {
 	char buf[64];
 
-	if (v == floor(v) && fabs(v) < 9e15)
-		fprintf(out, "%.0f", v);
-	else {
+	if (v == floor(v) && fabs(v) < 9e15) {
+		/* the common case, without printf's floating-point path */
+		long long x = (long long)v;
+		unsigned long long u = x < 0 ? -(unsigned long long)x : (unsigned long long)x;
+		char *p = buf + sizeof buf;
+
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (x < 0)
+			*--p = '-';
+		fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), out);
+	} else {
 		perl_num(buf, sizeof buf, v);
 		fputs(buf, out);
 	}
@@ -176,10 +200,10 @@ static void put_stack(const pf_diff *d, FILE *out, uint32_t line)
 		const char *s = pf_folded_name(d->f, ids[i], &len);
 
 		if (i)
-			fputc(';', out);
-		fwrite(s, 1, len, out);
+			putc_unlocked(';', out);
+		fwrite_unlocked(s, 1, len, out);
 	}
-	fwrite(folded_tail(d->f, l), 1, folded_tail_len(l, FOLDED_KEY), out);
+	fwrite_unlocked(folded_tail(d->f, l), 1, folded_tail_len(l, FOLDED_KEY), out);
 }
 
 PF_EXPORT int pf_diff_write(const pf_diff *d, FILE *out)
@@ -188,11 +212,11 @@ PF_EXPORT int pf_diff_write(const pf_diff *d, FILE *out)
 
 	for (i = 0; i < d->nstacks; i++) {
 		put_stack(d, out, d->stacks[i].line);
-		fputc(' ', out);
+		putc_unlocked(' ', out);
 		put_count(out, d->stacks[i].before);
-		fputc(' ', out);
+		putc_unlocked(' ', out);
 		put_count(out, d->stacks[i].after);
-		fputc('\n', out);
+		putc_unlocked('\n', out);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		error_set_errno(errno, "write failed");

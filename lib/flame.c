@@ -333,7 +333,7 @@ static uint32_t *line_order(pf_folded *f, int flamechart)
 		return NULL;
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	if (!flamechart) {
+	if (!flamechart && !folded_sorted(f, 0, n, FOLDED_LINE)) {
 		qsort_r(order, n, sizeof *order, cmp_lines, f);
 	}
 	return order;

@@ -45,6 +45,10 @@ enum folded_part {
 int folded_cmp(const pf_folded *f, const struct fline *a,
 	       const struct fline *b, enum folded_part part);
 
+/* Non-zero if lines FROM..TO-1 are already in order: folded files
+   usually are, and checking is much cheaper than sorting. */
+int folded_sorted(const pf_folded *f, size_t from, size_t to, enum folded_part part);
+
 /* The length of the part of L's tail that PART includes. */
 size_t folded_tail_len(const struct fline *l, enum folded_part part);
 

@@ -43,6 +43,13 @@ struct pf_folded {
 	size_t scratch_cap, rscratch_cap;
 	uint32_t *fields;
 	size_t fields_cap;
+	/* the previous line's stack and frames, for frame_ids() */
+	char *prev;
+	size_t prev_len, prev_cap, prev_n;
+	size_t *prev_end;	/* where each field ends (';' or the stack's end) */
+	size_t prev_end_cap;
+	uint32_t *prev_ids;
+	size_t prev_ids_cap;
 };
 
 /* Word-at-a-time hash: interning sees every frame of every line. */
@@ -106,14 +113,17 @@ static size_t count_token(const char *p, size_t n)
 }
 
 /* The last count of LINE[0..len): the token after the last blank.  Sets
-   *start to where the token begins; the stack ends one byte before. */
+   *start to where the token begins; the stack ends one byte before.  Only
+   the digits and the dot of a count are looked at, so a stack costs
+   nothing here however long it is. */
 static int last_count(const char *line, size_t len, size_t *start)
 {
 	size_t i = len;
 
-	while (i > 0 && !is_blank((unsigned char)line[i - 1]))
+	while (i > 0 && ((line[i - 1] >= '0' && line[i - 1] <= '9') || line[i - 1] == '.'))
 		i--;
-	if (i == 0 || !count_token(line + i, len - i))
+	if (i == 0 || i == len || !is_blank((unsigned char)line[i - 1]) ||
+	    !count_token(line + i, len - i))
 		return 0;
 	*start = i;
 	return 1;
@@ -199,6 +209,9 @@ PF_EXPORT void pf_folded_free(pf_folded *f)
 	free(f->scratch);
 	free(f->rscratch);
 	free(f->fields);
+	free(f->prev);
+	free(f->prev_end);
+	free(f->prev_ids);
 	free(f);
 }
 
@@ -384,6 +397,74 @@ static int skip_line(pf_folded *f, const char *name, uint64_t lineno)
 	return 0;
 }
 
+/* Length of the common prefix of A and B (N bytes at most). */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	while (i + 8 <= n) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Intern the frames of STACK and append their ids to f->ids; *N is the
+   number kept (trailing empty fields dropped) and *END where the last kept
+   one ends.  Folded files are usually sorted, so a line tends to share
+   most of its frames with the one before: those ids are reused instead of
+   hashing the names again. */
+static int frame_ids(pf_folded *f, const char *stack, size_t len, size_t *n, size_t *end)
+{
+	size_t reuse = 0, k, start, keep = 0, shared;
+	uint32_t *ids;
+
+	shared = common_prefix(stack, f->prev, len < f->prev_len ? len : f->prev_len);
+	while (reuse < f->prev_n && f->prev_end[reuse] < shared)
+		reuse++;
+	/* at most one field per byte, plus one */
+	if (grow((void **)&f->ids, &f->ids_cap, f->nids + len + 1, sizeof *f->ids) < 0 ||
+	    grow((void **)&f->prev_end, &f->prev_end_cap, len + 1, sizeof *f->prev_end) < 0 ||
+	    grow((void **)&f->prev, &f->prev_cap, len + 1, 1) < 0)
+		return -1;
+	ids = f->ids + f->nids;
+	memcpy(ids, f->prev_ids, reuse * sizeof *ids);
+	for (k = 0; k < reuse; k++)
+		if (f->prev_end[k] > (k ? f->prev_end[k - 1] + 1 : 0))
+			keep = k + 1;
+	start = reuse ? f->prev_end[reuse - 1] + 1 : 0;
+	for (k = reuse; start <= len; k++) {
+		const char *semi = memchr(stack + start, ';', len - start);
+		size_t stop = semi ? (size_t)(semi - stack) : len;
+		uint32_t id = folded_intern(f, stack + start, stop - start);
+
+		if (id == UINT32_MAX)
+			return -1;
+		ids[k] = id;
+		f->prev_end[k] = stop;
+		if (stop > start)
+			keep = k + 1;
+		start = stop + 1;
+	}
+	/* remember this line for the next one */
+	if (grow((void **)&f->prev_ids, &f->prev_ids_cap, k, sizeof *f->prev_ids) < 0)
+		return -1;
+	memcpy(f->prev_ids, ids, k * sizeof *ids);
+	memcpy(f->prev, stack, len);
+	f->prev_len = len;
+	f->prev_n = k;
+	*n = keep;
+	*end = keep ? f->prev_end[keep - 1] : 0;
+	f->nids += keep;
+	return 0;
+}
+
 PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 				 const char *name, uint64_t lineno)
 {
@@ -403,24 +484,14 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	if ((f->flags & PF_FOLDED_REVERSE) &&
 	    (!(line = reverse_line(f, line, &len, &s)) || !split_line(line, len, &s)))
 		return -1;
-	if (split_fields(f, line, s.stack_len, &n) < 0 ||
-	    grow((void **)&f->ids, &f->ids_cap, f->nids + n, sizeof *f->ids) < 0 ||
+	if (frame_ids(f, line, s.stack_len, &n, &end) < 0 ||
 	    grow((void **)&f->lines, &f->lines_cap, f->nlines + 1, sizeof *f->lines) < 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		uint32_t a = f->fields[i * 2], b = f->fields[i * 2 + 1];
-		uint32_t id = folded_intern(f, line + a, b - a);
-
-		if (id == UINT32_MAX)
-			return -1;
-		f->ids[f->nids + i] = id;
-		end = b;
-	}
 	if (len - end > UINT32_MAX ||
 	    grow((void **)&f->tails, &f->tails_cap, f->tails_len + (len - end), 1) < 0)
 		return -1;
 	l = &f->lines[f->nlines++];
-	l->frames = f->nids;
+	l->frames = f->nids - n;
 	l->nframes = (uint32_t)n;
 	l->tail = f->tails_len;
 	l->tail_len = (uint32_t)(len - end);
@@ -431,7 +502,6 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	l->c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : l->c1;
 	memcpy(f->tails + f->tails_len, line + end, len - end);
 	f->tails_len += len - end;
-	f->nids += n;
 	if (s.n == 2)
 		f->diff = 1;
 	f->total += l->c2;
@@ -592,6 +662,16 @@ int folded_cmp(const pf_folded *f, const struct fline *a,
 		i++;
 	ca = (struct cursor){ f, a, ia, i, NULL, NULL, 0, folded_tail_len(a, part) };
 	cb = (struct cursor){ f, b, ib, i, NULL, NULL, 0, folded_tail_len(b, part) };
+	/* Different frames: unless one name is a prefix of the other, the
+	   names alone decide. */
+	if (i < n) {
+		size_t la = f->name_len[ia[i]], lb = f->name_len[ib[i]];
+		int c = memcmp(f->names + f->name_off[ia[i]], f->names + f->name_off[ib[i]],
+			       la < lb ? la : lb);
+
+		if (c)
+			return c < 0 ? -1 : 1;
+	}
 	/* Frames 0..i-1 are equal; the text from frame i on decides. */
 	if (i > 0) {
 		ca.frame = cb.frame = i - 1;
@@ -608,4 +688,14 @@ int folded_cmp(const pf_folded *f, const struct fline *a,
 		if (x < 0)
 			return 0;
 	}
+}
+
+int folded_sorted(const pf_folded *f, size_t from, size_t to, enum folded_part part)
+{
+	size_t i;
+
+	for (i = from + 1; i < to; i++)
+		if (folded_cmp(f, &f->lines[i - 1], &f->lines[i], part) > 0)
+			return 0;
+	return 1;
 }
