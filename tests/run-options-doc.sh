@@ -47,8 +47,7 @@ for tool in $tools; do
 	fi
 	page="$top_srcdir/man/$tool.1"
 	if ! [ -f "$page" ]; then
-		# Tools land before their pages during development.
-		echo "skip: $tool has no manual page man/$tool.1 yet"
+		fail "$tool has no manual page man/$tool.1"
 		continue
 	fi
 	checked=$((checked + 1))
