@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every command of pftools(7)'s EXAMPLES runs and succeeds, in order and in
 # one directory (later commands read what earlier ones wrote), with the
-# demo workload as ./app, a busy shell loop as PID 1234, durations cut to
-# one second, and the built libsuperslab found through LD_LIBRARY_PATH.
+# demo workload as ./app and ./old/app, the demo with a second thread that
+# faults more as ./new/app, a busy shell loop as PID 1234, durations cut
+# to one second, and the built libsuperslab found through LD_LIBRARY_PATH.
 # Lines that use programs pftools does not ship (perf, FlameGraph's
 # scripts) run only when those are installed.
 . "$top_srcdir/tests/lib.sh"
@@ -42,6 +43,7 @@ while IFS= read -r cmd; do
 		continue
 	fi
 	run=$(printf '%s\n' "$cmd" | sed -e "s|\./app|$demo|g" \
+		-e "s|\./old/app|$demo|g" -e "s|\./new/app|$demo --threads 2|g" \
 		-e "s|-p 1234|-p $loop|" -e 's|--duration [0-9]*|--duration 1|')
 	if sh -ec "$run" >"$tmp/out.$n" 2>"$tmp/err.$n"; then
 		echo "ok: $cmd"
@@ -58,12 +60,16 @@ done <"$tmp/examples"
 [ "$n" -ge 10 ] || fail "only $n example commands found"
 
 # What the commands should have produced.
-for svg in pf.svg pid.svg cpu.svg; do
+for svg in pf.svg pid.svg cpu.svg diff.svg; do
 	[ -s "$svg" ] && grep -q '</svg>' "$svg" && echo "ok: $svg is an SVG" ||
 		fail "$svg is not a complete SVG"
 done
 grep -q 'touch_pages' pf.folded && echo "ok: pf.folded has the demo's faulting function" ||
 	fail "pf.folded lacks the demo's touch_pages"
+grep -q 'touch_pages' new.folded && ! grep -q 'thread_main' old.folded &&
+	grep -q 'thread_main' new.folded &&
+	echo "ok: new.folded has the second thread's faults" ||
+	fail "old.folded and new.folded do not differ by the second thread"
 [ -n "$stats" ] || fail "no --stat example"
 # Like perf stat, the counts may go to standard error.
 for i in $stats; do
