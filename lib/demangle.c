@@ -5,7 +5,8 @@
  * libiberty's.  perf 6.1 prints names without parameters, return types or
  * trailing qualifiers, so those are cut from the top level of the result.
  * Rust legacy symbols (_ZN...17h<hash>E) then lose the hash and get their
- * $..$ escapes decoded, as perf's rust-demangle.c does.
+ * $..$ escapes decoded, as perf's rust-demangle.c does.  Rust v0 symbols
+ * (_R...) go to demangle-v0.c.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <pf/pf.h>
 #include <pf/demangle.h>
 #include "pf-int.h"
+#include "demangle-int.h"
 
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
@@ -22,6 +24,8 @@ PF_EXPORT char *pf_demangle_full(const char *name)
 {
 	int status = 0;
 
+	if (name && name[0] == '_' && name[1] == 'R')
+		return pf_demangle_rust_v0(name);
 	if (!name || name[0] != '_' || name[1] != 'Z')
 		return NULL;
 	char *s = __cxa_demangle(name, NULL, NULL, &status);
@@ -170,6 +174,9 @@ static int rust_legacy(char *s)
 
 PF_EXPORT char *pf_demangle(const char *name)
 {
+	if (name && name[0] == '_' && name[1] == 'R')
+		return pf_demangle_rust_v0(name);
+
 	char *s = pf_demangle_full(name);
 
 	if (!s)

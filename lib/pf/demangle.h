@@ -3,7 +3,8 @@
  * Symbol demangling as perf script shows names: C++ (Itanium ABI) through
  * the C++ runtime's demangler, printed without parameter lists the way
  * perf does (libiberty without DMGL_PARAMS), and Rust legacy symbols with
- * their hash dropped and their escapes decoded.
+ * their hash dropped and their escapes decoded; Rust v0 symbols as
+ * rustfilt shows them (no crate disambiguators or const types).
  */
 #ifndef PF_DEMANGLE_H
 #define PF_DEMANGLE_H
