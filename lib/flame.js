@@ -27,7 +27,8 @@ var pfflame = (function () {
 	var x0, w0, y0;		// geometry as drawn by pfflame
 	var cx, cw;		// current geometry
 	var state;		// 0 shown, 1 hidden, 2 ancestor of the zoomed frame
-	var labels = [];
+	var labels = [], shown = [];	// labels as drawn, and as shown now
+	var lit;			// 1 where a search match is highlighted
 	var zoomed = -1;
 	var term = null, ignorecase = false, matched = null;
 	var width = 1200;
@@ -48,6 +49,7 @@ var pfflame = (function () {
 		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
 		cx = new Float64Array(n); cw = new Float64Array(n);
 		state = new Uint8Array(n);
+		lit = new Uint8Array(n);
 		for (i = 0; i < n; i++) {
 			g = el[i];
 			groups.push(g);
@@ -59,6 +61,7 @@ var pfflame = (function () {
 			y0[i] = parseFloat(rects[i].getAttribute("y"));
 			fills.push(rects[i].getAttribute("fill"));
 			labels.push(texts[i].textContent);
+			shown.push(labels[i]);
 			t = titles[i].textContent;
 			m = titleRe.exec(t);
 			names.push(m ? m[1] : t);
@@ -89,14 +92,12 @@ var pfflame = (function () {
 		if (cw[i] !== w) {
 			rects[i].setAttribute("width", w.toFixed(1));
 			cw[i] = w;
-			label = w === w0[i] && x === x0[i] ? labels_orig(i) : fit(names[i], w);
-			if (texts[i].textContent !== label)
+			label = w === w0[i] && x === x0[i] ? labels[i] : fit(names[i], w);
+			if (shown[i] !== label) {
 				texts[i].textContent = label;
+				shown[i] = label;
+			}
 		}
-	}
-
-	function labels_orig(i) {
-		return labels[i];
 	}
 
 	function setState(i, s) {
@@ -178,14 +179,18 @@ var pfflame = (function () {
 		term = t;
 		for (i = 0; i < n; i++) {
 			if (re.test(names[i])) {
-				rects[i].setAttribute("fill", searchcolor);
+				if (!lit[i]) {
+					rects[i].setAttribute("fill", searchcolor);
+					lit[i] = 1;
+				}
 				if (!inView(i))
 					continue;
 				if (state[i] === 2 || i === zoomed)
 					whole = true;
 				hits.push(i);
-			} else if (rects[i].getAttribute("fill") !== fills[i]) {
+			} else if (lit[i]) {
 				rects[i].setAttribute("fill", fills[i]);
+				lit[i] = 0;
 			}
 		}
 		// Count each matched region once: skip matches inside a match.
@@ -220,9 +225,12 @@ var pfflame = (function () {
 	function resetSearch() {
 		var i;
 
-		for (i = 0; i < n; i++)
-			if (rects[i].getAttribute("fill") !== fills[i])
+		for (i = 0; i < n; i++) {
+			if (lit[i]) {
 				rects[i].setAttribute("fill", fills[i]);
+				lit[i] = 0;
+			}
+		}
 		term = null;
 		matched = null;
 		searchbtn.classList.remove("show");
