@@ -26,8 +26,9 @@
 static int extra_payload(pf_perfdata *pd, const unsigned char *rec,
 			 size_t size, uint64_t *extra)
 {
-	uint32_t type = ((const struct perf_event_header *)rec)->type;
+	uint32_t type;
 
+	memcpy(&type, rec + 4, 4);	/* a stream record may sit anywhere */
 	*extra = 0;
 	if (type == PERF_RECORD_HEADER_TRACING_DATA && size >= 12) {
 		uint32_t n;
@@ -307,7 +308,7 @@ static int fill(pf_perfdata *pd)
 		memcpy(&h, rec, sizeof h);
 		/* A record at an odd place of a damaged file: read it from an
 		   aligned copy, never with unaligned loads. */
-		int misaligned = pd->mem && ((uintptr_t)rec & 7);
+		int misaligned = ((uintptr_t)rec & 7) != 0;
 		if (misaligned) {
 			if (!pd->rbuf && !(pd->rbuf = xmalloc(65536)))
 				return -1;
