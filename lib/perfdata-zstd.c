@@ -27,7 +27,8 @@ int pd_z_feed(pf_perfdata *pd, const unsigned char *data, size_t n, uint64_t off
 		return -1;
 	}
 	/* Keep only what was not handed out yet, at the start. */
-	memmove(pd->zbuf, pd->zbuf + pd->zpos, pd->zlen - pd->zpos);
+	if (pd->zbuf)	/* NULL before the first record */
+		memmove(pd->zbuf, pd->zbuf + pd->zpos, pd->zlen - pd->zpos);
 	pd->zlen -= pd->zpos;
 	pd->zpos = 0;
 	pd->zoff = off;
