@@ -434,7 +434,8 @@ static int frame_ids(pf_folded *f, const char *stack, size_t len, size_t *n, siz
 	    grow((void **)&f->prev, &f->prev_cap, len + 1, 1) < 0)
 		return -1;
 	ids = f->ids + f->nids;
-	memcpy(ids, f->prev_ids, reuse * sizeof *ids);
+	if (reuse)	/* prev_ids is NULL before the first line */
+		memcpy(ids, f->prev_ids, reuse * sizeof *ids);
 	for (k = 0; k < reuse; k++)
 		if (f->prev_end[k] > (k ? f->prev_end[k - 1] + 1 : 0))
 			keep = k + 1;
