@@ -296,7 +296,8 @@ static int flow_line(struct flow *w, pf_folded *f, const struct fline *l, double
 		w->cur = b;
 		w->names_cap = cap;
 	}
-	memcpy(w->cur, ids, n * sizeof *ids);
+	if (n)	/* an empty stack: w->cur may still be NULL */
+		memcpy(w->cur, ids, n * sizeof *ids);
 	w->ncur = n;
 	if (strcmp(w->g->o.colors, "chain") == 0 && chain_rewrite(w, f, l) < 0)
 		return -1;
