@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pf/pf.h>
 #include "pf-int.h"
@@ -19,18 +21,62 @@
 #define XPAD 10
 
 
+/* Whether names are checked as UTF-8: unless --encoding names another
+   character set, the SVG is UTF-8 and must stay well-formed XML. */
+static _Thread_local int xml_utf8 = 1;
+
+/* Length of the character at S (N > 0 bytes left) if XML 1.0 allows it
+   there: a control character, a malformed or overlong UTF-8 sequence, a
+   surrogate or U+FFFE/U+FFFF gives 0. */
+static size_t xml_char_len(const unsigned char *s, size_t n)
+{
+	size_t len, k;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+	if (!xml_utf8)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return len;
+}
+
+/* Bytes that cannot appear in the document (NUL, invalid UTF-8 in a
+   symbol name) become U+FFFD, so that the SVG always parses. */
 static void xml_escape(FILE *out, const char *s, size_t n, int quotes)
 {
-	size_t i, start = 0;
+	size_t i, len, start = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += len) {
 		const char *rep = NULL;
 
+		len = 1;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = quotes ? "&quot;" : NULL; break;
+		}
+		if (!rep && !(len = xml_char_len((const unsigned char *)s + i, n - i))) {
+			rep = "\xef\xbf\xbd";
+			len = 1;
 		}
 		if (rep) {
 			fwrite(s + start, 1, i - start, out);
@@ -304,6 +350,8 @@ PF_EXPORT int pf_flame_write_svg(pf_flame *g, FILE *out)
 	struct palette_map *pm = NULL;
 	int rc = 0;
 
+	xml_utf8 = !o->encoding || strcasecmp(o->encoding, "UTF-8") == 0 ||
+		   strcasecmp(o->encoding, "utf8") == 0;
 	if (o->subtitle && *o->subtitle)
 		height += o->fontsize * 2;
 	if (!title)
