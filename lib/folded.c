@@ -140,6 +140,20 @@ static double count_value(const char *p, size_t n)
 	return strtod(buf, NULL);
 }
 
+/* Whether the count at P (N bytes) is 2^64 or more: such a count, or a
+   sum of counts that large, is an error rather than a rounded number. */
+static int count_too_big(const char *p, size_t n)
+{
+	size_t i = 0, digits;
+
+	while (i < n && p[i] == '0')
+		i++;
+	for (digits = 0; i + digits < n && p[i + digits] != '.'; digits++)
+		;
+	return digits > 20 ||
+	       (digits == 20 && memcmp(p + i, "18446744073709551615", 20) > 0);
+}
+
 struct split {
 	size_t stack_len;
 	size_t c1, c1_len, c2, c2_len;
@@ -479,6 +493,12 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 		return 0;	/* blank lines are not worth a warning */
 	if (!split_line(line, len, &s))
 		return skip_line(f, name, lineno) < 0 ? -1 : 0;
+	if (count_too_big(line + s.c1, s.c1_len) ||
+	    (s.n == 2 && count_too_big(line + s.c2, s.c2_len))) {
+		error_set("%s:%llu: count does not fit in 64 bits", name,
+			  (unsigned long long)lineno);
+		return -1;
+	}
 	if ((f->flags & PF_FOLDED_STRIPHEX) &&
 	    (!(line = strip_hex(f, line, &len, s.stack_len)) || !split_line(line, len, &s)))
 		return -1;
@@ -507,6 +527,11 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 		f->diff = 1;
 	f->total += l->c2;
 	f->total1 += l->c1;
+	if (f->total > 0x1p64 || f->total1 > 0x1p64) {
+		error_set("%s:%llu: counts add up to more than 64 bits", name,
+			  (unsigned long long)lineno);
+		return -1;
+	}
 	return 1;
 }
 
