@@ -61,6 +61,21 @@ tail -n +8 "$fd/basic.folded" >"$tmp/part2"
 pfflame "$tmp/part2" "$tmp/part1" | noscript >"$tmp/multi.svg"
 expect_same "$fd/basic.svg" "$tmp/multi.svg" "two files"
 
+# --cp: palette.map in the current directory is read, extended and kept.
+mkdir "$tmp/cp"
+printf 'compute->rgb(1,2,3)\n' >"$tmp/cp/palette.map"
+(cd "$tmp/cp" && pfflame --cp "$fd/basic.folded" >cp.svg) || fail "pfflame --cp"
+grep -q '<title>compute (120 samples, 20.07%)</title><rect [^>]*fill="rgb(1,2,3)"' "$tmp/cp/cp.svg" &&
+	echo "ok: --cp uses palette.map" || fail "--cp uses palette.map"
+grep -q '^compute->rgb(1,2,3)$' "$tmp/cp/palette.map" && grep -q '^malloc->rgb(' "$tmp/cp/palette.map" &&
+	sed 's/->.*//' "$tmp/cp/palette.map" | LC_ALL=C sort -c && echo "ok: --cp extends palette.map, sorted" ||
+	fail "--cp extends palette.map"
+(cd "$tmp/cp" && pfflame --cp --colors=mem "$fd/basic.folded" >cp2.svg) || fail "pfflame --cp again"
+cmp -s "$tmp/cp/cp.svg" "$tmp/cp/cp2.svg" && fail "--cp: palette differs from the first run" || :
+sed '/^<script/,/^<\/script>/d; /<stop /d' "$tmp/cp/cp.svg" | grep 'fill="rgb' >"$tmp/cp/a"
+sed '/^<script/,/^<\/script>/d; /<stop /d' "$tmp/cp/cp2.svg" | grep 'fill="rgb' >"$tmp/cp/b"
+expect_same "$tmp/cp/a" "$tmp/cp/b" "--cp keeps colours across palettes"
+
 # --text
 pfflame --text -N 5 "$fd/basic.folded" >"$tmp/basic.txt"
 expect_same "$fd/basic.txt" "$tmp/basic.txt" "--text -N 5"
