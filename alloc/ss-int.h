@@ -95,7 +95,6 @@ struct slab {
 	uint32_t r_carved;
 	uint32_t capacity;            /* blocks that fit */
 	uint8_t cls;
-	uint8_t queue;                /* enum slab_queue */
 	struct slab *next, *prev;     /* heap queue */
 	struct block *free __attribute__((aligned(64))); /* owner-local free list */
 	char *start;                  /* first block */
@@ -103,6 +102,7 @@ struct slab {
 	uint32_t used;                /* handed out, not freed locally */
 	uint32_t bsize;               /* block size; 0 = slab unused */
 	uint32_t carved;              /* blocks carved from the bump area */
+	uint8_t queue;                /* enum slab_queue: free() looks at it */
 	uint64_t freebits[SLAB_BITS_WORDS];
 	_Atomic(struct block *) remote __attribute__((aligned(64))); /* other threads' frees */
 } __attribute__((aligned(64)));
