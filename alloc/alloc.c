@@ -8,9 +8,9 @@
  * Validation on free is cheap because of the geometry: the ownership map
  * says whether the address is inside a SuperSlab at all, the header gives
  * the slab, a multiply by the slab's reciprocal block size says whether the
- * pointer is at a block boundary, and the slab's free bitmap whether the
- * block is free already (double free).  Blocks freed by other threads carry
- * a key (their address xor a secret) until their owner collects them.
+ * pointer is at a block boundary, and a key in the block's second word
+ * (its address xor a secret, written by free, cleared by malloc) whether
+ * it is free already: a double free.
  */
 #include <errno.h>
 #include <string.h>
@@ -105,9 +105,7 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 		struct block *b = s->free;
 		void *p;
 		if (b) {
-			uint32_t g = slab_index(s, b);
 			s->free = b->next;
-			s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 			b->key = 0;
 			s->used++;
 			p = b;
@@ -133,9 +131,7 @@ SS_EXPORT void *ss_malloc(size_t n)
 		struct slab *s = h->direct[(n + 15) >> 4];
 		struct block *b = s->free;
 		if (likely(b != NULL)) {
-			uint32_t g = slab_index(s, b);
 			s->free = b->next;
-			s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 			b->key = 0;
 			s->used++;
 			return b;
@@ -159,8 +155,7 @@ static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct
 {
 	uintptr_t off = (uintptr_t)b - (uintptr_t)s->r_start;
 	uint64_t idx = (off * s->r_inv) >> 40;
-	if (idx * s->r_bsize == off && idx < s->r_carved &&
-	    ((s->freebits[idx >> 6] >> (idx & 63) & 1) || b->key == block_key(b)))
+	if (idx * s->r_bsize == off && idx < s->r_carved && b->key == block_key(b))
 		ss_misuse(fn, "double free detected", b);
 	ss_misuse(fn, "invalid pointer", b);
 }
@@ -255,12 +250,9 @@ static inline __attribute__((always_inline)) void free_impl(const char *fn, void
 		struct block *b = p;
 		uintptr_t off = a - (uintptr_t)s->start;
 		uint64_t idx = (off * s->inv) >> 40;
-		if (unlikely(idx * s->bsize != off || idx >= s->carved))
+		if (unlikely(idx * s->bsize != off || idx >= s->carved || b->key == block_key(b)))
 			bad_block(fn, s, b);
-		uint64_t bit = (uint64_t)1 << (idx & 63), word = s->freebits[idx >> 6];
-		if (unlikely(word & bit))
-			bad_block(fn, s, b);
-		s->freebits[idx >> 6] = word | bit;
+		b->key = block_key(b);
 		b->next = s->free;
 		s->free = b;
 		if (unlikely(--s->used == 0 || s->queue == Q_FULL))
@@ -304,9 +296,7 @@ static size_t usable_impl(const char *fn, void *p)
 	struct superslab *ss = ss_of(p);
 	if (ss->magic == SS_MAGIC && (ss->kind == SS_SMALL || ss->kind == SS_MEDIUM)) {
 		struct slab *s = slab_of_block(ss, a);
-		uint32_t g = s ? (uint32_t)((((uintptr_t)p - (uintptr_t)s->r_start) * s->r_inv) >> 40) : 0;
-		if (s && !(s->freebits[g >> 6] >> (g & 63) & 1) &&
-		    ((struct block *)p)->key != block_key(p))
+		if (s && ((struct block *)p)->key != block_key(p))
 			return s->r_bsize;
 	} else if (ss->magic == SS_MAGIC && (ss->kind == SS_LARGE || ss->kind == SS_HUGE) &&
 		   a == (uintptr_t)ss + ss->block_off) {

@@ -68,10 +68,10 @@ static void ss_list_remove(struct superslab **l, struct superslab *ss)
 }
 
 /* Take the blocks other threads freed into the local free list.  A block
-   already marked free here, or that lost its key, was freed twice (by its
-   owner and by another thread): caught here, before it is handed out
-   twice.  Links are checked too, since such a block may have been
-   written to meanwhile. */
+   that lost its key was handed out again while on the list: freed twice,
+   caught here before it is handed out twice.  Links are checked too (such
+   a block may have been written to), and their number bounded by the
+   blocks outstanding, so a damaged list cannot loop. */
 void slab_collect(struct slab *s)
 {
 	struct block *b = atomic_exchange_explicit(&s->remote, NULL, memory_order_acquire);
@@ -81,14 +81,11 @@ void slab_collect(struct slab *s)
 	uint32_t n = 0;
 	for (;;) {
 		uintptr_t off = (uintptr_t)last - (uintptr_t)s->start;
-		uint32_t g = slab_index(s, last);
-		uint64_t bit = (uint64_t)1 << (g & 63);
-		if (unlikely((uint64_t)g * s->bsize != off || g >= s->carved ||
-			     (s->freebits[g >> 6] & bit) || last->key != block_key(last)))
+		uint64_t g = (off * s->inv) >> 40;
+		if (unlikely(g * s->bsize != off || g >= s->carved || last->key != block_key(last)))
 			ss_misuse("free", "double free detected", last);
-		s->freebits[g >> 6] |= bit;
-		last->key = 0;
-		n++;
+		if (unlikely(++n > s->used))
+			ss_misuse("free", "double free detected", last);
 		if (!last->next)
 			break;
 		last = last->next;
@@ -112,8 +109,7 @@ static void slab_carve(struct slab *s)
 	struct block *head = s->free;
 	for (uint32_t i = n; i-- > 0;) {
 		struct block *b = (struct block *)(p + (size_t)i * s->bsize);
-		uint32_t g = slab_index(s, b);
-		s->freebits[g >> 6] |= (uint64_t)1 << (g & 63);
+		b->key = block_key(b);
 		b->next = head;
 		head = b;
 	}
@@ -178,7 +174,6 @@ static void slab_init(struct slab *s, struct superslab *ss, uint32_t idx, unsign
 	s->r_inv = s->inv;
 	s->r_bsize = s->bsize;
 	s->r_carved = 0;
-	memset(s->freebits, 0, sizeof s->freebits);
 	s->cls = (uint8_t)cls;
 	s->queue = Q_NONE;
 	s->next = s->prev = NULL;
@@ -241,9 +236,7 @@ static struct slab *slab_new(struct heap *h, unsigned cls, int *err)
 static void *slab_pop(struct slab *s)
 {
 	struct block *b = s->free;
-	uint32_t g = slab_index(s, b);
 	s->free = b->next;
-	s->freebits[g >> 6] &= ~((uint64_t)1 << (g & 63));
 	b->key = 0;
 	s->used++;
 	return b;

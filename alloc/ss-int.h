@@ -67,10 +67,10 @@
 enum ss_kind { SS_FREE = 0, SS_SMALL = 1, SS_MEDIUM = 2, SS_LARGE = 3, SS_HUGE = 4 };
 enum slab_queue { Q_NONE = 0, Q_PARTIAL = 1, Q_FULL = 2 };
 
-/* A free block: `next` links the free list.  `key` marks a block pushed
-   on a slab's remote list: a second cross-thread free of it is seen before
-   it corrupts the list, and malloc clears it, so a block found on the
-   remote list without its key was handed out again: freed twice. */
+/* A free block: `next` links the free list; `key` (the block's address
+   xor a secret) marks it free, so a second free() of it is seen before it
+   corrupts a list.  malloc clears it, so a block found on a remote list or
+   a foreign cache without its key was handed out again: freed twice. */
 struct block {
 	struct block *next;
 	uintptr_t key;
@@ -78,39 +78,30 @@ struct block {
 
 struct heap;
 
-/* Which blocks are on the owner's free list: one bit per block.  free()
-   tests and sets a bit in this hot metadata instead of reading the cold
-   block, so a double free is caught without a cache miss.
-   The owner's fast paths touch one cache line: the free list, counts, the
-   geometry and the first bits.  Other threads validate their frees with
-   a copy of the geometry (r_) in another line, which the owner writes only
-   when it sets the slab up or carves, so cross-thread frees do not bounce
-   the line the owner writes on every malloc and free. */
-#define SLAB_BITS_WORDS ((1u << SLAB_SHIFT_SMALL) / 16 / 64)
-
+/* The owner's fast paths touch one cache line: the free list, the count
+   and the geometry.  Other threads validate their frees with a copy of the
+   geometry (r_) in the second line, which the owner writes only when it
+   sets the slab up or carves, so cross-thread frees do not bounce the line
+   the owner writes on every malloc and free.  (A bitmap of free blocks for
+   double-free checks was tried: its 512 bytes per slab cost more, in cache
+   and TLB footprint, than reading the freed block's key.) */
 struct slab {
-	char *r_start;                /* copies of start, inv, bsize, carved */
-	uint64_t r_inv;
-	uint32_t r_bsize;
-	uint32_t r_carved;
-	uint32_t capacity;            /* blocks that fit */
-	uint8_t cls;
-	struct slab *next, *prev;     /* heap queue */
-	struct block *free __attribute__((aligned(64))); /* owner-local free list */
+	struct block *free;           /* owner-local free list */
 	char *start;                  /* first block */
 	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
 	uint32_t used;                /* handed out, not freed locally */
 	uint32_t bsize;               /* block size; 0 = slab unused */
 	uint32_t carved;              /* blocks carved from the bump area */
 	uint8_t queue;                /* enum slab_queue: free() looks at it */
-	uint64_t freebits[SLAB_BITS_WORDS];
-	_Atomic(struct block *) remote __attribute__((aligned(64))); /* other threads' frees */
+	char *r_start __attribute__((aligned(64))); /* copies for other threads */
+	uint64_t r_inv;
+	uint32_t r_bsize;
+	uint32_t r_carved;
+	uint32_t capacity;            /* blocks that fit */
+	uint8_t cls;
+	_Atomic(struct block *) remote; /* blocks freed by other threads */
+	struct slab *next, *prev;     /* heap queue */
 } __attribute__((aligned(64)));
-
-static inline uint32_t slab_index(const struct slab *s, const void *b)
-{
-	return (uint32_t)((((uintptr_t)b - (uintptr_t)s->start) * s->inv) >> 40);
-}
 
 struct superslab {
 	uint32_t magic;
