@@ -20,6 +20,7 @@
 #define MAX_FRAMES 1024
 
 struct line_cache;
+struct tf_set;
 
 struct printer {
 	const struct pf_scriptprint_opts *o;
@@ -35,6 +36,8 @@ struct printer {
 	struct line_cache *lines;       /* formatted frame lines, see print_chain */
 	int write_failed;
 	char fault_frame[300];          /* --data-frame's name this sample */
+	struct tf_set *tf;              /* tracepoint formats, or NULL */
+	char *trace_text;               /* a sample's trace field */
 	struct pf_frame frames[MAX_FRAMES];
 	uint64_t ips[MAX_FRAMES];
 };
@@ -49,6 +52,7 @@ struct line_cache {
 };
 #define LINE_CACHE_SIZE 65536
 
+#define TRACE_TEXT_SIZE 8192
 #define OB_SIZE ((size_t)1 << 16)
 #define OB_ROOM 4096            /* every ob_* call but sp_ob_printf fits */
 

@@ -27,6 +27,7 @@
 #include "perfdata-int.h"
 #include "machine-int.h"
 #include "script-print-int.h"
+#include "tracefmt-int.h"
 
 #define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
 			PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO | PF_F_PERIOD)
@@ -424,6 +425,60 @@ static void print_chain(struct printer *pr, const struct pf_sample *s, unsigned 
 	}
 }
 
+/* The trace field: the tracepoint's print fmt applied to its raw data, as
+   perf prints it (event_format__fprintf); nothing without the format. */
+static void print_trace(struct printer *pr, const struct pf_sample *s)
+{
+	const struct tf_event *ev;
+
+	if (s->evsel->attr.type != PERF_TYPE_TRACEPOINT ||
+	    !(ev = tf_find(pr->tf, s->evsel->attr.config)))
+		return;
+	if (!pr->trace_text && !(pr->trace_text = malloc(TRACE_TEXT_SIZE)))
+		return;
+	sp_ob_write(pr, pr->trace_text,
+		    tf_format(pr->tf, ev, s->raw, s->raw_size, pr->trace_text, TRACE_TEXT_SIZE));
+}
+
+/* Kernel function names for %ps and %pS. */
+static const char *kernel_sym(void *arg, uint64_t addr, uint64_t *off)
+{
+	struct printer *pr = arg;
+	struct pf_frame fr;
+
+	if (pf_machine_resolve(pr->m, -1, PERF_RECORD_MISC_KERNEL, addr, 0, &fr, 1) < 1 ||
+	    !fr.sym)
+		return NULL;
+	*off = fr.symoff;
+	return fr.sym;
+}
+
+/* Formats from the file header's TRACING_DATA feature, or from the pipe
+   stream's record of it when its payload is in memory. */
+static void load_tracing_data(struct printer *pr, const struct pf_record *rec)
+{
+	const void *data = NULL;
+	size_t size = 0;
+
+	if (pr->tf)
+		return;
+	if (!rec) {
+		data = pf_perfdata_feature(pr->pd, HEADER_TRACING_DATA, &size);
+	} else if (pr->pd->mem && rec->size >= 12) {
+		uint32_t n;
+
+		memcpy(&n, (const char *)rec->data + 8, 4);
+		if (rec->offset + rec->size <= pr->pd->end &&
+		    n <= pr->pd->end - rec->offset - rec->size) {
+			data = pr->pd->mem + rec->offset + rec->size;
+			size = n;
+		}
+	}
+	/* Bad tracing data costs the trace field, not the samples. */
+	if (data && size && (pr->tf = tf_parse(data, size)))
+		tf_set_resolver(pr->tf, kernel_sym, pr);
+}
+
 static int print_sample(struct printer *pr, const struct pf_record *rec)
 {
 	const struct pf_scriptprint_opts *o = pr->o;
@@ -449,6 +504,8 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		ob_puts(pr, s.evsel->name);
 		sp_ob_write(pr, ": ", 2);
 	}
+	if (f & PF_F_TRACE && s.raw)
+		print_trace(pr, &s);
 	if (f & PF_F_ADDR) {
 		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
 
@@ -456,8 +513,6 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		if (map)
 			sp_ob_printf(pr, "(%s) ", map);
 	}
-	if (f & PF_F_TRACE && s.raw)
-		sp_ob_printf(pr, "raw %u bytes ", s.raw_size);
 	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
 	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
 		ob_putc(pr, '\n');
@@ -501,6 +556,7 @@ static int run(struct printer *pr)
 
 	if (pr->o->header)
 		sp_print_header(pr);
+	load_tracing_data(pr, NULL);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
 		if (pf_perfdata_nr_evsel(pr->pd) != nev) {
 			nev = pf_perfdata_nr_evsel(pr->pd);
@@ -510,6 +566,12 @@ static int run(struct printer *pr)
 		if (rec.type == PERF_RECORD_SAMPLE) {
 			if (print_sample(pr, &rec) < 0)
 				return -1;
+		} else if (rec.type == PERF_RECORD_HEADER_TRACING_DATA) {
+			load_tracing_data(pr, &rec);
+		} else if (rec.type == PERF_RECORD_EVENT_UPDATE) {
+			/* A pipe's event names come after the events: measure
+			   the name column again. */
+			nev = (size_t)-1;
 		} else {
 			if (pf_machine_record(pr->m, &rec) < 0) {
 				error_set("out of memory");
@@ -579,6 +641,8 @@ out:
 	pf_machine_free(pr->m);
 	pf_perfdata_close(pr->pd);
 	free(pr->fields);
+	tf_free(pr->tf);
+	free(pr->trace_text);
 	free(pr);
 	return r < 0 ? -1 : 0;
 }

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the tracepoint print-fmt evaluator: a TRACING_DATA blob is
+ * built from the format files of tests/data/script/tracefmt/ (copied from
+ * a 6.18 kernel's tracefs), and hand-made raw records of each event must
+ * print as perf script 6.1 printed the same values in a real recording.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracefmt-int.h"
+
+static const char *const formats[] = {
+	"sched.sched_switch", "exceptions.page_fault_user", "syscalls.sys_enter_mmap",
+	"raw_syscalls.sys_enter", "sched.sched_process_exec", "timer.hrtimer_setup",
+	"kmem.mm_page_alloc", "kvm.kvm_emulate_insn", "rcu.rcu_utilization",
+};
+#define NFORMATS (sizeof formats / sizeof *formats)
+
+/* Their ids, as the format files say. */
+enum {
+	PAGE_FAULT_USER = 190, MM_PAGE_ALLOC = 653, KVM_EMULATE_INSN = 85,
+	RAW_SYS_ENTER = 443, RCU_UTILIZATION = 424, PROCESS_EXEC = 365,
+	SCHED_SWITCH = 372, SYS_ENTER_MMAP = 174, HRTIMER_SETUP = 461,
+};
+
+struct blob {
+	unsigned char *p;
+	size_t n;
+};
+
+static void put(struct blob *b, const void *s, size_t n)
+{
+	b->p = realloc(b->p, b->n + n);
+	ck_assert_ptr_nonnull(b->p);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void put32(struct blob *b, uint32_t v) { put(b, &v, 4); }
+static void put64(struct blob *b, uint64_t v) { put(b, &v, 8); }
+
+static char *slurp(const char *name, size_t *len)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	static char buf[65536];
+
+	snprintf(path, sizeof path, "%s/tests/data/script/tracefmt/%s.format",
+		 top ? top : ".", name);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	*len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	return buf;
+}
+
+/* The layout perf's trace-event-info.c writes, one system per event. */
+static struct tf_set *load(void)
+{
+	static const char printk[] = "0xffffffff8281a424 : \"Start context switch\"\n";
+	struct blob b = { NULL, 0 };
+
+	put(&b, "\x17\x08\x44tracing", 10);
+	put(&b, "0.6", 4);
+	put(&b, "\0\x08", 2);
+	put32(&b, 4096);
+	put(&b, "header_page", 12);
+	put64(&b, 0);
+	put(&b, "header_event", 13);
+	put64(&b, 0);
+	put32(&b, 0);
+	put32(&b, NFORMATS);
+	for (size_t i = 0; i < NFORMATS; i++) {
+		size_t len;
+		const char *text = slurp(formats[i], &len);
+
+		put(&b, formats[i], (size_t)(strchr(formats[i], '.') - formats[i]));
+		put(&b, "", 1);
+		put32(&b, 1);
+		put64(&b, len);
+		put(&b, text, len);
+	}
+	put32(&b, 0);
+	put32(&b, sizeof printk - 1);
+	put(&b, printk, sizeof printk - 1);
+	put64(&b, 0);
+	struct tf_set *set = tf_parse(b.p, b.n);
+	free(b.p);
+	ck_assert_ptr_nonnull(set);
+	return set;
+}
+
+static void put_at(unsigned char *raw, unsigned off, uint64_t v, unsigned size)
+{
+	memcpy(raw + off, &v, size);
+}
+
+static void expect(const struct tf_set *set, uint64_t id, const unsigned char *raw, size_t n,
+		   const char *want)
+{
+	const struct tf_event *ev = tf_find(set, id);
+	char out[4096];
+
+	ck_assert_msg(ev != NULL, "no event %llu", (unsigned long long)id);
+	tf_format(set, ev, raw, n, out, sizeof out);
+	ck_assert_msg(strcmp(out, want) == 0, "event %llu:\n got '%s'\nwant '%s'",
+		      (unsigned long long)id, out, want);
+}
+
+START_TEST(perf_lines)
+{
+	struct tf_set *set = load();
+	unsigned char raw[128];
+
+	memset(raw, 0, sizeof raw);
+	memcpy(raw + 8, "perf", 5);
+	put_at(raw, 24, 20063, 4);
+	put_at(raw, 28, 120, 4);
+	put_at(raw, 32, 2, 8);
+	memcpy(raw + 40, "migration/0", 12);
+	put_at(raw, 56, 18, 4);
+	expect(set, SCHED_SWITCH, raw, 64, "prev_comm=perf prev_pid=20063 prev_prio=120 prev_state=D "
+	       "==> next_comm=migration/0 next_pid=18 next_prio=0");
+	put_at(raw, 32, 0x100, 8);      /* preempted while running */
+	expect(set, SCHED_SWITCH, raw, 64, "prev_comm=perf prev_pid=20063 prev_prio=120 prev_state=R+ "
+	       "==> next_comm=migration/0 next_pid=18 next_prio=0");
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0x7faab4a44e06, 8);
+	put_at(raw, 16, 0x7faab4a2c7ad, 8);
+	put_at(raw, 24, 6, 8);
+	expect(set, PAGE_FAULT_USER, raw, 32, "address=0x7faab4a44e06 ip=0x7faab4a2c7ad error_code=0x6");
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 24, 0x2000, 8);
+	put_at(raw, 32, 3, 8);
+	put_at(raw, 40, 0x22, 8);
+	put_at(raw, 48, 0xffffffff, 8);
+	expect(set, SYS_ENTER_MMAP, raw, 64, "addr: 0x00000000, len: 0x00002000, prot: 0x00000003, "
+	       "flags: 0x00000022, fd: 0xffffffff, off: 0x00000000");
+	put_at(raw, 48, UINT64_MAX, 8);
+	expect(set, SYS_ENTER_MMAP, raw, 64, "addr: 0x00000000, len: 0x00002000, prot: 0x00000003, "
+	       "flags: 0x00000022, fd: 0xffffffffffffffff, off: 0x00000000");
+	tf_free(set);
+}
+END_TEST
+
+START_TEST(helpers)
+{
+	struct tf_set *set = load();
+	unsigned char raw[128];
+
+	/* Array elements. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 16, 8);
+	put_at(raw, 16, 0x91, 8);
+	put_at(raw, 24, 0x2400, 8);
+	put_at(raw, 40, 0x7facf5e2b5e0, 8);
+	put_at(raw, 48, 1, 8);
+	expect(set, RAW_SYS_ENTER, raw, 64, "NR 16 (91, 2400, 0, 7facf5e2b5e0, 1, 0)");
+
+	/* __get_str of a __data_loc string. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 20 | 12u << 16, 4);
+	put_at(raw, 12, 20646, 4);
+	put_at(raw, 16, 20646, 4);
+	memcpy(raw + 20, "/usr/bin/sed", 12);
+	expect(set, PROCESS_EXEC, raw, 32, "filename=/usr/bin/sed pid=20646 old_pid=20646");
+
+	/* __print_symbolic; enum names left in the format match nothing. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0xffffc90005b4bb68, 8);
+	put_at(raw, 16, 1, 4);
+	expect(set, HRTIMER_SETUP, raw, 24, "hrtimer=0xffffc90005b4bb68 clockid=CLOCK_MONOTONIC mode=0x0");
+
+	/* __print_flags over GFP masks; pointer casts and unknown names. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0x26abeb, 8);
+	put_at(raw, 24, 0x140dca, 8);
+	put_at(raw, 32, 1, 4);
+	expect(set, MM_PAGE_ALLOC, raw, 40, "page=0x26abeb pfn=0x26abeb order=0 migratetype=1 "
+	       "gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP");
+	put_at(raw, 24, 0, 8);
+	expect(set, MM_PAGE_ALLOC, raw, 40, "page=0x26abeb pfn=0x26abeb order=0 migratetype=1 gfp_flags=none");
+
+	/* A char * into the kernel: the printk format strings. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0xffffffff8281a424, 8);
+	expect(set, RCU_UTILIZATION, raw, 16, "Start context switch");
+	tf_free(set);
+}
+END_TEST
+
+/* What the evaluator does not know prints as libtraceevent's fallback. */
+START_TEST(fallback)
+{
+	struct tf_set *set = load();
+	unsigned char raw[64];
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 4096, 8);
+	put_at(raw, 20, 2, 1);
+	raw[21] = 0x90;
+	raw[22] = 0x90;
+	expect(set, KVM_EMULATE_INSN, raw, 40, "[FAILED TO PARSE] rip=4096 csbase=0 len=2 insn=ARRAY[90, 90, "
+	       "00, 00, 00, 00, 00, 00, 00, 00, 00, 00, 00, 00, 00] flags=0 failed=0");
+	/* An unknown kernel string pointer. */
+	put_at(raw, 8, 0xffffffff00000000, 8);
+	expect(set, RCU_UTILIZATION, raw, 16, "[FAILED TO PARSE] s=0xffffffff00000000");
+	/* Short records read nothing past their end. */
+	expect(set, SCHED_SWITCH, raw, 4, "prev_comm= prev_pid=0 prev_prio=0 prev_state=R "
+	       "==> next_comm= next_pid=0 next_prio=0");
+	tf_free(set);
+}
+END_TEST
+
+START_TEST(bad_blobs)
+{
+	static const unsigned char junk[] = "\x17\x08\x44tracing" "0.6\0\0\x08\0\x10\0\0header_page";
+
+	ck_assert_ptr_null(tf_parse("", 0));
+	ck_assert_ptr_null(tf_parse("not tracing data", 16));
+	for (size_t n = 0; n < sizeof junk; n++)
+		ck_assert_ptr_null(tf_parse(junk, n));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tracefmt");
+	TCase *tc = tcase_create("tracefmt");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, perf_lines);
+	tcase_add_test(tc, helpers);
+	tcase_add_test(tc, fallback);
+	tcase_add_test(tc, bad_blobs);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
