@@ -105,7 +105,7 @@ expect_error() {
 }
 expect_error "unparsable input" "^pfflame: .*bad.folded:1: not a folded stack line" \
 	pfflame "$fd/bad.folded"
-expect_error "empty input" "^pfflame: no stack counts found" pfflame "$fd/empty.folded"
+expect_error "empty input" "^pfflame: .*no stack counts found" pfflame "$fd/empty.folded"
 expect_error "missing file" "^pfflame: $tmp/nonexistent: No such file" pfflame "$tmp/nonexistent"
 printf 'a;b 1\n' | gzip -c | head -c 12 >"$tmp/trunc.gz"
 expect_error "truncated gzip" "^pfflame: .*trunc.gz" pfflame "$tmp/trunc.gz"
