@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every command of pftools(7)'s EXAMPLES runs and succeeds, in order and in
 # one directory (later commands read what earlier ones wrote), with the
-# demo workload as ./app and ./old/app, the demo with a second thread that
-# faults more as ./new/app, a busy shell loop as PID 1234, durations cut
-# to one second, and the built libsuperslab found through LD_LIBRARY_PATH.
-# Lines that use programs pftools does not ship (perf, FlameGraph's
-# scripts) run only when those are installed.
+# demo workload as ./app and ./old/app (a shell loop for CPU sampling),
+# the demo with a second thread that faults more as ./new/app, a busy
+# shell loop as PID 1234, durations cut to one second, and the built
+# libsuperslab found through LD_LIBRARY_PATH.  Lines that use programs
+# pftools does not ship (perf, FlameGraph's scripts) run only when those
+# are installed.
 . "$top_srcdir/tests/lib.sh"
 
 demo="$top_builddir/tests/pfdemo"
@@ -17,6 +18,10 @@ pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
 
 LD_LIBRARY_PATH="$top_builddir/alloc/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LD_LIBRARY_PATH
+
+# The demo faults quickly and is gone: for CPU sampling at 99 Hz the
+# command must run long enough in user space to be sampled at all.
+spin="sh -c 'i=0; while [ \$i -lt 300000 ]; do i=\$((i + 1)); done'"
 
 sh -c 'while :; do /bin/true; done' &
 loop=$!
@@ -42,7 +47,7 @@ while IFS= read -r cmd; do
 		echo "skip: $cmd ($missing is not installed)"
 		continue
 	fi
-	run=$(printf '%s\n' "$cmd" | sed -e "s|\./app|$demo|g" \
+	run=$(printf '%s\n' "$cmd" | sed -e "/cpu-clock/s|\./app|$spin|" -e "s|\./app|$demo|g" \
 		-e "s|\./old/app|$demo|g" -e "s|\./new/app|$demo --threads 2|g" \
 		-e "s|-p 1234|-p $loop|" -e 's|--duration [0-9]*|--duration 1|')
 	if sh -ec "$run" >"$tmp/out.$n" 2>"$tmp/err.$n"; then
