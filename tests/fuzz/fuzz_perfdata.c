@@ -6,13 +6,8 @@
  * read through a pipe; every record is decoded, side-band records are
  * applied and every callchain address is resolved.
  *
- * With libFuzzer:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DPF_LIBFUZZER \
- *     -Ilib -I. tests/fuzz/fuzz_perfdata.c lib/.libs/libpf.so -o fuzz_perfdata
- *   ./fuzz_perfdata tests/data/script/
- * In `make check` (tests/run-fuzz-perfdata.sh) the built-in driver below
- * runs every seed file given on the command line and a few thousand
- * deterministic mutations of each.
+ * Built by `make fuzz` with libFuzzer, replayed in `make check` over the
+ * seed corpus and the regressions by tests/fuzz/driver.c (tests/run-fuzz.sh).
  */
 #include "config.h"
 
@@ -81,69 +76,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pf_perfdata_close(pd);
 	return 0;
 }
-
-#ifndef PF_LIBFUZZER
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-/* A few edits of the kinds that matter to a binary format: bytes set to
-   boundary values, random bytes, cuts. */
-static size_t mutate(uint8_t *d, size_t n)
-{
-	static const uint8_t values[] = { 0, 1, 7, 8, 0x7f, 0x80, 0xfe, 0xff };
-	int edits = 1 + (int)(next() % 8);
-
-	while (edits-- > 0 && n > 1) {
-		size_t i = 1 + next() % (n - 1);
-
-		switch (next() % 4) {
-		case 0:
-			d[i] = values[next() % sizeof values];
-			break;
-		case 1:
-			d[i] = (uint8_t)next();
-			break;
-		case 2:
-			n = i + (n - i) / 2;
-			break;
-		default:
-			d[i] ^= (uint8_t)(1u << (next() % 8));
-		}
-	}
-	return n;
-}
-
-int main(int argc, char **argv)
-{
-	int rounds = 500;
-
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t *seed = malloc(1 << 20), *buf = malloc(1 << 20);
-		size_t n;
-
-		if (!f || !seed || !buf) {
-			perror(argv[i]);
-			return 1;
-		}
-		n = fread(seed + 1, 1, (1 << 20) - 1, f) + 1;
-		fclose(f);
-		for (int round = 0; round < rounds; round++) {
-			memcpy(buf, seed, n);
-			buf[0] = (uint8_t)round;
-			LLVMFuzzerTestOneInput(buf, round < 8 ? n : mutate(buf, n));
-		}
-		printf("%s: %d inputs\n", argv[i], rounds);
-		free(seed);
-		free(buf);
-	}
-	return 0;
-}
-#endif
