@@ -223,7 +223,9 @@ PF_EXPORT int pf_lines_close(pf_lines *r)
 	if (!r)
 		return 0;
 	if (gzclose_r(r->gz) != Z_OK) {
-		error_set("%s: close failed", r->name);
+		/* After a failed read keep its message, which says where. */
+		if (!r->failed)
+			error_set("%s: close failed", r->name);
 		rc = -1;
 	}
 	free(r->buf);
