@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 {
 	pf_flame_opts o;
 	unsigned flags = 0;
-	int text = 0, c, pct = 0;
+	int text = 0, c, pct = 0, first_file;
 	long top = 10;
 	const char *first_bad;
 	uint64_t skipped;
@@ -172,6 +172,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pfflame: %s\n", pf_errmsg());
 		return 1;
 	}
+	first_file = optind;
 	do {
 		const char *path = optind < argc ? argv[optind] : "-";
 
@@ -186,6 +187,10 @@ int main(int argc, char **argv)
 		if (skipped)
 			fprintf(stderr, "pfflame: %s: not a folded stack line "
 				"(\"frame;frame count\"); no stack counts found\n", first_bad);
+		else if (argc - first_file <= 1)
+			fprintf(stderr, "pfflame: %s: no stack counts found\n",
+				first_file < argc && strcmp(argv[first_file], "-") ?
+				argv[first_file] : "<stdin>");
 		else
 			fprintf(stderr, "pfflame: no stack counts found in the input\n");
 		pf_folded_free(f);
