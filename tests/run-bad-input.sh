@@ -1,0 +1,289 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Every tool on every bad input (tests/data/bad/ plus files generated here:
+# perf.data cut at every record boundary, corrupted sizes, the other byte
+# order, 10 MB lines, a gzip bomb).  What "rejected" means, exactly:
+#   - exit status 1: not 0, not a signal (>128), not the time limit (124);
+#   - exactly one line on standard error, "TOOL: ", naming the file and a
+#     line ("line N", "FILE:N:") or byte offset ("offset N"); an empty file
+#     has neither, its name is enough;
+#   - nothing on standard output, so that no partial result can pass for a
+#     whole one (pfscript streams, but checks its input before printing).
+# A few inputs are not errors and are checked as accepted instead: exit 0
+# and a complete, valid result (invalid UTF-8 or NUL in names: pfcollapse
+# passes the bytes through, pfflame must still write well-formed XML).
+# pfcollapse skips lines it does not recognize with a warning, like
+# stackcollapse-perf.pl: for text that is not perf script it must print
+# nothing on stdout and only "unrecognized line" warnings naming the line.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+bad="$data/bad"
+good="$data/flame/before.folded"
+fp="$data/script/true-fp.data"
+pipe="$data/script/true-pipe.data"
+limit=120
+
+# ASan reserves terabytes of address space: no ulimit -v under it.
+sanitized=no
+grep -q 'enable-sanitizers' "$top_builddir/config.status" 2>/dev/null && sanitized=yes
+
+# run ARGS...: the status in $rc, the output in $tmp/out and $tmp/err.
+run() {
+	timeout "$limit" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# status_ok WHAT: not killed, not hung.
+status_ok() {
+	if [ "$rc" -eq 124 ]; then
+		fail "$1: no result within ${limit}s"
+		return 1
+	elif [ "$rc" -gt 128 ]; then
+		fail "$1: killed by signal $((rc - 128))"
+		return 1
+	fi
+}
+
+# reject FILE TOOL ARGS...: TOOL must refuse FILE as described above.
+reject() {
+	file=$1
+	shift
+	tool=$1
+	what="$* ($(basename "$file"))"
+	run "$@"
+	status_ok "$what" || return
+	msg=$(head -n 1 "$tmp/err")
+	if [ "$rc" -ne 1 ]; then
+		fail "$what: exit status $rc, expected 1"
+	elif [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+		fail "$what: $(wc -l <"$tmp/err") lines on stderr, expected 1"
+		head -n 5 "$tmp/err" >&2
+	elif [ "${msg#"$tool: "}" = "$msg" ]; then
+		fail "$what: message does not start with '$tool: ': $msg"
+	elif ! printf '%s\n' "$msg" | grep -Fq "$file"; then
+		fail "$what: message does not name $file: $msg"
+	elif [ -s "$file" ] && [ -f "$file" ] &&
+	     ! printf '%s\n' "$msg" | grep -Eq '(line|offset|byte) [0-9]+|:[0-9]+:'; then
+		fail "$what: message names no line or offset: $msg"
+	elif [ -s "$tmp/out" ]; then
+		fail "$what: $(wc -c <"$tmp/out") bytes on stdout despite the error"
+	else
+		rejected=$((rejected + 1))
+		return 0
+	fi
+	return 1
+}
+
+# unrecognized FILE: pfcollapse on text that is not perf script.
+unrecognized() {
+	run pfcollapse "$1"
+	status_ok "pfcollapse $1" || return
+	if [ "$rc" -eq 1 ]; then
+		reject "$1" pfcollapse "$1"
+	elif [ "$rc" -ne 0 ] || [ -s "$tmp/out" ] ||
+	     grep -v "^pfcollapse: $1: line [0-9]*: unrecognized line ignored\$" "$tmp/err" |
+		     grep -q .; then
+		fail "pfcollapse $1: status $rc, $(wc -c <"$tmp/out") bytes out, $(head -n 1 "$tmp/err")"
+	else
+		rejected=$((rejected + 1))
+	fi
+}
+
+# svg WHAT: the output is one complete, well-formed SVG document.
+svg_ok() {
+	if [ "$rc" -ne 0 ]; then
+		fail "$1: exit status $rc: $(head -n 1 "$tmp/err")"
+	elif [ "$(tail -n 1 "$tmp/out")" != "</svg>" ]; then
+		fail "$1: the SVG is not complete"
+	elif [ "$have_xmllint" = yes ] && ! xmllint --huge --noout "$tmp/out" 2>"$tmp/xml"; then
+		fail "$1: not well-formed XML: $(head -n 1 "$tmp/xml")"
+	else
+		echo "ok: $1: a complete, well-formed SVG"
+	fi
+}
+have_xmllint=no
+command -v xmllint >/dev/null 2>&1 && have_xmllint=yes ||
+	echo "note: xmllint not installed (libxml2-utils): SVGs are checked for completeness only"
+
+rejected=0
+
+# --- the committed corpus, every tool on every file
+binary="empty garbage.bin nul.txt truncated.txt.gz"
+for f in $binary; do
+	[ "$f" = empty ] || reject "$bad/$f" pfcollapse "$bad/$f"
+	reject "$bad/$f" pfscript -i "$bad/$f"
+	reject "$bad/$f" pfflame "$bad/$f"
+	[ "$f" = empty ] && continue	# an empty profile is a valid profile to compare
+	reject "$bad/$f" pfdiff "$good" "$bad/$f"
+	reject "$bad/$f" pfdiff "$bad/$f" "$good"
+done
+# An empty perf script output: no samples, so an empty fold, not an error.
+run pfcollapse "$bad/empty"
+[ "$rc" -eq 0 ] && ! [ -s "$tmp/out" ] && ! [ -s "$tmp/err" ] &&
+	echo "ok: pfcollapse: empty input, empty output" || fail "pfcollapse empty: status $rc"
+
+for f in text.folded count-overflow.folded count-sum-overflow.folded \
+	 count-overflow-diff.folded; do
+	reject "$bad/$f" pfflame "$bad/$f"
+	reject "$bad/$f" pfscript -i "$bad/$f"
+	# "main;b 3 99..." reads as a perf script event line (comm, pid,
+	# period) to pfcollapse, whose periods saturate at 2^64 - 1.
+	[ "$f" = count-overflow-diff.folded ] || unrecognized "$bad/$f"
+done
+for f in text.folded count-overflow.folded count-sum-overflow.folded \
+	 count-overflow-diff.folded count-exponent.folded; do
+	reject "$bad/$f" pfdiff "$good" "$bad/$f"
+	reject "$bad/$f" pfdiff "$bad/$f" "$good"
+done
+for f in nul.folded badutf8.folded badutf8.txt count-exponent.folded; do
+	reject "$bad/$f" pfscript -i "$bad/$f"
+done
+unrecognized "$bad/nul.folded"
+unrecognized "$bad/badutf8.folded"
+
+# Invalid UTF-8 and NUL in names: not errors, but the SVG must parse.
+for f in nul.folded badutf8.folded; do
+	run pfflame "$bad/$f"
+	status_ok "pfflame $f" && svg_ok "pfflame $f"
+	run pfdiff "$bad/$f" "$good"
+	status_ok "pfdiff $f" && [ "$rc" -eq 0 ] || fail "pfdiff $f: status $rc"
+done
+run pfcollapse "$bad/badutf8.txt"
+if status_ok "pfcollapse badutf8.txt" && [ "$rc" -eq 0 ] &&
+   grep -q "$(printf 'ma\377\376in')" "$tmp/out"; then
+	echo "ok: pfcollapse passes invalid UTF-8 through"
+	cp "$tmp/out" "$tmp/badutf8.folded"
+	run pfflame "$tmp/badutf8.folded"
+	status_ok "pfflame (pfcollapse badutf8.txt)" && svg_ok "pfflame (pfcollapse badutf8.txt)"
+else
+	fail "pfcollapse badutf8.txt: status $rc"
+fi
+
+# --- perf.data, generated from the small recording
+# u64 LE at OFFSET of FILE; u16 LE; write u16 LE.
+u64() { od -An -tu8 -j "$2" -N 8 "$1" | tr -d ' '; }
+u16() { od -An -tu2 -j "$2" -N 2 "$1" | tr -d ' '; }
+put16() {
+	printf "\\$(printf %03o $(($3 & 255)))\\$(printf %03o $(($3 >> 8)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+data_off=$(u64 "$fp" 40)
+data_end=$((data_off + $(u64 "$fp" 48)))
+size=$(wc -c <"$fp")
+pfscript -i "$fp" >"$tmp/full.txt" 2>"$tmp/err" || fail "pfscript on the intact recording"
+
+# Record boundaries of the file, then of the pipe stream (after its 16-byte header).
+boundaries() {
+	off=$2
+	while [ "$off" -lt "$3" ]; do
+		echo "$off"
+		s=$(u16 "$1" $((off + 6)))
+		[ "$s" -ge 8 ] || break
+		off=$((off + s))
+	done
+}
+boundaries "$fp" "$data_off" "$data_end" >"$tmp/fp-bounds"
+boundaries "$pipe" 16 "$(wc -c <"$pipe")" >"$tmp/pipe-bounds"
+[ "$(wc -l <"$tmp/fp-bounds")" -gt 10 ] || fail "found only $(wc -l <"$tmp/fp-bounds") records in $fp"
+
+# Cut at every record boundary and inside every record header: all refused
+# (the header promises data up to $data_end), before any output.
+n=0
+while read -r off; do
+	for cut in "$off" $((off + 5)); do
+		head -c "$cut" "$fp" >"$tmp/cut.data"
+		reject "$tmp/cut.data" pfscript -i "$tmp/cut.data" || echo "  (cut at $cut)" >&2
+		n=$((n + 1))
+	done
+done <"$tmp/fp-bounds"
+echo "ok: $n cuts of $(basename "$fp") inside its data section refused"
+# Cut after the data section: the optional feature sections go, the samples
+# stay; the output must then be the whole output.
+for cut in "$data_end" $(((data_end + size) / 2)); do
+	head -c "$cut" "$fp" >"$tmp/cut.data"
+	run pfscript -i "$tmp/cut.data"
+	status_ok "pfscript cut at $cut" &&
+		expect_same "$tmp/full.txt" "$tmp/out" "pfscript: cut at $cut in the feature sections"
+done
+# The pipe format has no length: a stream cut between records is a shorter
+# stream, one cut inside a record is an error, on a file and on stdin.
+n=0
+while read -r off; do
+	[ "$off" -gt 16 ] || continue
+	head -c $((off - 3)) "$pipe" >"$tmp/cut.pipe"
+	reject "$tmp/cut.pipe" pfscript -i "$tmp/cut.pipe" || echo "  (cut at $((off - 3)))" >&2
+	n=$((n + 1))
+done <"$tmp/pipe-bounds"
+head -c $(($(sed -n 3p "$tmp/pipe-bounds") + 9)) "$pipe" >"$tmp/cut.pipe"
+timeout "$limit" pfscript -i - <"$tmp/cut.pipe" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status_ok "pfscript -i - (cut pipe)" && [ "$rc" -eq 1 ] &&
+	grep -q '^pfscript: <stdin>: .*offset [0-9]' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+	fail "pfscript -i - on a cut pipe stream: status $rc, $(head -n 1 "$tmp/err")"
+echo "ok: $n cuts of $(basename "$pipe") inside records refused"
+
+# The other byte order: perf.data's magic as a big-endian machine writes it.
+cp "$fp" "$tmp/swapped.data"
+printf '2ELIFREP' | dd of="$tmp/swapped.data" conv=notrunc status=none
+reject "$tmp/swapped.data" pfscript -i "$tmp/swapped.data"
+# Corrupted sizes: the data section's size, then record sizes far into the
+# file set to 0, to less than a header, to an odd size, to 64 KiB - 1.
+cp "$fp" "$tmp/bigdata.data"
+printf '\377\377\377\377\377\377\0\0' | dd of="$tmp/bigdata.data" bs=1 seek=48 conv=notrunc status=none
+reject "$tmp/bigdata.data" pfscript -i "$tmp/bigdata.data"
+for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
+	off=$(sed -n "${k}p" "$tmp/fp-bounds")
+	for s in 0 4 13 65535; do
+		cp "$fp" "$tmp/size.data"
+		put16 "$tmp/size.data" $((off + 6)) "$s"
+		run pfscript -i "$tmp/size.data"
+		status_ok "pfscript: record $k size $s" || continue
+		# An odd size inside the data is found, but only where the
+		# record is read: the records before it may have been printed.
+		if [ "$rc" -ne 1 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
+		   ! grep -q "^pfscript: $tmp/size.data: .*offset [0-9]" "$tmp/err"; then
+			fail "pfscript: record $k at $off with size $s: status $rc: $(head -n 1 "$tmp/err")"
+		elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
+			fail "pfscript: record $k at $off with size $s: output not a prefix of the whole"
+		fi
+	done
+done
+echo "ok: corrupted record sizes refused"
+# perf.data to the text tools: binary, refused.
+for f in "$fp" "$pipe"; do
+	reject "$f" pfcollapse "$f"
+	reject "$f" pfflame "$f"
+	reject "$f" pfdiff "$good" "$f"
+done
+
+# --- 10 MB lines
+{ printf 'main;'; head -c 10000000 /dev/zero | tr '\0' x; printf ' 7\nmain;f 3\n'; } >"$tmp/long.folded"
+run pfflame "$tmp/long.folded"
+status_ok "pfflame 10 MB frame name" && svg_ok "pfflame 10 MB frame name"
+{ printf 'main;f 3\n'; head -c 10000000 /dev/zero | tr '\0' x; echo; } >"$tmp/long-bad.folded"
+reject "$tmp/long-bad.folded" pfdiff "$good" "$tmp/long-bad.folded"
+reject "$tmp/long-bad.folded" pfscript -i "$tmp/long-bad.folded"
+unrecognized "$tmp/long-bad.folded"
+{ sed -n 1,10p "$data/collapse/no-callchain.txt"; printf 'app 1 1.0: 1 page-faults:  401136 '
+  head -c 10000000 /dev/zero | tr '\0' y; printf ' (/usr/bin/app)\n'; } >"$tmp/long.txt"
+run pfcollapse "$tmp/long.txt"
+status_ok "pfcollapse 10 MB symbol" && [ "$rc" -eq 0 ] &&
+	[ "$(awk '{ n += length($0) > 10000000 } END { print n }' "$tmp/out")" = 1 ] &&
+	echo "ok: pfcollapse: 10 MB symbol" || fail "pfcollapse 10 MB symbol: status $rc, $(head -n 1 "$tmp/err")"
+
+# --- a gzip bomb: 300 MB of zeros, no newline, in 300 KB.  The line limit
+# (64 MiB) stops it, in bounded memory.
+head -c 300000000 /dev/zero | gzip -1 >"$tmp/bomb.gz"
+for t in pfcollapse pfflame pfdiff; do
+	if [ "$t" = pfdiff ]; then set -- pfdiff "$good" "$tmp/bomb.gz"; else set -- "$t" "$tmp/bomb.gz"; fi
+	if [ "$sanitized" = yes ]; then
+		reject "$tmp/bomb.gz" "$@"
+	else
+		# 400 MB of address space: room for the tool, not for the bomb.
+		(ulimit -v 400000 && failures=0 && reject "$tmp/bomb.gz" "$@" &&
+			exit "$failures") || fail "$t: gzip bomb under ulimit -v"
+	fi
+done
+
+echo "ok: $rejected bad inputs refused as they should be"
+finish
