@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The records perf script can show besides samples: memory maps
- * (--show-mmap-events, perf_event__fprintf_mmap/_mmap2) and the file
- * header (--header, perf_header__fprintf_info); and where to find the
- * recorded kernel's symbols in perf's build-id cache.
+ * (--show-mmap-events, perf_event__fprintf_mmap/_mmap2); and where to find
+ * the recorded kernel's symbols in perf's build-id cache.  The file header
+ * (--header) is script-header.c's.
  */
 #include "config.h"
 
@@ -80,87 +80,6 @@ void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
 	sp_ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
 		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
 		(const char *)p + nameoff);
-}
-
-static const char *const sample_bits[] = {
-	"IP", "TID", "TIME", "ADDR", "READ", "CALLCHAIN", "ID", "CPU", "PERIOD",
-	"STREAM_ID", "RAW", "BRANCH_STACK", "REGS_USER", "STACK_USER", "WEIGHT",
-	"DATA_SRC", "IDENTIFIER", "TRANSACTION", "REGS_INTR", "PHYS_ADDR", "AUX",
-	"CGROUP", "DATA_PAGE_SIZE", "CODE_PAGE_SIZE", "WEIGHT_STRUCT",
-};
-
-static void print_event_desc(struct printer *pr, const struct pf_evsel *e)
-{
-	const struct perf_event_attr *a = &e->attr;
-	const char *sep = "";
-
-	sp_ob_printf(pr, "# event : name = %s, , id = {", e->name);
-	for (size_t i = 0; i < e->nr_ids; i++)
-		sp_ob_printf(pr, "%s %" PRIu64, i ? "," : "", e->ids[i]);
-	sp_ob_printf(pr, " }, type = %u, size = %u, config = %#llx, { sample_period, sample_freq } = %llu, sample_type = ",
-		a->type, PERFDATA_ATTR_SIZE, (unsigned long long)a->config,
-		(unsigned long long)a->sample_period);
-	for (size_t b = 0; b < sizeof sample_bits / sizeof *sample_bits; b++)
-		if (a->sample_type & (1ULL << b)) {
-			sp_ob_printf(pr, "%s%s", sep, sample_bits[b]);
-			sep = "|";
-		}
-	ob_putc(pr, '\n');
-}
-
-
-/* --header: the lines perf script --header starts with, for the header
-   fields pfscript knows. */
-void sp_print_header(struct printer *pr)
-{
-	static const struct { int feat; const char *label; } strs[] = {
-		{ HEADER_HOSTNAME, "hostname" }, { HEADER_OSRELEASE, "os release" },
-		{ HEADER_VERSION, "perf version" }, { HEADER_ARCH, "arch" },
-	};
-	pf_perfdata *pd = pr->pd;
-	struct stat st;
-	size_t size;
-	const unsigned char *p;
-	const char *s;
-
-	if (pd->pipe)
-		return;
-	const struct perfdata_header *h = (const void *)pd->mem;
-	ob_puts(pr, "# ========\n");
-	if (fstat(pd->fd, &st) == 0)
-		sp_ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
-	sp_ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
-		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
-		h->data.offset, h->data.size, h->data.offset + h->data.size);
-	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
-		if ((s = pf_perfdata_feature_string(pd, strs[i].feat)))
-			sp_ob_printf(pr, "# %s : %s\n", strs[i].label, s);
-	if ((p = pf_perfdata_feature(pd, HEADER_NRCPUS, &size)) && size >= 8)
-		sp_ob_printf(pr, "# nrcpus online : %u\n# nrcpus avail : %u\n", u32_at(p + 4), u32_at(p));
-	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUDESC)))
-		sp_ob_printf(pr, "# cpudesc : %s\n", s);
-	if ((s = pf_perfdata_feature_string(pd, HEADER_CPUID)))
-		sp_ob_printf(pr, "# cpuid : %s\n", s);
-	if ((p = pf_perfdata_feature(pd, HEADER_TOTAL_MEM, &size)) && size >= 8)
-		sp_ob_printf(pr, "# total memory : %" PRIu64 " kB\n", u64_at(p));
-	if ((p = pf_perfdata_feature(pd, HEADER_CMDLINE, &size)) && size >= 4) {
-		size_t pos = 4;
-
-		ob_puts(pr, "# cmdline : ");
-		for (uint32_t i = 0, n = u32_at(p); i < n && size - pos >= 4; i++) {
-			uint32_t len = u32_at(p + pos);
-
-			pos += 4;
-			if (len > size - pos)
-				break;
-			sp_ob_printf(pr, "%.*s ", (int)strnlen((const char *)p + pos, len), p + pos);
-			pos += len;
-		}
-		ob_putc(pr, '\n');
-	}
-	for (size_t i = 0; i < pf_perfdata_nr_evsel(pd); i++)
-		print_event_desc(pr, pf_perfdata_evsel(pd, i));
-	ob_puts(pr, "# ========\n#\n");
 }
 
 /* perf record keeps a copy of /proc/kallsyms in its build-id cache,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals of the perf-script printer shared by script-print.c (samples)
- * and script-events.c (--show-mmap-events, --header): the printer's state
- * and its output buffer, filled with small formatters instead of stdio,
- * which is where perf script spends its time.
+ * Internals of the perf-script printer shared by script-print.c (samples),
+ * script-events.c (--show-mmap-events) and script-header.c (--header): the
+ * printer's state and its output buffer, filled with small formatters
+ * instead of stdio, which is where perf script spends its time.
  */
 #ifndef PF_SCRIPT_PRINT_INT_H
 #define PF_SCRIPT_PRINT_INT_H
@@ -66,8 +66,10 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 
 /* script-events.c */
 void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
-void sp_print_header(struct printer *pr);
 char *sp_cached_kallsyms(pf_perfdata *pd);
+
+/* script-header.c */
+void sp_print_header(struct printer *pr);
 
 static inline void ob_reserve(struct printer *pr, size_t n)
 {
