@@ -635,6 +635,12 @@ int pdw_close(struct pdw *w, const struct pdw_meta *m, const struct pdw_build_id
 	if (w->err) {
 		error_set_errno(w->err, "%s: write", w->path);
 		rc = -1;
+		/* A full disk: keep the chunks written whole (whole records)
+		   readable, with a header and no features.  Truncating first
+		   gives the header's page back its room. */
+		if (!w->pipe_mode && ftruncate(w->fd, (off_t)(w->data_offset + w->written)) == 0 &&
+		    write_file_header(w, m, w->written, feat_bits) == 0)
+			end = w->data_offset + w->written;
 	} else if (w->pipe_mode) {
 		if (write_pipe_end(w, ids, nids, &end) != 0) {
 			error_set_errno(errno, "%s: write", w->path);
