@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals shared by tracefmt.c (formats, fields) and tracefmt-expr.c
- * (the print fmt's arguments as expression trees, and their printing).
+ * Internals shared by tracefmt.c (formats, fields), tracefmt-expr.c (the
+ * print fmt's arguments parsed into expression trees) and tracefmt-print.c
+ * (their evaluation and the formatted text).
  */
 #ifndef PF_TRACEFMT_EXPR_INT_H
 #define PF_TRACEFMT_EXPR_INT_H
@@ -17,7 +18,32 @@ struct tf_field {
 		is_pointer : 1, is_long : 1;
 };
 
-struct tf_node;
+/* A node of a print fmt argument's expression tree. */
+enum tf_kind { N_NUM, N_STR, N_FIELD, N_INDEX, N_UN, N_BIN, N_TERN, N_CAST, N_FLAGS, N_SYM, N_GETSTR };
+
+struct tf_pair {
+	uint64_t v;
+	char *s;
+};
+
+struct tf_node {
+	enum tf_kind kind;
+	int op;                 /* operator: a char, or a two-char code */
+	uint64_t num;
+	char *str;
+	const struct tf_field *field;
+	struct tf_node *a, *b, *c;
+	unsigned csize;         /* cast: 1, 2, 4, 8 */
+	int csigned;
+	struct tf_pair *pairs;
+	size_t npairs;
+};
+
+/* Operator codes for two-character operators. */
+#define OP2(a, b) ((a) << 8 | (b))
+
+/* The value of N, which uses no field; *OK is 0 when it is not a number. */
+uint64_t tf_eval_const(struct tf_node *n, int *ok);
 
 /* Kernel addresses to names, and the kernel's printk format strings that
    char * fields point at. */

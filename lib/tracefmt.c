@@ -4,7 +4,8 @@
  * tracefmt-int.h).  The TRACING_DATA layout is the one perf's
  * util/trace-event-info.c writes; each event's format file is parsed for
  * its fields and its print fmt, whose arguments become a small expression
- * tree (tracefmt-expr.c) evaluated against each sample's raw data.
+ * tree (tracefmt-expr.c) evaluated against each sample's raw data
+ * (tracefmt-print.c).
  */
 #include "config.h"
 
