@@ -35,7 +35,7 @@ async function rectOf(page, name) {
 	return {
 		x: parseFloat(await r.getAttribute("x")),
 		width: parseFloat(await r.getAttribute("width")),
-		hidden: await frame(page, name).evaluate((g) => g.classList.contains("hide"))
+		hidden: await frame(page, name).evaluate((g) => g.getAttribute("display") === "none")
 	};
 }
 
