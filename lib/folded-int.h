@@ -26,6 +26,44 @@ struct fline {
 	double c1, c2;
 };
 
+/* A profile in memory: interned names, line records, statistics. */
+struct pf_folded {
+	unsigned flags;
+	/* interned names: NUL-terminated in one arena */
+	char *names;
+	size_t names_len, names_cap;
+	size_t *name_off;
+	uint32_t *name_len;
+	size_t nnames, nnames_cap;
+	uint32_t *htab;		/* id + 1, 0 = empty */
+	uint64_t *hval;		/* hash of each id */
+	size_t hcap;
+	/* lines */
+	uint32_t *ids;
+	size_t nids, ids_cap;
+	struct fline *lines;
+	size_t nlines, lines_cap;
+	char *tails;
+	size_t tails_len, tails_cap;
+	/* statistics */
+	uint64_t skipped;
+	char *first_bad;
+	int diff;
+	double total, total1;
+	/* scratch for rewritten lines (--reverse, -s) */
+	char *scratch, *rscratch;
+	size_t scratch_cap, rscratch_cap;
+	uint32_t *fields;
+	size_t fields_cap;
+	/* the previous line's stack and frames, for frame_ids() */
+	char *prev;
+	size_t prev_len, prev_cap, prev_n;
+	size_t *prev_end;	/* where each field ends (';' or the stack's end) */
+	size_t prev_end_cap;
+	uint32_t *prev_ids;
+	size_t prev_ids_cap;
+};
+
 const struct fline *folded_lines(const pf_folded *f);
 const uint32_t *folded_ids(const pf_folded *f);
 const char *folded_tail(const pf_folded *f, const struct fline *l);
