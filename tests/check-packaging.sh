@@ -87,7 +87,12 @@ if [ $debian = yes ]; then
 		cd "$work/deb/pftools-$version"
 		DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
 			dpkg-buildpackage -us -uc -b >"$work/deb/build.log" 2>&1
-	) || { tail -60 "$work/deb/build.log" >&2; die "dpkg-buildpackage failed (log above)"; }
+	) || {
+		tail -60 "$work/deb/build.log" >&2
+		! grep -q '^dpkg-gensymbols: error' "$work/deb/build.log" ||
+			echo "symbols went away: if on purpose, run debian/update-symbols BUILDDIR" >&2
+		die "dpkg-buildpackage failed (log above)"
+	}
 	grep -E '^dpkg-gensymbols: (warning|error)' -A20 "$work/deb/build.log" || true
 
 	step "lintian"
