@@ -19,7 +19,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT (4 << 20)
+#define FUZZ_MAX_INPUT (4 << 20)
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -73,7 +73,7 @@ static size_t mutate(uint8_t *d, size_t n, size_t cap)
 
 static int run_file(const char *path, int mutations)
 {
-	uint8_t *seed = malloc(MAX_INPUT), *buf = malloc(MAX_INPUT + 4096);
+	uint8_t *seed = malloc(FUZZ_MAX_INPUT), *buf = malloc(FUZZ_MAX_INPUT + 4096);
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
@@ -85,14 +85,14 @@ static int run_file(const char *path, int mutations)
 			fclose(f);
 		return -1;
 	}
-	n = fread(seed, 1, MAX_INPUT, f);
+	n = fread(seed, 1, FUZZ_MAX_INPUT, f);
 	fclose(f);
 	/* The input itself, exactly as libFuzzer would replay it. */
 	memcpy(buf, seed, n);
 	LLVMFuzzerTestOneInput(buf, n);
 	for (int i = 0; i < mutations && n > 0; i++) {
 		memcpy(buf, seed, n);
-		LLVMFuzzerTestOneInput(buf, mutate(buf, n, MAX_INPUT + 4096));
+		LLVMFuzzerTestOneInput(buf, mutate(buf, n, FUZZ_MAX_INPUT + 4096));
 	}
 	free(seed);
 	free(buf);
@@ -138,10 +138,12 @@ int main(int argc, char **argv)
 {
 	const char *env = getenv("FUZZ_MUTATIONS");
 	int mutations = env ? atoi(env) : 50, files = 0, rc = 0;
+	const char *name = strrchr(argv[0], '/');
 
 	for (int i = 1; i < argc; i++)
 		if (run_path(argv[i], mutations, &files) < 0)
 			rc = 1;
-	printf("%s: %d inputs, %d mutations each\n", argv[0], files, mutations);
+	printf("%s: %d inputs, %d mutations each\n", name ? name + 1 : argv[0],
+	       files, mutations);
 	return rc;
 }
