@@ -34,7 +34,7 @@ struct tf_node {
 	const struct tf_field *field;
 	struct tf_node *a, *b, *c;
 	unsigned csize;         /* cast: 1, 2, 4, 8 */
-	int csigned;
+	int csigned;            /* cast, number: of a signed type */
 	struct tf_pair *pairs;
 	size_t npairs;
 };

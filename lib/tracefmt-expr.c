@@ -4,8 +4,8 @@
  * are C expressions over REC->field.  They are parsed here once per event
  * into trees, which tracefmt-print.c evaluates per sample.  Understood: integer and string
  * literals, REC->field, casts to integer and pointer types, the unary,
- * binary and ?: operators, __get_str(), __print_flags() and
- * __print_symbolic(); conversions %d %i %u %x %X %o %c %s %p (and %ps &c.,
+ * binary and ?: operators, __get_str(), __print_flags(),
+ * __print_symbolic() and __builtin_expect(); conversions %d %i %u %x %X %o %c %s %p (and %ps &c.,
  * shown as 0x<hex> as libtraceevent does for addresses it cannot name)
  * with flags, width, precision and h/hh/l/ll/z length modifiers.
  */
@@ -143,6 +143,25 @@ static size_t id_len(const char *p)
 	return n;
 }
 
+/* The value libtraceevent gives a name in a flag table (eval_flag). */
+static uint64_t known_name(const char *name)
+{
+	static const char *const names[] = {
+		"HI_SOFTIRQ", "TIMER_SOFTIRQ", "NET_TX_SOFTIRQ", "NET_RX_SOFTIRQ",
+		"BLOCK_SOFTIRQ", "IRQ_POLL_SOFTIRQ", "TASKLET_SOFTIRQ", "SCHED_SOFTIRQ",
+		"HRTIMER_SOFTIRQ", "RCU_SOFTIRQ",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	if (strcmp(name, "HRTIMER_NORESTART") == 0)
+		return 0;
+	if (strcmp(name, "HRTIMER_RESTART") == 0)
+		return 1;
+	return UINT64_MAX;
+}
+
 /* "{ value, "name" }, ..." of __print_flags and __print_symbolic. */
 static int pairs(struct lex *l, struct tf_node *n)
 {
@@ -152,14 +171,14 @@ static int pairs(struct lex *l, struct tf_node *n)
 
 		if (!accept(l, "{"))
 			return -1;
-		int atoms = l->atoms;
+		int atoms = l->atoms, skip = 0;
 		struct tf_node *v = expr(l);
 		uint64_t val = v ? tf_eval_const(v, &ok) : 0;
+		/* A name the kernel did not resolve: libtraceevent knows a
+		   few, and takes any other for all ones. */
+		if (v && l->atoms != atoms)
+			val = v->kind == N_NUM && v->str ? known_name(v->str) : UINT64_MAX;
 		node_free(v);
-		/* An enum name the kernel did not resolve is 0 to
-		   libtraceevent in __print_flags but matches nothing in
-		   __print_symbolic. */
-		int skip = n->kind == N_SYM && l->atoms != atoms;
 		if (!accept(l, ","))
 			return -1;
 		skip_ws(l);
@@ -207,6 +226,17 @@ static struct tf_node *call(struct lex *l, const char *name, size_t len)
 		if (!f || !accept(l, ")") || !(n = node(l, N_GETSTR)))
 			return NULL;
 		n->field = f;
+		return n;
+	}
+	if (len == 16 && strncmp(name, "__builtin_expect", 16) == 0) {
+		/* A branch hint: its value is the first argument's. */
+		n = expr(l);
+		struct tf_node *hint = n && accept(l, ",") ? expr(l) : NULL;
+		node_free(hint);
+		if (!hint || !accept(l, ")")) {
+			node_free(n);
+			return NULL;
+		}
 		return n;
 	}
 	int flags = len == 13 && strncmp(name, "__print_flags", 13) == 0;
@@ -314,8 +344,10 @@ static struct tf_node *primary(struct lex *l)
 			return NULL;
 		n->num = strtoull(l->p, &end, 0);
 		l->p = end;
-		while (*l->p == 'u' || *l->p == 'U' || *l->p == 'l' || *l->p == 'L')
-			l->p++;
+		n->csigned = 1;         /* for numbers: a signed literal */
+		for (; *l->p == 'u' || *l->p == 'U' || *l->p == 'l' || *l->p == 'L'; l->p++)
+			if ((*l->p | 0x20) == 'u')
+				n->csigned = 0;
 		return n;
 	}
 	if (accept(l, "(")) {
@@ -366,10 +398,15 @@ static struct tf_node *primary(struct lex *l)
 		l->p += k;
 		if (accept(l, "("))
 			return call(l, name, k);
-		/* An enum or macro name the kernel left in the format: 0, as
-		   libtraceevent reads it (strtoull of the name). */
+		/* An enum or macro name the kernel left in the format: 0 in
+		   an expression, as libtraceevent reads it (strtoull). */
 		l->atoms++;
-		return node(l, N_NUM);
+		struct tf_node *atom = node(l, N_NUM);
+		if (atom && !(atom->str = strndup(name, k))) {
+			node_free(atom);
+			atom = NULL;
+		}
+		return atom;
 	}
 	return NULL;
 }

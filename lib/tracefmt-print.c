@@ -21,6 +21,7 @@ struct val {
 	uint64_t v;
 	const char *s;
 	size_t len;
+	int uns;                /* an unsigned number, for comparisons */
 };
 
 struct ctx {
@@ -48,9 +49,14 @@ static char *scratch_put(struct ctx *c, const char *s, size_t n)
 
 static struct val eval(const struct tf_node *n, struct ctx *c);
 
+static struct val unum(uint64_t v)
+{
+	return (struct val){ 0, v, NULL, 0, 1 };
+}
+
 static struct val num(uint64_t v)
 {
-	return (struct val){ 0, v, NULL, 0 };
+	return (struct val){ 0, v, NULL, 0, 0 };
 }
 
 static struct val flags(const struct tf_node *n, struct ctx *c)
@@ -59,15 +65,18 @@ static struct val flags(const struct tf_node *n, struct ctx *c)
 	char *start = c->scratch + c->used;
 	int any = 0;
 
+	/* libtraceevent compares the flag values as signed: a "negative"
+	   one (an unknown name is all ones) names the value 0, and a flag
+	   of 0 is never shown. */
 	for (size_t i = 0; i < n->npairs; i++) {
 		uint64_t f = n->pairs[i].v;
 
-		if (!v && !f) {
+		if (!v && (int64_t)f < 0) {
 			scratch_put(c, n->pairs[i].s, strlen(n->pairs[i].s));
 			any = 1;
 			break;
 		}
-		if (f && (v & f) == f) {
+		if ((int64_t)f > 0 && (v & f) == f) {
 			if (any)
 				scratch_put(c, n->str, strlen(n->str));
 			scratch_put(c, n->pairs[i].s, strlen(n->pairs[i].s));
@@ -82,7 +91,7 @@ static struct val flags(const struct tf_node *n, struct ctx *c)
 			scratch_put(c, n->str, strlen(n->str));
 		scratch_put(c, hex, (size_t)k);
 	}
-	return (struct val){ 1, 0, start, (size_t)(c->scratch + c->used - start) };
+	return (struct val){ 1, 0, start, (size_t)(c->scratch + c->used - start), 0 };
 }
 
 static struct val symbolic(const struct tf_node *n, struct ctx *c)
@@ -92,16 +101,31 @@ static struct val symbolic(const struct tf_node *n, struct ctx *c)
 
 	for (size_t i = 0; i < n->npairs; i++)
 		if (n->pairs[i].v == v)
-			return (struct val){ 1, 0, n->pairs[i].s, strlen(n->pairs[i].s) };
+			return (struct val){ 1, 0, n->pairs[i].s, strlen(n->pairs[i].s), 0 };
 	int k = snprintf(hex, sizeof hex, "0x%" PRIx64, v);
 	const char *s = scratch_put(c, hex, (size_t)k);
-	return (struct val){ 1, 0, s, (size_t)k };
+	return (struct val){ 1, 0, s, (size_t)k, 0 };
 }
 
-static uint64_t binop(int op, uint64_t a, uint64_t b, struct ctx *c)
+/* A binary operator, in unsigned arithmetic when either side is unsigned,
+   as C's usual conversions make it. */
+static uint64_t binop(int op, uint64_t a, uint64_t b, int uns, struct ctx *c)
 {
 	int64_t sa = (int64_t)a, sb = (int64_t)b;
 
+	if (uns)
+		switch (op) {
+		case OP2('<', '='): return a <= b;
+		case OP2('>', '='): return a >= b;
+		case '<': return a < b;
+		case '>': return a > b;
+		case '/': case '%':
+			if (b == 0) {
+				c->err = 1;
+				return 0;
+			}
+			return op == '/' ? a / b : a % b;
+		}
 	switch (op) {
 	case OP2('|', '|'): return a || b;
 	case OP2('&', '&'): return a && b;
@@ -136,16 +160,18 @@ static struct val eval(const struct tf_node *n, struct ctx *c)
 
 	switch (n->kind) {
 	case N_NUM:
-		return num(n->num);
+		return n->csigned ? num(n->num) : unum(n->num);
 	case N_STR:
-		return (struct val){ 1, 0, n->str, strlen(n->str) };
+		return (struct val){ 1, 0, n->str, strlen(n->str), 0 };
 	case N_FIELD:
 		if (n->field->is_string || n->field->is_array) {
 			size_t len;
 			const char *s = tf_field_str(n->field, c->raw, c->n, &len);
-			return (struct val){ 1, 0, s, len };
+			return (struct val){ 1, 0, s, len, 0 };
 		}
-		return num(tf_field_num(n->field, c->raw, c->n));
+		a = num(tf_field_num(n->field, c->raw, c->n));
+		a.uns = !n->field->is_signed;
+		return a;
 	case N_INDEX: {
 		uint64_t i = eval(n->a, c).v;
 		struct tf_field el = *n->field;
@@ -156,19 +182,32 @@ static struct val eval(const struct tf_node *n, struct ctx *c)
 			return num(0);
 		}
 		el.offset += (unsigned)i * el.size;
-		return num(tf_field_num(&el, c->raw, c->n));
+		a = num(tf_field_num(&el, c->raw, c->n));
+		a.uns = !el.is_signed;
+		return a;
 	}
 	case N_GETSTR: {
 		size_t len;
 		const char *s = tf_field_str(n->field, c->raw, c->n, &len);
-		return (struct val){ 1, 0, s, len };
+		return (struct val){ 1, 0, s, len, 0 };
 	}
 	case N_UN:
 		a = eval(n->a, c);
-		return num(n->op == '!' ? !a.v : n->op == '~' ? ~a.v : (uint64_t)-(int64_t)a.v);
+		if (n->op == '!')
+			return num(!a.v);
+		a.v = n->op == '~' ? ~a.v : (uint64_t)-(int64_t)a.v;
+		return a;
 	case N_BIN: {
-		uint64_t x = eval(n->a, c).v;
-		return num(binop(n->op, x, eval(n->b, c).v, c));
+		struct val x = eval(n->a, c), y = eval(n->b, c);
+		int cmp = strchr("<>", n->op & 0xff) && n->op != OP2('<', '<') &&
+			  n->op != OP2('>', '>');
+		int logical = n->op == OP2('&', '&') || n->op == OP2('|', '|') ||
+			      n->op == OP2('=', '=') || n->op == OP2('!', '=');
+		a = num(binop(n->op, x.v, y.v, x.uns || y.uns, c));
+		/* Comparisons give an int; shifts the left side's type. */
+		a.uns = cmp || logical ? 0 : (n->op == OP2('<', '<') || n->op == OP2('>', '>')) ?
+			x.uns : x.uns || y.uns;
+		return a;
 	}
 	case N_TERN:
 		return eval(n->a, c).v ? eval(n->b, c) : eval(n->c, c);
@@ -182,6 +221,7 @@ static struct val eval(const struct tf_node *n, struct ctx *c)
 			if (n->csigned && (a.v >> (bits - 1)))
 				a.v |= ~((UINT64_C(1) << bits) - 1);
 		}
+		a.uns = !n->csigned;
 		return a;
 	case N_FLAGS:
 		return flags(n, c);
@@ -352,8 +392,12 @@ size_t tf_expr_print(const struct tf_event *ev, const struct tf_names *names,
 		if (c->err || (conv == 's' && printk_string(c, &v) < 0))
 			goto fail;
 		int k = -1;
-		if (pkind && strchr("sSfF", pkind))
+		if (pkind && strchr("sSfF", pkind)) {
+			/* Unnamed addresses, NULL too, show as hex. */
 			k = func_name(c, &v, pkind, out + o, size - o);
+			if (k < 0 && !v.is_str)
+				k = snprintf(out + o, size - o, "0x%" PRIx64, v.v);
+		}
 		if (k < 0)
 			k = convert(out + o, size - o, spec, slen, len_mod, conv, v);
 		if (k < 0)

@@ -19,6 +19,7 @@ static const char *const formats[] = {
 	"sched.sched_switch", "exceptions.page_fault_user", "syscalls.sys_enter_mmap",
 	"raw_syscalls.sys_enter", "sched.sched_process_exec", "timer.hrtimer_setup",
 	"kmem.mm_page_alloc", "kvm.kvm_emulate_insn", "rcu.rcu_utilization",
+	"mmap.vm_unmapped_area", "ipi.ipi_send_cpu", "writeback.writeback_mark_inode_dirty",
 };
 #define NFORMATS (sizeof formats / sizeof *formats)
 
@@ -27,6 +28,7 @@ enum {
 	PAGE_FAULT_USER = 190, MM_PAGE_ALLOC = 653, KVM_EMULATE_INSN = 85,
 	RAW_SYS_ENTER = 443, RCU_UTILIZATION = 424, PROCESS_EXEC = 365,
 	SCHED_SWITCH = 372, SYS_ENTER_MMAP = 174, HRTIMER_SETUP = 461,
+	VM_UNMAPPED_AREA = 697, IPI_SEND_CPU = 354, MARK_INODE_DIRTY = 1007,
 };
 
 struct blob {
@@ -197,6 +199,56 @@ START_TEST(helpers)
 }
 END_TEST
 
+static const char *fake_sym(void *arg, uint64_t addr, uint64_t *off)
+{
+	(void)arg;
+	if (addr < 0xffffffff81000000 || addr >= 0xffffffff81000100)
+		return NULL;
+	*off = addr - 0xffffffff81000000;
+	return "on_each_cpu_cond_mask";
+}
+
+/* C's unsigned comparisons, __builtin_expect, kernel addresses with and
+   without names, and flag tables of names the kernel left unresolved. */
+START_TEST(semantics)
+{
+	struct tf_set *set = load();
+	unsigned char raw[128];
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0x7f61fa77d000, 8);
+	put_at(raw, 16, 0x140013660, 8);
+	put_at(raw, 24, 1, 8);
+	put_at(raw, 32, 0x2a000, 8);
+	put_at(raw, 40, 0x1000, 8);
+	put_at(raw, 48, 0x7f6207b42000, 8);
+	expect(set, VM_UNMAPPED_AREA, raw, 72, "addr=0x7f61fa77d000 err=0 total_vm=0x140013660 "
+	       "flags=0x1 len=0x2a000 lo=0x1000 hi=0x7f6207b42000 mask=0x0 ofs=0x0");
+	put_at(raw, 8, (uint64_t)-12, 8);
+	expect(set, VM_UNMAPPED_AREA, raw, 72, "addr=0x0 err=-12 total_vm=0x140013660 "
+	       "flags=0x1 len=0x2a000 lo=0x1000 hi=0x7f6207b42000 mask=0x0 ofs=0x0");
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 1, 4);
+	put_at(raw, 16, 0xffffffff81000020, 8);
+	expect(set, IPI_SEND_CPU, raw, 32, "cpu=1 callsite=0xffffffff81000020 callback=0x0");
+	tf_set_resolver(set, fake_sym, NULL);
+	put_at(raw, 24, 0xffffffff81000000, 8);
+	expect(set, IPI_SEND_CPU, raw, 32, "cpu=1 callsite=on_each_cpu_cond_mask+0x20 "
+	       "callback=on_each_cpu_cond_mask+0x0");
+
+	memset(raw, 0, sizeof raw);
+	memcpy(raw + 8, "254:0", 6);
+	put_at(raw, 40, 10969885, 8);
+	put_at(raw, 48, 0x50, 8);
+	put_at(raw, 56, 0x10, 8);
+	expect(set, MARK_INODE_DIRTY, raw, 64, "bdi 254:0: ino=10969885 state=0x50 flags=0x10");
+	put_at(raw, 48, 0, 8);
+	expect(set, MARK_INODE_DIRTY, raw, 64, "bdi 254:0: ino=10969885 state=I_DIRTY_SYNC flags=0x10");
+	tf_free(set);
+}
+END_TEST
+
 /* What the evaluator does not know prints as libtraceevent's fallback. */
 START_TEST(fallback)
 {
@@ -240,6 +292,7 @@ int main(void)
 
 	tcase_add_test(tc, perf_lines);
 	tcase_add_test(tc, helpers);
+	tcase_add_test(tc, semantics);
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, bad_blobs);
 	suite_add_tcase(s, tc);
