@@ -3,8 +3,8 @@
 # pfflame and pfdiff on a profile of FLAME_BENCH_STACKS distinct stacks
 # (default 1,000,000: about 660 MB of folded text, from flame-gen.pl):
 # time and maximum RSS of pfflame on it unsorted and sorted (as pfcollapse
-# writes it), of pfflame --text, and of pfdiff and pfdiff --report on two
-# such profiles; then how long the SVG takes to open in headless Chromium
+# writes it), of pfflame --text, and of pfdiff (streaming two sorted files,
+# and in memory) and pfdiff --report on two such profiles; then how long the SVG takes to open in headless Chromium
 # and to zoom and search, and the same for a graph of ~70,000 frames.
 # The generated files are kept in FLAME_BENCH_DIR (default bench/ of the
 # build tree) for the next run.  For comparison, on this kind of machine
@@ -50,6 +50,8 @@ run "pfflame, sorted input" "$work/as.svg" "$tools/pfflame" "$as"
 cmp -s "$work/a.svg" "$work/as.svg" || echo "warning: sorted and unsorted input drew different graphs"
 run "pfflame --text" "$work/a.txt" "$tools/pfflame" --text "$a"
 run "pfdiff, sorted inputs" "$work/diff.folded" "$tools/pfdiff" "$as" "$bs"
+run "pfdiff, in memory" "$work/diff2.folded" sh -c "'$tools/pfdiff' - '$bs' <'$as'"
+cmp -s "$work/diff.folded" "$work/diff2.folded" || echo "warning: the two pfdiff paths differ"
 run "pfdiff --report" "$work/report.txt" "$tools/pfdiff" --report "$as" "$bs"
 run "pfdiff | pfflame" "$work/diff.svg" sh -c "'$tools/pfdiff' '$as' '$bs' | '$tools/pfflame'"
 echo "frames drawn: $(grep -c '^<g >' "$work/a.svg") (pfflame), $(grep -c '^<g >' "$work/diff.svg") (differential)"

@@ -64,6 +64,12 @@ struct pf_folded {
 	size_t prev_ids_cap;
 };
 
+/* difffolded.pl's view of LINE: the stack is everything before the last
+   blank and count (*KEY_LEN bytes), *COUNT that count, *DIFF set when the
+   stack itself ends in a count.  1 for a stack, 0 for a blank line, -1
+   when the line is not folded. */
+int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff);
+
 const struct fline *folded_lines(const pf_folded *f);
 const uint32_t *folded_ids(const pf_folded *f);
 const char *folded_tail(const pf_folded *f, const struct fline *l);

@@ -146,6 +146,22 @@ static int split_line(const char *line, size_t len, struct split *s)
 	return s->n;
 }
 
+int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff)
+{
+	size_t i, a, b;
+
+	for (i = 0; i < len && is_blank((unsigned char)line[i]); i++)
+		;
+	if (i == len)
+		return 0;
+	if (!last_count(line, len, &a))
+		return -1;
+	*key_len = a - 1;
+	*count = count_value(line + a, len - a);
+	*diff = last_count(line, a - 1, &b);
+	return 1;
+}
+
 PF_EXPORT int pf_folded_split(const char *line, size_t len, size_t *stack_len,
 			      double *c1, double *c2)
 {

@@ -14,6 +14,18 @@ pfdiff -n "$b" "$a" >"$tmp/out" && expect_same "$fd/diff-ba-n.folded" "$tmp/out"
 pfdiff --strip-hex "$b" "$a" >"$tmp/out" && expect_same "$fd/diff-ba-s.folded" "$tmp/out" "pfdiff -s"
 pfdiff --report -N 3 "$b" "$a" >"$tmp/out" && expect_same "$fd/report.txt" "$tmp/out" "pfdiff --report -N 3"
 
+# Sorted files (as pfcollapse writes them) take the streaming path: the
+# same lines, in constant memory.
+LC_ALL=C sort "$b" >"$tmp/b.sorted"
+LC_ALL=C sort "$a" >"$tmp/a.sorted"
+pfdiff "$tmp/b.sorted" "$tmp/a.sorted" >"$tmp/out" && expect_same "$fd/diff-ba.folded" "$tmp/out" "pfdiff, sorted files"
+pfdiff -n "$tmp/b.sorted" "$tmp/a.sorted" >"$tmp/out" && expect_same "$fd/diff-ba-n.folded" "$tmp/out" "pfdiff -n, sorted files"
+printf 'a;b 1\nc 1 2\nnot folded\n' >"$tmp/bad.sorted"
+status=0
+pfdiff "$tmp/b.sorted" "$tmp/bad.sorted" >"$tmp/out" 2>"$tmp/err" || status=$?
+[ "$status" -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'bad.sorted:3: not a folded stack line' "$tmp/err" &&
+	echo "ok: sorted, bad line: error before output" || fail "sorted, bad line (status $status)"
+
 # The differential graph, through a pipe.
 pfdiff "$b" "$a" | pfflame | sed '/^<script/,/^<\/script>/d' >"$tmp/diff.svg"
 expect_same "$fd/diff-ba.svg" "$tmp/diff.svg" "pfdiff | pfflame"

@@ -72,12 +72,19 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		usage_error(argc - optind < 2 ? "two folded files needed: BEFORE AFTER"
 					     : "too many files: only BEFORE and AFTER");
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (!report) {
+		rc = pf_diff_merge_sorted(argv[optind], argv[optind + 1], flags, stdout);
+		if (rc < 0)
+			fprintf(stderr, "pfdiff: %s\n", pf_errmsg());
+		if (rc != 0)
+			return rc < 0;
+	}
 	d = pf_diff_load(argv[optind], argv[optind + 1], flags);
 	if (!d) {
 		fprintf(stderr, "pfdiff: %s\n", pf_errmsg());
 		return 1;
 	}
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	rc = report ? pf_diff_report(d, stdout, (size_t)top) : pf_diff_write(d, stdout);
 	if (rc < 0)
 		fprintf(stderr, "pfdiff: standard output: %s\n", pf_errmsg());

@@ -26,6 +26,15 @@ typedef struct pf_diff pf_diff;
    failure.  Release with pf_diff_free(). */
 pf_diff *pf_diff_load(const char *before, const char *after, unsigned flags);
 
+/* The fast path for the common case: if BEFORE and AFTER are regular
+   files whose lines are sorted by stack (as pfcollapse writes them) and
+   -s is not asked for, write their merge -- the same lines that
+   pf_diff_load() and pf_diff_write() give -- to OUT in constant memory
+   and return 1.  Returns 0, having written nothing, when the files need
+   pf_diff_load(), and -1 on errors (bad input is found before anything
+   is written). */
+int pf_diff_merge_sorted(const char *before, const char *after, unsigned flags, FILE *out);
+
 /* Totals of BEFORE (after -n scaling) and of AFTER. */
 double pf_diff_total_before(const pf_diff *d);
 double pf_diff_total_after(const pf_diff *d);

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pfdiff's fast path.  Folded files are usually sorted by stack already
+ * (pfcollapse and stackcollapse-perf.pl write them so); two such files are
+ * merged as they are read, in constant memory and without interning a
+ * frame: a first pass checks the order, the lines and the totals (so that
+ * bad input fails before anything is written), a second one merges.  Any
+ * other input goes the general way, pf_diff_load().
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pf/pf.h>
+#include "pf-int.h"
+#include "folded-int.h"
+
+struct src {
+	pf_lines *r;
+	char *line;		/* current line, NULL at the end */
+	size_t key_len;
+	double count;
+	int diff;		/* the stack ends in a count too */
+};
+
+static int key_cmp(const char *a, size_t la, const char *b, size_t lb)
+{
+	int c = memcmp(a, b, la < lb ? la : lb);
+
+	return c ? c : (la > lb) - (la < lb);
+}
+
+/* The next stack line of S; -1 on a read error or a bad line. */
+static int next(struct src *s)
+{
+	size_t len;
+	int k;
+
+	while ((s->line = pf_lines_next(s->r, &len))) {
+		k = folded_key(s->line, len, &s->key_len, &s->count, &s->diff);
+		if (k > 0)
+			return 0;
+		if (k < 0) {
+			error_set("%s:%llu: not a folded stack line (\"frame;frame count\")",
+				  pf_lines_name(s->r), (unsigned long long)pf_lines_lineno(s->r));
+			return -1;
+		}
+	}
+	return pf_lines_failed(s->r) ? -1 : 0;
+}
+
+/* First pass over PATH: 1 if sorted (and *TOTAL its sum), 0 if not, -1 on
+   errors, which are the same as pf_diff_load()'s. */
+static int check(const char *path, double *total)
+{
+	struct src s = { pf_lines_open(path), NULL, 0, 0, 0 };
+	char *prev = NULL;
+	size_t prev_len = 0, prev_cap = 0, lines = 0, diffs = 0;
+	int rc = 1;
+
+	if (!s.r)
+		return -1;
+	*total = 0;
+	for (;;) {
+		if (next(&s) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!s.line)
+			break;
+		if (lines && key_cmp(prev, prev_len, s.line, s.key_len) > 0) {
+			rc = 0;
+			break;
+		}
+		if (s.key_len + 1 > prev_cap) {
+			char *p = xrealloc(prev, (prev_cap = s.key_len * 2 + 64));
+
+			if (!p) {
+				rc = -1;
+				break;
+			}
+			prev = p;
+		}
+		memcpy(prev, s.line, s.key_len);
+		prev_len = s.key_len;
+		*total += s.count;
+		lines++;
+		diffs += s.diff;
+	}
+	if (rc == 1 && lines && diffs == lines) {
+		error_set("%s: differential input (\"stack before after\"); "
+			  "pfdiff compares two-column folded files", pf_lines_name(s.r));
+		rc = -1;
+	}
+	free(prev);
+	pf_lines_close(s.r);
+	return rc;
+}
+
+/* A count as perl prints it (see diff.c). */
+static void put_count(FILE *out, double v)
+{
+	char buf[64];
+
+	if (v == floor(v) && fabs(v) < 9e15) {
+		long long x = (long long)v;
+		unsigned long long u = x < 0 ? -(unsigned long long)x : (unsigned long long)x;
+		char *p = buf + sizeof buf;
+
+		do
+			*--p = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (x < 0)
+			*--p = '-';
+		fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), out);
+	} else {
+		snprintf(buf, sizeof buf, "%.15g", v);
+		fputs(buf, out);
+	}
+}
+
+/* Second pass: merge A and B, summing equal stacks. */
+static int merge(struct src *a, struct src *b, double t1, double t2, int normalize, FILE *out)
+{
+	char *key = NULL;
+	size_t cap = 0, len;
+	int rc = 0;
+
+	if (next(a) < 0 || next(b) < 0)
+		return -1;
+	while (a->line || b->line) {
+		struct src *lo = !b->line || (a->line &&
+			key_cmp(a->line, a->key_len, b->line, b->key_len) <= 0) ? a : b;
+		double c1 = 0, c2 = 0;
+
+		len = lo->key_len;
+		if (len + 1 > cap) {
+			char *p = xrealloc(key, (cap = len * 2 + 64));
+
+			if (!p) {
+				rc = -1;
+				break;
+			}
+			key = p;
+		}
+		memcpy(key, lo->line, len);
+		while (a->line && key_cmp(a->line, a->key_len, key, len) == 0) {
+			c1 += a->count;
+			if (next(a) < 0)
+				goto fail;
+		}
+		while (b->line && key_cmp(b->line, b->key_len, key, len) == 0) {
+			c2 += b->count;
+			if (next(b) < 0)
+				goto fail;
+		}
+		if (normalize && t1 != t2 && t1 > 0)
+			c1 = trunc(c1 * t2 / t1);	/* difffolded.pl's -n */
+		fwrite_unlocked(key, 1, len, out);
+		putc_unlocked(' ', out);
+		put_count(out, c1);
+		putc_unlocked(' ', out);
+		put_count(out, c2);
+		putc_unlocked('\n', out);
+	}
+	free(key);
+	return rc;
+fail:
+	free(key);
+	return -1;
+}
+
+static int regular(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+PF_EXPORT int pf_diff_merge_sorted(const char *before, const char *after, unsigned flags,
+				   FILE *out)
+{
+	struct src a = { 0 }, b = { 0 };
+	double t1, t2;
+	int rc;
+
+	if ((flags & PF_DIFF_STRIPHEX) || !regular(before) || !regular(after))
+		return 0;
+	if ((rc = check(before, &t1)) <= 0 || (rc = check(after, &t2)) <= 0)
+		return rc;
+	a.r = pf_lines_open(before);
+	b.r = a.r ? pf_lines_open(after) : NULL;
+	rc = a.r && b.r ? merge(&a, &b, t1, t2, flags & PF_DIFF_NORMALIZE, out) : -1;
+	if (a.r && pf_lines_close(a.r) < 0)
+		rc = -1;
+	if (b.r && pf_lines_close(b.r) < 0)
+		rc = -1;
+	if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
+		error_set_errno(errno, "write failed");
+		rc = -1;
+	}
+	return rc < 0 ? -1 : 1;
+}
