@@ -8,7 +8,10 @@
 #     line ("line N", "FILE:N:") or byte offset ("offset N"); an empty file
 #     has neither, its name is enough;
 #   - nothing on standard output, so that no partial result can pass for a
-#     whole one (pfscript streams, but checks its input before printing).
+#     whole one.  The one exception is pfscript on a record damaged deep in
+#     an intact-looking file: it streams, so the records before are printed;
+#     that output must be an exact prefix of the undamaged output, and the
+#     status and the message say that it is not all.
 # A few inputs are not errors and are checked as accepted instead: exit 0
 # and a complete, valid result (invalid UTF-8 or NUL in names: pfcollapse
 # passes the bytes through, pfflame must still write well-formed XML).
