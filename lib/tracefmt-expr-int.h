@@ -29,6 +29,7 @@ struct tf_pair {
 struct tf_node {
 	enum tf_kind kind;
 	int op;                 /* operator: a char, or a two-char code */
+	int prec;               /* binary: precedence level, 0 the loosest */
 	uint64_t num;
 	char *str;
 	const struct tf_field *field;

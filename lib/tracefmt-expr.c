@@ -18,7 +18,7 @@
 
 #include "tracefmt-expr-int.h"
 
-enum { MAX_NEST = 64 };
+enum { MAX_NEST = 256 };
 
 struct lex {
 	const char *p;
@@ -448,31 +448,42 @@ static struct tf_node *binary(struct lex *l, int level)
 	if (level == NLEVELS)
 		return unary(l);
 	struct tf_node *left = binary(l, level + 1);
+	const char *op = NULL;
 
-	while (left) {
-		const char *op = NULL;
-
-		for (int i = 0; i < 4 && levels[level][i]; i++)
-			if (accept(l, levels[level][i])) {
-				op = levels[level][i];
-				break;
-			}
-		if (!op)
+	for (int i = 0; left && i < 4 && levels[level][i]; i++)
+		if (accept(l, levels[level][i])) {
+			op = levels[level][i];
 			break;
-		struct tf_node *n = node(l, N_BIN);
-		if (!n) {
-			node_free(left);
-			return NULL;
 		}
-		n->op = op[1] ? OP2(op[0], op[1]) : op[0];
-		n->a = left;
-		left = n;
-		if (!(n->b = binary(l, level + 1))) {
-			node_free(left);
-			return NULL;
-		}
+	if (!op)
+		return left;
+	struct tf_node *n = node(l, N_BIN);
+	if (!n || ++l->depth > MAX_NEST) {
+		node_free(left);
+		node_free(n);
+		return NULL;
 	}
-	return left;
+	n->op = op[1] ? OP2(op[0], op[1]) : op[0];
+	n->prec = level;
+	n->a = left;
+	/* libtraceevent groups operators of one precedence from the right
+	   ("a - b - c" is "a - (b - c)" to it), and perf prints what that
+	   computes, so do the same. */
+	n->b = binary(l, level);
+	l->depth--;
+	if (!n->b) {
+		node_free(n);
+		return NULL;
+	}
+	/* It also rotates a parenthesised right operand whose operator
+	   binds less tightly: "x & (a | b)" is "(x & a) | b" to it. */
+	struct tf_node *r = n->b;
+	if (r->kind == N_BIN && r->prec < level) {
+		n->b = r->a;
+		r->a = n;
+		return r;
+	}
+	return n;
 }
 
 static struct tf_node *expr(struct lex *l)

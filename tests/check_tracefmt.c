@@ -20,6 +20,7 @@ static const char *const formats[] = {
 	"raw_syscalls.sys_enter", "sched.sched_process_exec", "timer.hrtimer_setup",
 	"kmem.mm_page_alloc", "kvm.kvm_emulate_insn", "rcu.rcu_utilization",
 	"mmap.vm_unmapped_area", "ipi.ipi_send_cpu", "writeback.writeback_mark_inode_dirty",
+	"timer.timer_start",
 };
 #define NFORMATS (sizeof formats / sizeof *formats)
 
@@ -29,6 +30,7 @@ enum {
 	RAW_SYS_ENTER = 443, RCU_UTILIZATION = 424, PROCESS_EXEC = 365,
 	SCHED_SWITCH = 372, SYS_ENTER_MMAP = 174, HRTIMER_SETUP = 461,
 	VM_UNMAPPED_AREA = 697, IPI_SEND_CPU = 354, MARK_INODE_DIRTY = 1007,
+	TIMER_START = 466,
 };
 
 struct blob {
@@ -245,6 +247,18 @@ START_TEST(semantics)
 	expect(set, MARK_INODE_DIRTY, raw, 64, "bdi 254:0: ino=10969885 state=0x50 flags=0x10");
 	put_at(raw, 48, 0, 8);
 	expect(set, MARK_INODE_DIRTY, raw, 64, "bdi 254:0: ino=10969885 state=I_DIRTY_SYNC flags=0x10");
+
+	/* libtraceevent's grouping: "flags & (M | D | P | I)" computes as
+	   "(flags & M) | D | P | I", and perf shows D|P|I for no flags. */
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, 0xffffc9000007fdf8, 8);
+	put_at(raw, 16, 0xffffffff81000010, 8);
+	put_at(raw, 24, 4295716528, 8);
+	put_at(raw, 32, 4295716529, 8);
+	put_at(raw, 40, 4295716527, 8);
+	put_at(raw, 48, 49u << 22 | 1, 4);
+	expect(set, TIMER_START, raw, 56, "timer=0xffffc9000007fdf8 function=on_each_cpu_cond_mask "
+	       "expires=4295716528 [timeout=1] bucket_expiry=4295716529 cpu=1 idx=49 flags=D|P|I");
 	tf_free(set);
 }
 END_TEST

@@ -42,6 +42,17 @@ perf record -q -e syscalls:sys_enter_brk -e syscalls:sys_enter_mmap \
 	-o "$tmp/sys.data" -- ls / >/dev/null 2>&1 || fail "perf record syscalls"
 check sys 'syscalls:sys_enter_mmap: addr: 0x[0-9a-f]*, len: 0x[0-9a-f]*, prot: '
 
+# Many kinds of print fmt at once (flag tables, symbolic names, kernel
+# function names, libtraceevent's grouping of operators).
+if perf record -q -e 'sched:*' -e 'timer:*' -e 'irq:*' -e 'workqueue:*' -e 'signal:*' \
+	-e 'task:*' -e 'writeback:*' -e 'mmap:*' -e 'kmem:mm_page_alloc' -a \
+	-o "$tmp/many.data" -- sh -c 'ls -R /usr/share/doc >/dev/null; sleep 0.05' \
+	>/dev/null 2>&1; then
+	check many ': '
+else
+	echo "perf cannot record these tracepoints here: not compared"
+fi
+
 # With call chains the fields come first, then the stack.
 perf record -q -g -e exceptions:page_fault_user -o "$tmp/chain.data" -- ls / \
 	>/dev/null 2>&1 || fail "perf record -g"
