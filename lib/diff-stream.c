@@ -60,6 +60,7 @@ static int check(const char *path, double *total)
 	struct src s = { pf_lines_open(path), NULL, 0, 0, 0 };
 	char *prev = NULL;
 	size_t prev_len = 0, prev_cap = 0, lines = 0, diffs = 0;
+	uint64_t first = 0;
 	int rc = 1;
 
 	if (!s.r)
@@ -88,16 +89,21 @@ static int check(const char *path, double *total)
 		memcpy(prev, s.line, s.key_len);
 		prev_len = s.key_len;
 		*total += s.count;
-		lines++;
+		if (lines++ == 0)
+			first = pf_lines_lineno(s.r);
 		diffs += s.diff;
 	}
 	if (rc == 1 && lines && diffs == lines) {
-		error_set("%s: differential input (\"stack before after\"); "
-			  "pfdiff compares two-column folded files", pf_lines_name(s.r));
+		error_set("%s:%llu: differential input (\"stack before after\"); "
+			  "pfdiff compares two-column folded files", pf_lines_name(s.r),
+			  (unsigned long long)first);
 		rc = -1;
 	}
 	free(prev);
-	pf_lines_close(s.r);
+	if (rc < 0)
+		folded_close_quietly(s.r);
+	else if (pf_lines_close(s.r) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -195,10 +201,17 @@ PF_EXPORT int pf_diff_merge_sorted(const char *before, const char *after, unsign
 	a.r = pf_lines_open(before);
 	b.r = a.r ? pf_lines_open(after) : NULL;
 	rc = a.r && b.r ? merge(&a, &b, t1, t2, flags & PF_DIFF_NORMALIZE, out) : -1;
-	if (a.r && pf_lines_close(a.r) < 0)
-		rc = -1;
-	if (b.r && pf_lines_close(b.r) < 0)
-		rc = -1;
+	if (rc < 0) {
+		if (a.r)
+			folded_close_quietly(a.r);
+		if (b.r)
+			folded_close_quietly(b.r);
+	} else {
+		if (pf_lines_close(a.r) < 0)
+			rc = -1;
+		if (pf_lines_close(b.r) < 0)
+			rc = -1;
+	}
 	if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
 		error_set_errno(errno, "write failed");
 		rc = -1;

@@ -56,9 +56,10 @@ static int load_file(pf_folded *f, const char *path)
 	for (i = first; i < pf_folded_count(f); i++)
 		n3 += folded_lines(f)[i].ncounts == 2;
 	if (n3 && n3 == pf_folded_count(f) - first) {
-		error_set("%s: differential input (\"stack before after\"); "
+		error_set("%s:%llu: differential input (\"stack before after\"); "
 			  "pfdiff compares two-column folded files",
-			  strcmp(path, "-") == 0 ? "<stdin>" : path);
+			  strcmp(path, "-") == 0 ? "<stdin>" : path,
+			  (unsigned long long)f->first_lineno);
 		return -1;
 	}
 	return 0;

@@ -15,6 +15,7 @@
 
 #include <pf/pf.h>
 #include "pf-int.h"
+#include "folded-int.h"
 #include "flame-int.h"
 
 struct entry {
@@ -147,12 +148,12 @@ struct palette_map *palette_map_load(const char *path)
 		if (end)
 			*end = '\0';
 		if (palette_map_put(pm, line, (size_t)(arrow - line), arrow + 2) < 0) {
-			pf_lines_close(r);
+			folded_close_quietly(r);
 			goto fail;
 		}
 	}
 	if (pf_lines_failed(r)) {
-		pf_lines_close(r);
+		folded_close_quietly(r);
 		goto fail;
 	}
 	pf_lines_close(r);

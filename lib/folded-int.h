@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <pf/folded.h>
+#include <pf/lines.h>
 
 /* One kept line.  Its text is the frames joined with ';' followed by the
    tail: the stack's trailing empty fields (stack_tail bytes) and then the
@@ -47,6 +48,7 @@ struct pf_folded {
 	size_t tails_len, tails_cap;
 	/* statistics */
 	uint64_t skipped;
+	uint64_t first_lineno;	/* of the first stack of the last file read */
 	char *first_bad;
 	int diff;
 	double total, total1;
@@ -69,6 +71,10 @@ struct pf_folded {
    stack itself ends in a count.  1 for a stack, 0 for a blank line, -1
    when the line is not folded. */
 int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff);
+
+/* Close R without letting a failure to close replace the message of the
+   failure that came first. */
+void folded_close_quietly(pf_lines *r);
 
 const struct fline *folded_lines(const pf_folded *f);
 const uint32_t *folded_ids(const pf_folded *f);

@@ -515,6 +515,15 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	return 1;
 }
 
+void folded_close_quietly(pf_lines *r)
+{
+	char saved[512];
+
+	snprintf(saved, sizeof saved, "%s", pf_errmsg());
+	pf_lines_close(r);
+	error_set("%s", saved);
+}
+
 PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
 {
 	pf_lines *r = pf_lines_open(path);
@@ -526,15 +535,22 @@ PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
 	if (!r)
 		return -1;
 	name = pf_lines_name(r);
+	f->first_lineno = 0;
 	while ((line = pf_lines_next(r, &len))) {
-		if (pf_folded_add_line(f, line, len, name, pf_lines_lineno(r)) < 0) {
+		int k = pf_folded_add_line(f, line, len, name, pf_lines_lineno(r));
+
+		if (k < 0) {
 			rc = -1;
 			break;
 		}
+		if (k > 0 && f->first_lineno == 0)
+			f->first_lineno = pf_lines_lineno(r);
 	}
 	if (rc == 0 && pf_lines_failed(r))
 		rc = -1;
-	if (pf_lines_close(r) < 0)
+	if (rc < 0)
+		folded_close_quietly(r);	/* keep the message of the failure */
+	else if (pf_lines_close(r) < 0)
 		rc = -1;
 	return rc;
 }

@@ -53,7 +53,7 @@ expect_error() {
 }
 printf 'a;b 1\nnot folded\n' >"$tmp/bad.folded"
 expect_error 1 "^pfdiff: .*bad.folded:2: not a folded stack line" pfdiff "$b" "$tmp/bad.folded"
-expect_error 1 "^pfdiff: .*diff-ba.folded: differential input" pfdiff "$fd/diff-ba.folded" "$a"
+expect_error 1 "^pfdiff: .*diff-ba.folded:1: differential input" pfdiff "$fd/diff-ba.folded" "$a"
 expect_error 1 "^pfdiff: $tmp/none: No such file" pfdiff "$tmp/none" "$a"
 expect_error 2 "two folded files needed" pfdiff "$b"
 expect_error 2 "too many files" pfdiff "$b" "$a" "$a"
