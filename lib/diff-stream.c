@@ -44,6 +44,11 @@ static int next(struct src *s)
 		k = folded_key(s->line, len, &s->key_len, &s->count, &s->diff);
 		if (k > 0)
 			return 0;
+		if (k == -2) {
+			error_set("%s:%llu: count does not fit in 64 bits",
+				  pf_lines_name(s->r), (unsigned long long)pf_lines_lineno(s->r));
+			return -1;
+		}
 		if (k < 0) {
 			error_set("%s:%llu: not a folded stack line (\"frame;frame count\")",
 				  pf_lines_name(s->r), (unsigned long long)pf_lines_lineno(s->r));
@@ -89,6 +94,13 @@ static int check(const char *path, double *total)
 		memcpy(prev, s.line, s.key_len);
 		prev_len = s.key_len;
 		*total += s.count;
+		if (*total > 0x1p64) {
+			/* as pf_folded_add_line() refuses it */
+			error_set("%s:%llu: counts add up to more than 64 bits",
+				  pf_lines_name(s.r), (unsigned long long)pf_lines_lineno(s.r));
+			rc = -1;
+			break;
+		}
 		if (lines++ == 0)
 			first = pf_lines_lineno(s.r);
 		diffs += s.diff;

@@ -69,7 +69,7 @@ struct pf_folded {
 /* difffolded.pl's view of LINE: the stack is everything before the last
    blank and count (*KEY_LEN bytes), *COUNT that count, *DIFF set when the
    stack itself ends in a count.  1 for a stack, 0 for a blank line, -1
-   when the line is not folded. */
+   when the line is not folded, -2 when its count needs more than 64 bits. */
 int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff);
 
 /* Close R without letting a failure to close replace the message of the

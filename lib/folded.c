@@ -156,6 +156,8 @@ int folded_key(const char *line, size_t len, size_t *key_len, double *count, int
 		return 0;
 	if (!last_count(line, len, &a))
 		return -1;
+	if (count_too_big(line + a, len - a))
+		return -2;
 	*key_len = a - 1;
 	*count = count_value(line + a, len - a);
 	*diff = last_count(line, a - 1, &b);
