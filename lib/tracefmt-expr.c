@@ -297,8 +297,10 @@ static int cast_type(struct lex *l, unsigned *size, int *sgn)
 			sz = 2, uns = 1;
 		else if (IS("s16") || IS("__s16") || IS("int16_t"))
 			sz = 2;
-		else if (IS("u32") || IS("__u32") || IS("uint32_t") || IS("gfp_t"))
+		else if (IS("u32") || IS("__u32") || IS("uint32_t") || IS("gfp_t") || IS("uint"))
 			sz = 4, uns = 1;
+		else if (IS("ulong"))
+			sz = 8, uns = 1;
 		else if (IS("s32") || IS("__s32") || IS("int32_t") || IS("pid_t"))
 			sz = 4;
 		else if (IS("u64") || IS("__u64") || IS("uint64_t") || IS("size_t"))
@@ -306,6 +308,8 @@ static int cast_type(struct lex *l, unsigned *size, int *sgn)
 		else if (IS("s64") || IS("__s64") || IS("int64_t") || IS("ssize_t") ||
 			 IS("loff_t"))
 			sz = 8;
+		else if (k > 2 && p[k - 2] == '_' && p[k - 1] == 't')
+			sz = 8;         /* another typedef: keep the value whole */
 		else if (words == 0)
 			return 0;       /* not a type: a parenthesised expression */
 		else if (!star)
@@ -350,7 +354,7 @@ static struct tf_node *primary(struct lex *l)
 				n->csigned = 0;
 		return n;
 	}
-	if (accept(l, "(")) {
+	if (strncmp(l->p, "(REC)", 5) != 0 && accept(l, "(")) {
 		unsigned size;
 		int sgn;
 
@@ -373,8 +377,8 @@ static struct tf_node *primary(struct lex *l)
 		return n;
 	}
 	size_t k = id_len(l->p);
-	if (k == 3 && strncmp(l->p, "REC", 3) == 0) {
-		l->p += 3;
+	if ((k == 3 && strncmp(l->p, "REC", 3) == 0) || strncmp(l->p, "(REC)", 5) == 0) {
+		l->p += *l->p == '(' ? 5 : 3;
 		if (!accept(l, "->"))
 			return NULL;
 		skip_ws(l);
