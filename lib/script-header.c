@@ -4,7 +4,8 @@
  * (perf_header__fprintf_info in perf 6.1's util/header.c): the file's
  * layout, then each header feature the recording has, in feature order,
  * each the way perf prints it without -I (the topology and cache tables
- * only announced), then the features it lacks.  Events are described with
+ * only announced), then the features it lacks.  A pipe stream has an
+ * empty layout and its features where their records come.  Events are described with
  * every non-zero attribute field, in perf_event_attr__fprintf's order.
  */
 #include "config.h"
@@ -317,7 +318,7 @@ static const char *const feat_names[HEADER_LAST_FEATURE] = {
 };
 
 /* One feature's lines, as perf prints it without -I. */
-static void print_feature(struct printer *pr, int feat)
+void sp_print_feature(struct printer *pr, int feat)
 {
 	static const struct { int feat; const char *label; } strs[] = {
 		{ HEADER_HOSTNAME, "hostname" }, { HEADER_OSRELEASE, "os release" },
@@ -384,18 +385,23 @@ void sp_print_header(struct printer *pr)
 	pf_perfdata *pd = pr->pd;
 	struct stat st;
 
-	if (pd->pipe)
-		return;
-	const struct perfdata_header *h = (const void *)pd->mem;
 	ob_puts(pr, "# ========\n");
-	if (fstat(pd->fd, &st) == 0)
+	if (pd->fd >= 0 && fstat(pd->fd, &st) == 0)
 		sp_ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
+	/* A stream's features come as records, each printed as it passes
+	   (sp_print_feature). */
+	if (pd->pipe) {
+		ob_puts(pr, "# header version : 1\n# data offset    : 0\n# data size      : 0\n"
+			"# feat offset    : 0\n# ========\n#\n");
+		return;
+	}
+	const struct perfdata_header *h = (const void *)pd->mem;
 	sp_ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
 		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
 		h->data.offset, h->data.size, h->data.offset + h->data.size);
 	for (int f = HEADER_FIRST_FEATURE; f < HEADER_LAST_FEATURE; f++)
 		if (h->adds_features[f / 64] >> (f % 64) & 1)
-			print_feature(pr, f);
+			sp_print_feature(pr, f);
 	ob_puts(pr, "# missing features: ");
 	for (int f = HEADER_FIRST_FEATURE; f < HEADER_LAST_FEATURE; f++)
 		if (!(h->adds_features[f / 64] >> (f % 64) & 1))

@@ -70,6 +70,7 @@ char *sp_cached_kallsyms(pf_perfdata *pd);
 
 /* script-header.c */
 void sp_print_header(struct printer *pr);
+void sp_print_feature(struct printer *pr, int feat);
 
 static inline void ob_reserve(struct printer *pr, size_t n)
 {

@@ -568,6 +568,13 @@ static int run(struct printer *pr)
 				return -1;
 		} else if (rec.type == PERF_RECORD_HEADER_TRACING_DATA) {
 			load_tracing_data(pr, &rec);
+		} else if (rec.type == PERF_RECORD_HEADER_FEATURE) {
+			uint64_t feat = UINT64_MAX;
+
+			if (rec.size >= 16)
+				memcpy(&feat, (const char *)rec.data + 8, 8);
+			if (pr->o->header && pr->pd->pipe && feat < HEADER_LAST_FEATURE)
+				sp_print_feature(pr, (int)feat);
 		} else if (rec.type == PERF_RECORD_EVENT_UPDATE) {
 			/* A pipe's event names come after the events: measure
 			   the name column again. */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # --header: the lines perf script --header prints, for recordings made by
 # pfrecord and by perf (call graphs, an event group, another clock, zstd
-# compression, tracepoints), line for line with perf 6.1.
+# compression, tracepoints, the pipe format), line for line with perf 6.1.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 pfrecord -e page-faults -c 1 -o "$tmp/pfr.data" -- true >/dev/null 2>"$tmp/rec.err" ||
@@ -38,4 +38,7 @@ perf record -q -z -e page-faults -o "$tmp/zstd.data" -- ls / >/dev/null 2>&1 &&
 	compare zstd
 perf record -q -e sched:sched_switch -a -o "$tmp/tp.data" -- sleep 0.05 >/dev/null 2>&1 &&
 	compare tp
+# perf's pipe format: an empty layout, then the features as they come.
+perf record -q -g -e page-faults -o - -- ls / 2>/dev/null >"$tmp/pipe.data" &&
+	compare pipe
 finish
