@@ -93,7 +93,10 @@ char *sp_cached_kallsyms(pf_perfdata *pd)
 	const char *home = getenv("HOME");
 
 	while (p && home && size - pos >= sizeof(struct perfdata_build_id_event)) {
-		const struct perfdata_build_id_event *b = (const void *)(p + pos);
+		struct perfdata_build_id_event copy;
+		/* Feature data need not be aligned: read the fixed part from a copy. */
+		const struct perfdata_build_id_event *b = memcpy(&copy, p + pos, sizeof copy);
+		const char *filename = (const char *)(p + pos) + sizeof copy;
 		size_t n = b->header.size, len = PERFDATA_BUILD_ID_SIZE;
 		char hex[2 * PERFDATA_BUILD_ID_SIZE + 1], *path;
 
@@ -101,7 +104,7 @@ char *sp_cached_kallsyms(pf_perfdata *pd)
 			break;
 		pos += n;
 		if ((b->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_KERNEL ||
-		    strncmp(b->filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
+		    strncmp(filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
 			continue;
 		if (b->header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
 			len = b->build_id[PERFDATA_BUILD_ID_SIZE] < len ?
