@@ -346,12 +346,10 @@ static int func_name(struct ctx *c, struct val *v, char kind, char *out, size_t 
 size_t tf_expr_print(const struct tf_event *ev, const struct tf_names *names,
 		     const unsigned char *raw, size_t n, char *out, size_t size)
 {
-	struct ctx *c = malloc(sizeof *c);
+	struct ctx cbuf, *c = &cbuf;
 	size_t o = 0, arg = 0;
 	const char *p = ev->fmt;
 
-	if (!c)
-		return (size_t)-1;
 	c->names = names;
 	c->raw = raw;
 	c->n = n;
@@ -405,9 +403,7 @@ size_t tf_expr_print(const struct tf_event *ev, const struct tf_names *names,
 		o += (size_t)k < size - o ? (size_t)k : size - o - 1;
 	}
 	out[o] = 0;
-	free(c);
 	return o;
 fail:
-	free(c);
 	return (size_t)-1;
 }

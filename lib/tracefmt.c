@@ -195,6 +195,13 @@ void tf_set_resolver(struct tf_set *set,
 	set->names.arg = arg;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct tf_event *x = *(struct tf_event *const *)a, *y = *(struct tf_event *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 struct tf_set *tf_parse(const void *data, size_t size)
 {
 	struct rd r = { data, size, 0 };
@@ -249,6 +256,8 @@ struct tf_set *tf_parse(const void *data, size_t size)
 			}
 		}
 	}
+	if (set->n)
+		qsort(set->ev, set->n, sizeof *set->ev, by_id);
 	/* kallsyms (perf writes none), then the printk formats. */
 	uint32_t n32;
 	if (rd_bytes(&r, &n32, 4) == 0 && n32 <= size - r.pos) {
@@ -290,11 +299,21 @@ void tf_event_free(struct tf_event *ev)
 	free(ev);
 }
 
+/* Looked up per sample: a binary search over the events sorted by id. */
 const struct tf_event *tf_find(const struct tf_set *set, uint64_t id)
 {
-	for (size_t i = 0; set && i < set->n; i++)
-		if (set->ev[i]->id == id)
-			return set->ev[i];
+	size_t lo = 0, hi = set ? set->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->ev[mid]->id < id)
+			lo = mid + 1;
+		else if (set->ev[mid]->id > id)
+			hi = mid;
+		else
+			return set->ev[mid];
+	}
 	return NULL;
 }
 
