@@ -32,6 +32,34 @@ expect_same() {
 	fi
 }
 
+# man_examples PAGE: the command lines between .EX and .EE of PAGE's
+# EXAMPLES section, roff escapes undone.
+man_examples() {
+	sed -n '/^\.SH EXAMPLES/,/^\.SH /{ /^\.EX/,/^\.EE/p; }' "$1" |
+		grep -v '^\.E[XE]' |
+		sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g'
+}
+
+# run_examples PAGE [SED-SCRIPT]: run every example of PAGE in the current
+# directory with `sh -e`, each first rewritten by SED-SCRIPT (stand-ins for
+# ./app, a PID, ...).  The output of the Nth goes to $tmp/out.N, its errors
+# to $tmp/err.N; $n is the number run.  Documentation that cannot go stale.
+run_examples() {
+	man_examples "$1" >"$tmp/examples"
+	[ -s "$tmp/examples" ] || fail "no EXAMPLES in $1"
+	n=0
+	while IFS= read -r cmd; do
+		n=$((n + 1))
+		run=$(printf '%s\n' "$cmd" | sed -e "${2:-}")
+		if sh -ec "$run" >"$tmp/out.$n" 2>"$tmp/err.$n"; then
+			echo "ok: $cmd"
+		else
+			fail "$cmd"
+			tail -n 5 "$tmp/err.$n" >&2
+		fi
+	done <"$tmp/examples"
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
 	exit 0

@@ -15,23 +15,8 @@ EOT
 chmod +x "$tmp/bin/perf"
 PATH="$tmp/bin:$PATH"
 
-# The lines between .EX and .EE of the EXAMPLES section, unescaped.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{ /^\.EX/,/^\.EE/p; }' "$top_srcdir/man/pfcollapse.1" |
-	grep -v '^\.E[XE]' |
-	sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g' >"$tmp/examples"
-[ -s "$tmp/examples" ] || fail "no examples found"
-
 cd "$tmp/run" || exit 99
-n=0
-while IFS= read -r cmd; do
-	n=$((n + 1))
-	if sh -ec "$cmd" >"$tmp/out.$n" 2>"$tmp/err"; then
-		echo "ok: $cmd"
-	else
-		fail "$cmd"
-		cat "$tmp/err" >&2
-	fi
-done <"$tmp/examples"
+run_examples "$top_srcdir/man/pfcollapse.1"
 [ -s out.folded ] && [ -s cpu.folded ] || fail "the examples wrote their files"
 grep -q '^python3;' cpu.folded && fail "cpu.folded has only the cpu-clock samples"
 grep -q '^cc1;' cpu.folded || fail "cpu.folded has the cpu-clock samples"

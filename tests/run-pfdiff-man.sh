@@ -6,22 +6,8 @@
 mkdir "$tmp/run"
 cp "$data/flame/before.folded" "$data/flame/after.folded" "$tmp/run/"
 
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{ /^\.EX/,/^\.EE/p; }' "$top_srcdir/man/pfdiff.1" |
-	grep -v '^\.E[XE]' |
-	sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g' >"$tmp/examples"
-[ -s "$tmp/examples" ] || fail "no examples found"
-
 cd "$tmp/run" || exit 99
-n=0
-while IFS= read -r cmd; do
-	n=$((n + 1))
-	if sh -ec "$cmd" >"$tmp/out.$n" 2>"$tmp/err"; then
-		echo "ok: $cmd"
-	else
-		fail "$cmd"
-		cat "$tmp/err" >&2
-	fi
-done <"$tmp/examples"
+run_examples "$top_srcdir/man/pfdiff.1"
 grep -q 'rgb(255,' diff.svg || fail "diff.svg has red frames"
 grep -q '^app;main;run;helper@0x\.\.\.;page_fault 23 12$' diff.folded || fail "diff.folded: -n -s"
 grep -q '^Stacks that grew most:$' "$tmp/out.4" || fail "the report"

@@ -18,23 +18,8 @@ cp "$data/flame/basic.folded" "$tmp/run/pf.folded"
 cp "$data/flame/before.folded" "$tmp/run/before.folded"
 cp "$data/flame/after.folded" "$tmp/run/after.folded"
 
-# The lines between .EX and .EE of the EXAMPLES section, unescaped.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{ /^\.EX/,/^\.EE/p; }' "$top_srcdir/man/pfflame.1" |
-	grep -v '^\.E[XE]' |
-	sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g' >"$tmp/examples"
-[ -s "$tmp/examples" ] || fail "no examples found"
-
 cd "$tmp/run" || exit 99
-n=0
-while IFS= read -r cmd; do
-	n=$((n + 1))
-	if sh -ec "$cmd" >"$tmp/out.$n" 2>"$tmp/err"; then
-		echo "ok: $cmd"
-	else
-		fail "$cmd"
-		cat "$tmp/err" >&2
-	fi
-done <"$tmp/examples"
+run_examples "$top_srcdir/man/pfflame.1"
 for svg in pf.svg icicle.svg alloc.svg diff.svg diff1.svg; do
 	grep -q '^<g id="frames">$' "$svg" || fail "$svg is a flame graph"
 done

@@ -14,22 +14,7 @@ sh -c 'while :; do /bin/true; done' &
 loop=$!
 trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# The lines between .EX and .EE after .SH EXAMPLES, roff escapes undone.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.EX/,/^\.EE/p}' "$page" |
-	grep -v '^\.E[XE]' | sed 's/\\-/-/g' >"$tmp/examples"
-[ -s "$tmp/examples" ] || fail "no EXAMPLES in $page"
-
 cd "$tmp" || exit 99
-n=0
-while IFS= read -r cmd; do
-	run=$(printf '%s\n' "$cmd" | sed -e "s|\./app|$demo|g" -e "s|-p 1234|-p $loop|" \
-		-e 's|--duration [0-9]*|--duration 1|')
-	n=$((n + 1))
-	if sh -c "$run" >"$tmp/out.$n" 2>&1; then
-		echo "ok: $cmd"
-	else
-		fail "$cmd: $(tail -3 "$tmp/out.$n")"
-	fi
-done <"$tmp/examples"
+run_examples "$page" "s|\./app|$demo|g; s|-p 1234|-p $loop|; s|--duration [0-9]*|--duration 1|"
 [ "$n" -ge 6 ] || fail "only $n examples found"
 finish

@@ -27,9 +27,7 @@ sh -c 'while :; do /bin/true; done' &
 loop=$!
 trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# The lines between .EX and .EE after .SH EXAMPLES, roff escapes undone.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{/^\.EX/,/^\.EE/p}' "$page" |
-	grep -v '^\.E[XE]' | sed -e 's/\\-/-/g' -e 's/\\e/\\/g' >"$tmp/examples"
+man_examples "$page" >"$tmp/examples"
 [ -s "$tmp/examples" ] || fail "no EXAMPLES in $page"
 
 mkdir "$tmp/run" && cd "$tmp/run" || exit 99

@@ -9,9 +9,7 @@ lib="$top_builddir/alloc/.libs/libsuperslab.so.0"
 [ -r /etc/services ] || skip "the examples read /etc/services (netbase)"
 
 # The lines between .EX and .EE of the EXAMPLES section, unescaped.
-sed -n '/^\.SH EXAMPLES/,/^\.SH /{ /^\.EX/,/^\.EE/p; }' "$top_srcdir/man/libsuperslab.3" |
-	grep -v '^\.E[XE]' |
-	sed 's/\\-/-/g; s/\\(aq/'"'"'/g; s/\\e/\\/g' >"$tmp/examples"
+man_examples "$top_srcdir/man/libsuperslab.3" >"$tmp/examples"
 grep '^\$ ' "$tmp/examples" | sed "s/^\$ //; s|libsuperslab.so.0|$lib|g" >"$tmp/commands"
 sed -n '/^#include/,$p' "$tmp/examples" >"$tmp/app.c"
 [ -s "$tmp/commands" ] && [ -s "$tmp/app.c" ] || fail "no examples found"
