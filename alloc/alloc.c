@@ -105,6 +105,8 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 		struct block *b = s->free;
 		void *p;
 		if (b) {
+			if (unlikely(b->key != block_key(b)))
+				ss_misuse("free", "double free detected", b);
 			s->free = b->next;
 			b->key = 0;
 			s->used++;
@@ -131,6 +133,9 @@ SS_EXPORT void *ss_malloc(size_t n)
 		struct slab *s = h->direct[(n + 15) >> 4];
 		struct block *b = s->free;
 		if (likely(b != NULL)) {
+			/* Not marked free: it was freed twice and handed out. */
+			if (unlikely(b->key != block_key(b)))
+				ss_misuse("free", "double free detected", b);
 			s->free = b->next;
 			b->key = 0;
 			s->used++;
@@ -204,7 +209,7 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 			if (unlikely(b->key == block_key(b)))
 				bad_block(fn, s, b);
 			b->key = block_key(b);
-			remote_push(s, b, b);
+			remote_push(s, b, b, 1);
 			return;
 		}
 		/* The key is written, not read (the block is cold here): a
@@ -250,7 +255,13 @@ static inline __attribute__((always_inline)) void free_impl(const char *fn, void
 		struct block *b = p;
 		uintptr_t off = a - (uintptr_t)s->start;
 		uint64_t idx = (off * s->inv) >> 40;
-		if (unlikely(idx * s->bsize != off || idx >= s->carved || b->key == block_key(b)))
+		/* The block is written, not read: after a cross-thread
+		   handoff its line is in the other core's cache, and a
+		   load would stall here.  A free of the list head is
+		   caught now; any other double free when the block would
+		   be handed out twice (malloc checks the key) or when the
+		   slab empties (slab_check_empty). */
+		if (unlikely(idx * s->bsize != off || idx >= s->carved || b == s->free))
 			bad_block(fn, s, b);
 		b->key = block_key(b);
 		b->next = s->free;

@@ -67,33 +67,52 @@ static void ss_list_remove(struct superslab **l, struct superslab *ss)
 	ss->next = ss->prev = NULL;
 }
 
-/* Take the blocks other threads freed into the local free list.  A block
-   that lost its key was handed out again while on the list: freed twice,
-   caught here before it is handed out twice.  Links are checked too (such
-   a block may have been written to), and their number bounded by the
-   blocks outstanding, so a damaged list cannot loop. */
+/* Take the blocks other threads freed into the local free list.  One
+   exchange gives the list and its length; the blocks are not read here
+   (another core wrote them last), except to find the tail in the rare
+   case the local list is not empty.  Each block's key is checked when it
+   is handed out (a block freed twice is caught there), and a count larger
+   than the blocks outstanding is a double free too. */
 void slab_collect(struct slab *s)
 {
-	struct block *b = atomic_exchange_explicit(&s->remote, NULL, memory_order_acquire);
-	if (!b)
+	uintptr_t r = atomic_exchange_explicit(&s->remote, 0, memory_order_acquire);
+	if (!r)
 		return;
-	struct block *last = b;
-	uint32_t n = 0;
-	for (;;) {
-		uintptr_t off = (uintptr_t)last - (uintptr_t)s->start;
-		uint64_t g = (off * s->inv) >> 40;
-		if (unlikely(g * s->bsize != off || g >= s->carved || last->key != block_key(last)))
-			ss_misuse("free", "double free detected", last);
-		if (unlikely(++n > s->used))
-			ss_misuse("free", "double free detected", last);
-		if (!last->next)
-			break;
-		last = last->next;
-	}
-	last->next = s->free;
-	s->free = b;
-	ss_assert(s->used >= n);
+	struct block *b = (struct block *)(r & (((uintptr_t)1 << REMOTE_SHIFT) - 1));
+	uint32_t n = (uint32_t)(r >> REMOTE_SHIFT);
+	if (unlikely(n > s->used))
+		ss_misuse("free", "double free detected", b);
 	s->used -= n;
+	if (s->free) {
+		/* Bounded: a list damaged by a double free cannot loop. */
+		struct block *last = b;
+		for (uint32_t i = 1; last->next; i++) {
+			if (unlikely(i >= n))
+				ss_misuse("free", "double free detected", last);
+			last = last->next;
+		}
+		last->next = s->free;
+	}
+	s->free = b;
+}
+
+/* Before an empty slab is reused: every carved block must be on the free
+   list exactly once.  free() does not read the block (a double free is
+   caught when the block would be handed out twice), so a double free can
+   make the count reach zero early; this walk catches it before the slab
+   can hold blocks of another class. */
+static void slab_check_empty(struct slab *s)
+{
+	uint32_t n = 0;
+	for (struct block *b = s->free; b; b = b->next) {
+		uintptr_t off = (uintptr_t)b - (uintptr_t)s->start;
+		uint64_t g = (off * s->inv) >> 40;
+		if (unlikely(++n > s->carved || g * s->bsize != off || g >= s->carved ||
+			     b->key != block_key(b)))
+			ss_misuse("free", "double free detected", b);
+	}
+	if (unlikely(n != s->carved))
+		ss_misuse("free", "double free detected", s->free);
 }
 
 /* Carve fresh blocks from the untouched end of the slab, about a page's
@@ -134,6 +153,7 @@ static void ss_release_empty(struct heap *h, struct superslab *ss, bool in_busy)
 static void slab_clear(struct heap *h, struct slab *s)
 {
 	struct superslab *ss = ss_of(s);
+	slab_check_empty(s);
 	h->slabs[s->cls]--;
 	s->bsize = s->r_bsize = 0;
 	s->carved = s->r_carved = 0;  /* free() of a stale pointer now fails validation */
@@ -177,7 +197,7 @@ static void slab_init(struct slab *s, struct superslab *ss, uint32_t idx, unsign
 	s->cls = (uint8_t)cls;
 	s->queue = Q_NONE;
 	s->next = s->prev = NULL;
-	atomic_store_explicit(&s->remote, NULL, memory_order_relaxed);
+	atomic_store_explicit(&s->remote, 0, memory_order_relaxed);
 }
 
 /* Take a SuperSlab for this heap: one abandoned by an exited thread first
@@ -236,20 +256,23 @@ static struct slab *slab_new(struct heap *h, unsigned cls, int *err)
 static void *slab_pop(struct slab *s)
 {
 	struct block *b = s->free;
+	if (unlikely(b->key != block_key(b)))
+		ss_misuse("free", "double free detected", b);
 	s->free = b->next;
 	b->key = 0;
 	s->used++;
 	return b;
 }
 
-/* Push a chain of blocks of slab s onto its remote list: lock-free, one
+/* Push a chain of n blocks of slab s onto its remote list: lock-free, one
    compare-and-swap for the whole chain. */
-void remote_push(struct slab *s, struct block *first, struct block *last)
+void remote_push(struct slab *s, struct block *first, struct block *last, uint32_t n)
 {
-	struct block *old = atomic_load_explicit(&s->remote, memory_order_relaxed);
-	do
-		last->next = old;
-	while (!atomic_compare_exchange_weak_explicit(&s->remote, &old, first,
+	uintptr_t old = atomic_load_explicit(&s->remote, memory_order_relaxed), new;
+	do {
+		last->next = (struct block *)(old & (((uintptr_t)1 << REMOTE_SHIFT) - 1));
+		new = remote_pack(first, (old >> REMOTE_SHIFT) + n);
+	} while (!atomic_compare_exchange_weak_explicit(&s->remote, &old, new,
 			memory_order_release, memory_order_relaxed));
 }
 
@@ -270,15 +293,17 @@ void foreign_flush(struct heap *h, unsigned cls)
 	while (b && n > 0) {
 		struct slab *s = slab_of(b);
 		struct block *last = b;
+		uint32_t run = 1;
 		n--;
 		while (n > 0 && last->next && slab_of(last->next) == s) {
 			last = last->next;
 			n--;
+			run++;
 		}
 		struct block *rest = last->next;
 		if (unlikely(last->key != block_key(last)))
 			ss_misuse("free", "double free detected", last);
-		remote_push(s, b, last);
+		remote_push(s, b, last, run);
 		b = rest;
 	}
 }
@@ -330,7 +355,10 @@ void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
 		if ((s = h->partial[cls].first)) {
 			slabq_remove(&h->partial[cls], s);
 			s->queue = Q_NONE;
-			if (atomic_load_explicit(&s->remote, memory_order_relaxed))
+			/* With local free blocks, leave the remote ones for
+			   later: collecting now means walking blocks another
+			   core wrote to find the tail. */
+			if (!s->free && atomic_load_explicit(&s->remote, memory_order_relaxed))
 				slab_collect(s);
 			if (!s->free && s->carved < s->capacity)
 				slab_carve(s);

@@ -99,9 +99,22 @@ struct slab {
 	uint32_t r_carved;
 	uint32_t capacity;            /* blocks that fit */
 	uint8_t cls;
-	_Atomic(struct block *) remote; /* blocks freed by other threads */
 	struct slab *next, *prev;     /* heap queue */
+	/* Blocks freed by other threads, with their number in the top bits
+	   (remote_pack): its own line, so the pushers' compare-and-swaps do
+	   not take away the line other threads validate their frees with. */
+	_Atomic uintptr_t remote __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
+
+/* A remote list head: the first block in the low 48 bits, the number of
+   blocks on the list in the top 16 (a slab holds at most 4096), so the
+   owner collects the list and its length with one exchange and never
+   walks blocks another core wrote. */
+#define REMOTE_SHIFT 48
+static inline uintptr_t remote_pack(struct block *b, uintptr_t n)
+{
+	return (uintptr_t)b | (n << REMOTE_SHIFT);
+}
 
 struct superslab {
 	uint32_t magic;
@@ -236,7 +249,7 @@ void slab_collect(struct slab *s) SS_HIDDEN;
 void slab_release(struct heap *h, struct slab *s) SS_HIDDEN;
 void slab_adopt(struct heap *h, struct superslab *ss) SS_HIDDEN;
 void foreign_flush(struct heap *h, unsigned cls) SS_HIDDEN;
-void remote_push(struct slab *s, struct block *first, struct block *last) SS_HIDDEN;
+void remote_push(struct slab *s, struct block *first, struct block *last, uint32_t n) SS_HIDDEN;
 void slabq_remove(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push_tail(struct slabq *q, struct slab *s) SS_HIDDEN;

@@ -419,6 +419,17 @@ static void double_free_small(void)
 	xfree(p);
 	xfree(sink);
 	xfree(p);
+	/* free() does not read the block: the second free of p (not the
+	   last block freed) is caught when p would be handed out again. */
+	for (int i = 0; i < 3; i++)
+		sink = xmalloc(40);
+}
+
+static void double_free_last(void)
+{
+	void *p = xmalloc(40);
+	xfree(p);
+	xfree(p);
 }
 
 static void double_free_large(void)
@@ -517,6 +528,7 @@ static void double_free_remote_then_local(void)
 START_TEST(test_misuse)
 {
 	expect_abort(double_free_small, "superslab: free(): double free detected 0x");
+	expect_abort(double_free_last, "superslab: free(): double free detected 0x");
 	expect_abort(double_free_large, "superslab: free(): double free detected 0x");
 	expect_abort(double_free_huge, "superslab: free(): double free detected 0x");
 	expect_abort(invalid_stack, "superslab: free(): invalid pointer 0x");
