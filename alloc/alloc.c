@@ -177,14 +177,6 @@ static inline struct slab *slab_of_block(struct superslab *ss, uintptr_t a)
 	return s;
 }
 
-/* How many blocks of another heap a thread keeps per class: 16 KiB worth,
-   at least 4.  More makes the owners carve new memory while blocks wait
-   here (64 KiB doubled the page faults of the cross-thread benchmark). */
-static inline uint32_t foreign_max(uint32_t bsize)
-{
-	return bsize >= 4096 ? 4 : 16384 / bsize;
-}
-
 static SS_COLD SS_NOINLINE void free_foreign(const char *fn, void *p)
 {
 	if (p == NULL || bootstrap_owns(p) || overaligned_free(p))
@@ -224,7 +216,7 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 		b->next = h->foreign[c];
 		h->foreign[c] = b;
 		h->remote_frees++;
-		if (unlikely(++h->nforeign[c] > foreign_max(s->r_bsize)))
+		if (unlikely(++h->nforeign[c] > ss_foreign_max[c]))
 			foreign_flush(h, c);
 		return;
 	}

@@ -156,6 +156,7 @@ void ss_trace_fail(const char *fn, size_t size, const char *cls, const char *cau
 
 /* ---- size classes (sizeclass.c) ---- */
 extern uint32_t ss_class_size[SS_NCLASS] SS_HIDDEN;
+extern uint16_t ss_foreign_max[SS_NCLASS] SS_HIDDEN;  /* foreign[] blocks kept per class */
 extern uint8_t ss_fast_class[SS_FAST_MAX / 16 + 1] SS_HIDDEN;
 void sizeclass_init(void) SS_HIDDEN;
 unsigned size_to_class(size_t n) SS_HIDDEN;
