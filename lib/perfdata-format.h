@@ -125,6 +125,14 @@ enum perfdata_user_type {
 	PERF_RECORD_HEADER_MAX
 };
 
+/* PERF_RECORD_EVENT_UPDATE: u64 type (below), u64 event id, then the data. */
+enum perfdata_event_update_type {
+	PERFDATA_EVENT_UPDATE_UNIT  = 0,        /* string */
+	PERFDATA_EVENT_UPDATE_SCALE = 1,        /* double */
+	PERFDATA_EVENT_UPDATE_NAME  = 2,        /* string */
+	PERFDATA_EVENT_UPDATE_CPUS  = 3,        /* cpu map */
+};
+
 /* A build id as perf stores it: 20 bytes padded to 24.  When header.misc has
    PERFDATA_MISC_BUILD_ID_SIZE, byte 20 holds the real length (e.g. 16 for
    md5 ids) and bytes 21..23 are reserved. */

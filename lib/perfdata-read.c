@@ -23,12 +23,12 @@
 
 /* Records of these types are followed by a payload that header.size does
    not count (perf's pipe stream carries tracing data and AUX data inline). */
-static int extra_payload(pf_perfdata *pd, const unsigned char *rec,
-			 size_t size, uint64_t *extra)
+static uint32_t extra_payload(const unsigned char *rec, size_t size,
+			      uint64_t *extra)
 {
 	uint32_t type;
 
-	memcpy(&type, rec + 4, 4);	/* a stream record may sit anywhere */
+	memcpy(&type, rec, 4);	/* a stream record may sit anywhere */
 	*extra = 0;
 	if (type == PERF_RECORD_HEADER_TRACING_DATA && size >= 12) {
 		uint32_t n;
@@ -38,9 +38,12 @@ static int extra_payload(pf_perfdata *pd, const unsigned char *rec,
 	} else if (type == PERF_RECORD_AUXTRACE && size >= 16) {
 		memcpy(extra, rec + 8, 8);
 	}
-	(void)pd;
-	return 0;
+	return type;
 }
+
+/* The longest tracing-data payload kept from a stream (the event formats
+   of a whole system take a few MB). */
+#define TRACING_DATA_MAX ((uint64_t)256 << 20)
 
 /* Read N bytes of the stream: 1 when all came, 0 at the end before any,
    -2 at the end part way, -1 on a read error (message set). */
@@ -67,11 +70,33 @@ static int read_full(pf_perfdata *pd, void *buf, size_t n)
 	return 1;
 }
 
+/* Read the tracing data that follows a stream's TRACING_DATA record and
+   keep it as the feature.  1, or -1 on error. */
+static int keep_tracing_data(pf_perfdata *pd, uint64_t size)
+{
+	unsigned char *data = xmalloc(size ? size : 1);
+	int r;
+
+	if (!data)
+		return -1;
+	if (read_full(pd, data, size) != 1 && size > 0) {
+		error_set("%s: truncated tracing data at offset %llu",
+			  pd->name, (unsigned long long)pd->pos);
+		free(data);
+		return -1;
+	}
+	r = pd_set_feature(pd, HEADER_TRACING_DATA, data, size, 1, pd->pos);
+	free(data);
+	pd->pos += size;
+	return r < 0 ? -1 : 1;
+}
+
 /* Fetch the next raw record in file order.  1, 0 at the end, -1 on error. */
 static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 {
 	struct perf_event_header h;
 	uint64_t extra;
+	uint32_t type;
 
 	*offp = pd->pos;
 	if (pd->mem) {
@@ -94,13 +119,18 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 			return -1;
 		}
 		*recp = pd->mem + pd->pos;
-		extra_payload(pd, *recp, h.size, &extra);
+		type = extra_payload(*recp, h.size, &extra);
 		if (extra > pd->end - pd->pos - h.size) {
 			error_set("%s: payload of %llu bytes runs past the end of the data at offset %llu",
 				  pd->name, (unsigned long long)extra,
 				  (unsigned long long)pd->pos);
 			return -1;
 		}
+		/* Inline tracing data is the TRACING_DATA feature of a pipe. */
+		if (type == PERF_RECORD_HEADER_TRACING_DATA &&
+		    pd_set_feature(pd, HEADER_TRACING_DATA, *recp + h.size, extra,
+				   0, pd->pos) < 0)
+			return -1;
 		pd->pos += h.size + extra;
 		return 1;
 	}
@@ -135,8 +165,10 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 		return -1;
 	}
 	*recp = pd->rbuf;
-	extra_payload(pd, *recp, h.size, &extra);
+	type = extra_payload(*recp, h.size, &extra);
 	pd->pos += h.size;
+	if (type == PERF_RECORD_HEADER_TRACING_DATA && extra <= TRACING_DATA_MAX)
+		return keep_tracing_data(pd, extra);
 	while (extra > 0) {
 		char skip[4096];
 		size_t n = extra > sizeof skip ? sizeof skip : extra;

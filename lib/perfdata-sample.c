@@ -246,7 +246,8 @@ void pd_name_events(pf_perfdata *pd)
 			set_name(pd->evsel[i], derive_name(&pd->evsel[i]->attr));
 }
 
-/* PERF_RECORD_EVENT_UPDATE of type NAME (1): u64 type, u64 id, name. */
+/* PERF_RECORD_EVENT_UPDATE: u64 type, u64 id, then for type NAME the name;
+   the other types (unit, scale, cpus) are not used. */
 int pd_event_update(pf_perfdata *pd, const unsigned char *rec, size_t size)
 {
 	uint64_t type, id;
@@ -255,7 +256,7 @@ int pd_event_update(pf_perfdata *pd, const unsigned char *rec, size_t size)
 		return 0;
 	memcpy(&type, rec + 8, 8);
 	memcpy(&id, rec + 16, 8);
-	if (type != 1)
+	if (type != PERFDATA_EVENT_UPDATE_NAME)
 		return 0;
 	for (size_t i = 0; i < pd->nr_evsel; i++)
 		for (size_t j = 0; j < pd->evsel[i]->nr_ids; j++)

@@ -420,7 +420,7 @@ static int write_pipe_start(struct pdw *w, const struct pdw_meta *m)
 		buf_add(&b, e->ids, 8 * e->nids);
 	}
 	/* Event names, which the file format keeps in EVENT_DESC: a
-	   PERF_RECORD_EVENT_UPDATE of type NAME (2) per event, as perf does. */
+	   PERF_RECORD_EVENT_UPDATE of type NAME per event, as perf does. */
 	for (size_t i = 0; i < m->nevents; i++) {
 		const struct pdw_event *e = &m->events[i];
 		size_t n = strlen(e->name) + 1, padded = (n + 7) & ~(size_t)7;
@@ -431,7 +431,7 @@ static int write_pipe_start(struct pdw *w, const struct pdw_meta *m)
 		if (!e->nids)
 			continue;
 		buf_add(&b, &h, sizeof h);
-		buf_u64(&b, 2);
+		buf_u64(&b, PERFDATA_EVENT_UPDATE_NAME);
 		buf_u64(&b, e->ids[0]);
 		buf_add(&b, e->name, n);
 		buf_add(&b, NULL, padded - n);

@@ -453,27 +453,16 @@ static const char *kernel_sym(void *arg, uint64_t addr, uint64_t *off)
 	return fr.sym;
 }
 
-/* Formats from the file header's TRACING_DATA feature, or from the pipe
-   stream's record of it when its payload is in memory. */
-static void load_tracing_data(struct printer *pr, const struct pf_record *rec)
+/* Formats from the TRACING_DATA feature: the file header's, or the copy the
+   reader keeps of a pipe stream's inline tracing data. */
+static void load_tracing_data(struct printer *pr)
 {
-	const void *data = NULL;
-	size_t size = 0;
+	size_t size;
+	const void *data;
 
 	if (pr->tf)
 		return;
-	if (!rec) {
-		data = pf_perfdata_feature(pr->pd, HEADER_TRACING_DATA, &size);
-	} else if (pr->pd->mem && rec->size >= 12) {
-		uint32_t n;
-
-		memcpy(&n, (const char *)rec->data + 8, 4);
-		if (rec->offset + rec->size <= pr->pd->end &&
-		    n <= pr->pd->end - rec->offset - rec->size) {
-			data = pr->pd->mem + rec->offset + rec->size;
-			size = n;
-		}
-	}
+	data = pf_perfdata_feature(pr->pd, HEADER_TRACING_DATA, &size);
 	/* Bad tracing data costs the trace field, not the samples. */
 	if (data && size && (pr->tf = tf_parse(data, size)))
 		tf_set_resolver(pr->tf, kernel_sym, pr);
@@ -556,7 +545,7 @@ static int run(struct printer *pr)
 
 	if (pr->o->header)
 		sp_print_header(pr);
-	load_tracing_data(pr, NULL);
+	load_tracing_data(pr);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
 		if (pf_perfdata_nr_evsel(pr->pd) != nev) {
 			nev = pf_perfdata_nr_evsel(pr->pd);
@@ -567,7 +556,7 @@ static int run(struct printer *pr)
 			if (print_sample(pr, &rec) < 0)
 				return -1;
 		} else if (rec.type == PERF_RECORD_HEADER_TRACING_DATA) {
-			load_tracing_data(pr, &rec);
+			load_tracing_data(pr);
 		} else if (rec.type == PERF_RECORD_HEADER_FEATURE) {
 			uint64_t feat = UINT64_MAX;
 

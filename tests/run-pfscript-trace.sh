@@ -65,6 +65,14 @@ else
 	fail "pfrecord -e exceptions:page_fault_user"
 fi
 
+# A live pipe stream carries the formats inline, after the attributes.
+perf record -q -e sched:sched_switch -a -o - -- sleep 0.1 2>/dev/null >"$tmp/live.pipe" ||
+	fail "perf record -o - sched:sched_switch"
+perf script -i "$tmp/live.pipe" >"$tmp/live.perf" 2>/dev/null
+cat "$tmp/live.pipe" | pfscript -i - >"$tmp/live.pf" || fail "pfscript -i - on a pipe"
+grep -q 'sched:sched_switch: prev_comm=' "$tmp/live.pf" || fail "fields from a live pipe"
+expect_same "$tmp/live.perf" "$tmp/live.pf" "live pipe: same text as perf script"
+
 # Without the trace field nothing of it is printed.
 pfscript -i "$tmp/pfu.data" -F comm,tid,event >"$tmp/nofields.pf" ||
 	fail "pfscript -F comm,tid,event"

@@ -87,6 +87,12 @@ perf record -q -e page-faults -c 1 -g -o - -- "$demo" >"$tmp/pipe.data"
 compare pipe
 cat "$tmp/pipe.data" | pfscript -i - >"$tmp/pipe.stdin"
 expect_same "$tmp/pipe.pf" "$tmp/pipe.stdin" "pipe: streamed from a pipe"
+# Two events in a pipe: their names come in EVENT_UPDATE records, after the
+# scale of task-clock (an update of another type).
+perf record -q -e task-clock -e page-faults -c 1 -o - -- "$demo" >"$tmp/names.data"
+pfscript -i - -F event <"$tmp/names.data" | awk '{ print $1 }' | sort -u >"$tmp/names.pf"
+printf 'page-faults:\ntask-clock:\n' >"$tmp/names.expected"
+expect_same "$tmp/names.expected" "$tmp/names.pf" "pipe: event names from EVENT_UPDATE"
 # perf record -z: zstd-compressed records.
 if perf record -q -z -e page-faults -c 1 -g -o "$tmp/zstd.data" -- "$demo" 2>/dev/null; then
 	if pfscript -i "$tmp/zstd.data" >/dev/null 2>"$tmp/zstd.err"; then
