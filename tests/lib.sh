@@ -22,6 +22,16 @@ skip() {
 	exit 77
 }
 
+# need_perf_admin: skip unless this user may record every CPU, kernel
+# stacks and large ring buffers, as the tests comparing with perf do: root,
+# or CAP_PERFMON with CAP_IPC_LOCK.  Package builds run as an ordinary user.
+need_perf_admin() {
+	[ "$(id -u)" = 0 ] && return 0
+	pfrecord -q -a -m 1024 --duration 0.1 -o "$tmp/probe-admin.data" \
+		2>"$tmp/probe-admin.err" ||
+		skip "needs root or CAP_PERFMON: $(head -n 1 "$tmp/probe-admin.err")"
+}
+
 # expect_same EXPECTED ACTUAL WHAT: byte-for-byte comparison with a diff.
 expect_same() {
 	if cmp -s "$1" "$2"; then

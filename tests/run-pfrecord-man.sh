@@ -10,6 +10,7 @@ pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
 	skip "perf_event_open refused: $(cat "$tmp/probe.err")"
 command -v perf >/dev/null 2>&1 || skip "perf is not installed (the examples use it)"
 
+need_perf_admin
 sh -c 'while :; do /bin/true; done' &
 loop=$!
 trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -17,6 +17,7 @@ if ! pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
 	fail "pfrecord -- true: $(cat "$tmp/probe.err")"
 	finish
 fi
+need_perf_admin
 have_perf=no
 command -v perf >/dev/null 2>&1 && perf --version >/dev/null 2>&1 && have_perf=yes
 

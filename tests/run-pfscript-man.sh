@@ -7,6 +7,7 @@
 command -v pfrecord >/dev/null 2>&1 || skip "pfrecord is not built"
 pfrecord -q -e page-faults -c 1 -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
 	skip "pfrecord cannot record here: $(head -n 1 "$tmp/probe.err")"
+need_perf_admin		# one example records a tracepoint
 
 mkdir "$tmp/run" && cd "$tmp/run" || exit 99
 run_examples "$top_srcdir/man/pfscript.1"
