@@ -63,7 +63,7 @@ done <"$tmp/examples"
 [ "$n" -ge 10 ] || fail "only $n example commands found"
 
 # What the commands should have produced.
-for svg in pf.svg pid.svg cpu.svg diff.svg; do
+for svg in pf.svg pid.svg cpu.svg off.svg mmap.svg diff.svg; do
 	[ -s "$svg" ] && grep -q '</svg>' "$svg" && echo "ok: $svg is an SVG" ||
 		fail "$svg is not a complete SVG"
 done
@@ -73,6 +73,10 @@ grep -q 'touch_pages' new.folded && ! grep -q 'thread_main' old.folded &&
 	grep -q 'thread_main' new.folded &&
 	echo "ok: new.folded has the second thread's faults" ||
 	fail "old.folded and new.folded do not differ by the second thread"
+grep -q '^pfdemo;.*main' mmap.folded && echo "ok: mmap.folded has the demo's mmap calls" ||
+	fail "mmap.folded lacks the demo's calls of mmap"
+grep -q '^pfdemo;' brk.folded && echo "ok: brk.folded has the demo's brk calls" ||
+	fail "brk.folded lacks the demo's calls of brk"
 [ -n "$stats" ] || fail "no --stat example"
 # Like perf stat, the counts may go to standard error.
 for i in $stats; do
