@@ -119,28 +119,6 @@ static int check(const char *path, double *total)
 	return rc;
 }
 
-/* A count as perl prints it (see diff.c). */
-static void put_count(FILE *out, double v)
-{
-	char buf[64];
-
-	if (v == floor(v) && fabs(v) < 9e15) {
-		long long x = (long long)v;
-		unsigned long long u = x < 0 ? -(unsigned long long)x : (unsigned long long)x;
-		char *p = buf + sizeof buf;
-
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) != 0);
-		if (x < 0)
-			*--p = '-';
-		fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), out);
-	} else {
-		snprintf(buf, sizeof buf, "%.15g", v);
-		fputs(buf, out);
-	}
-}
-
 /* Second pass: merge A and B, summing equal stacks. */
 static int merge(struct src *a, struct src *b, double t1, double t2, int normalize, FILE *out)
 {
@@ -180,9 +158,9 @@ static int merge(struct src *a, struct src *b, double t1, double t2, int normali
 			c1 = trunc(c1 * t2 / t1);	/* difffolded.pl's -n */
 		fwrite_unlocked(key, 1, len, out);
 		putc_unlocked(' ', out);
-		put_count(out, c1);
+		diff_put_count(out, c1);
 		putc_unlocked(' ', out);
-		put_count(out, c2);
+		diff_put_count(out, c2);
 		putc_unlocked('\n', out);
 	}
 	free(key);

@@ -169,7 +169,7 @@ PF_EXPORT size_t pf_diff_stacks(const pf_diff *d)
 }
 
 /* A count as perl prints it: integers in full, others with 15 digits. */
-static void put_count(FILE *out, double v)
+void diff_put_count(FILE *out, double v)
 {
 	char buf[64];
 
@@ -214,9 +214,9 @@ PF_EXPORT int pf_diff_write(const pf_diff *d, FILE *out)
 	for (i = 0; i < d->nstacks; i++) {
 		put_stack(d, out, d->stacks[i].line);
 		putc_unlocked(' ', out);
-		put_count(out, d->stacks[i].before);
+		diff_put_count(out, d->stacks[i].before);
 		putc_unlocked(' ', out);
-		put_count(out, d->stacks[i].after);
+		diff_put_count(out, d->stacks[i].after);
 		putc_unlocked('\n', out);
 	}
 	if (fflush(out) != 0 || ferror(out)) {

@@ -8,6 +8,7 @@
 #define PF_FOLDED_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <pf/folded.h>
@@ -101,5 +102,9 @@ int folded_sorted(const pf_folded *f, size_t from, size_t to, enum folded_part p
 
 /* The length of the part of L's tail that PART includes. */
 size_t folded_tail_len(const struct fline *l, enum folded_part part);
+
+/* Write count V as perl prints numbers (pfdiff's output, both the in-memory
+   and the streaming merge): integers in full, others with 15 digits. */
+void diff_put_count(FILE *out, double v);
 
 #endif /* PF_FOLDED_INT_H */

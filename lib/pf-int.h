@@ -8,6 +8,8 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define PF_EXPORT __attribute__((visibility("default")))
 
@@ -18,6 +20,23 @@
 # define likely(x)   (x)
 # define unlikely(x) (x)
 #endif
+
+/* Native-endian loads from possibly unaligned record bytes. */
+static inline uint32_t load_u32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline uint64_t load_u64(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
 
 /* Checked in debug builds (no NDEBUG), like mimalloc's mi_assert_internal. */
 #define pf_assert(cond) assert(cond)

@@ -19,28 +19,12 @@
 #include "perfdata-int.h"
 #include "script-print-int.h"
 
-static uint32_t u32_at(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t u64_at(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* --show-mmap-events: perf_event__fprintf_mmap()/_mmap2(). */
 void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
 {
 	const unsigned char *p = rec->data;
 	const struct pf_scriptprint_opts *o = pr->o;
-	int pid = (int)u32_at(p + 8), tid = (int)u32_at(p + 12);
+	int pid = (int)load_u32(p + 8), tid = (int)load_u32(p + 12);
 	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
 
 	if (rec->size <= nameoff || !rec->evsel)
@@ -58,14 +42,14 @@ void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
 	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
 	if (rec->type == PERF_RECORD_MMAP) {
 		sp_ob_printf(pr, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
-			pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32),
+			pid, tid, load_u64(p + 16), load_u64(p + 24), load_u64(p + 32),
 			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
 			namelen, (const char *)p + nameoff);
 		return;
 	}
-	uint32_t prot = u32_at(p + 64), flags = u32_at(p + 68);
+	uint32_t prot = load_u32(p + 64), flags = load_u32(p + 68);
 	sp_ob_printf(pr, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
-		pid, tid, u64_at(p + 16), u64_at(p + 24), u64_at(p + 32));
+		pid, tid, load_u64(p + 16), load_u64(p + 24), load_u64(p + 32));
 	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
 		unsigned n = p[40] > 20 ? 20 : p[40];
 
@@ -74,8 +58,8 @@ void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
 			sp_ob_printf(pr, "%02x", p[44 + i]);
 		ob_putc(pr, '>');
 	} else {
-		sp_ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, u32_at(p + 40), u32_at(p + 44),
-			u64_at(p + 48), u64_at(p + 56));
+		sp_ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, load_u32(p + 40), load_u32(p + 44),
+			load_u64(p + 48), load_u64(p + 56));
 	}
 	sp_ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
 		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,

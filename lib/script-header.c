@@ -22,22 +22,6 @@
 #include "perfdata-int.h"
 #include "script-print-int.h"
 
-static uint32_t u32_at(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t u64_at(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 struct bit_name {
 	uint64_t bit;
 	const char *name;
@@ -168,7 +152,7 @@ static const char *feat_str(const unsigned char *p, size_t size, size_t *pos, in
 {
 	if (size - *pos < 4)
 		return NULL;
-	uint32_t n = u32_at(p + *pos);
+	uint32_t n = load_u32(p + *pos);
 	if (n > size - *pos - 4)
 		return NULL;
 	const char *s = (const char *)p + *pos + 4;
@@ -186,7 +170,7 @@ static void print_cmdline(struct printer *pr, const unsigned char *p, size_t siz
 	if (size < 4)
 		return;
 	ob_puts(pr, "# cmdline : ");
-	for (uint32_t i = 0, n = u32_at(p); i < n && (s = feat_str(p, size, &pos, &len)); i++)
+	for (uint32_t i = 0, n = load_u32(p); i < n && (s = feat_str(p, size, &pos, &len)); i++)
 		sp_ob_printf(pr, "%.*s ", len, s);
 	ob_putc(pr, '\n');
 }
@@ -200,11 +184,11 @@ static void print_pmu_mappings(struct printer *pr, const unsigned char *p, size_
 	if (size < 4)
 		return;
 	ob_puts(pr, "# pmu mappings: ");
-	uint32_t n = u32_at(p);
+	uint32_t n = load_u32(p);
 	if (!n)
 		ob_puts(pr, "not available");
 	for (uint32_t i = 0; i < n && size - pos >= 4; i++) {
-		uint32_t type = u32_at(p + pos);
+		uint32_t type = load_u32(p + pos);
 
 		pos += 4;
 		if (!(s = feat_str(p, size, &pos, &len)))
@@ -224,10 +208,10 @@ static void print_groups(struct printer *pr, const unsigned char *p, size_t size
 
 	if (size < 4)
 		return;
-	for (uint32_t i = 0, n = u32_at(p); i < n; i++) {
+	for (uint32_t i = 0, n = load_u32(p); i < n; i++) {
 		if (!(s = feat_str(p, size, &pos, &len)) || size - pos < 8)
 			break;
-		uint32_t leader = u32_at(p + pos), members = u32_at(p + pos + 4);
+		uint32_t leader = load_u32(p + pos), members = load_u32(p + pos + 4);
 		pos += 8;
 		if (members < 2 || leader >= nev || members > nev - leader)
 			continue;
@@ -245,7 +229,7 @@ static void print_sample_time(struct printer *pr, const unsigned char *p, size_t
 {
 	if (size < 16)
 		return;
-	uint64_t first = u64_at(p), last = u64_at(p + 8);
+	uint64_t first = load_u64(p), last = load_u64(p + 8);
 	sp_ob_printf(pr, "# time of first sample : %" PRIu64 ".%06" PRIu64 "\n",
 		     first / 1000000000, first % 1000000000 / 1000);
 	sp_ob_printf(pr, "# time of last sample : %" PRIu64 ".%06" PRIu64 "\n",
@@ -273,8 +257,8 @@ static void print_clock_data(struct printer *pr, const unsigned char *p, size_t 
 
 	if (size < 24)
 		return;
-	uint32_t id = u32_at(p + 4);
-	uint64_t tod = u64_at(p + 8), clk = u64_at(p + 16);
+	uint32_t id = load_u32(p + 4);
+	uint64_t tod = load_u64(p + 8), clk = load_u64(p + 16);
 	time_t sec = (time_t)(tod / 1000000000);
 	long usec = (long)(tod % 1000000000 / 1000);
 	if (localtime_r(&sec, &tm))
@@ -295,7 +279,7 @@ static void print_cpu_pmu_caps(struct printer *pr, const unsigned char *p, size_
 
 	if (size < 4)
 		return;
-	uint32_t n = u32_at(p);
+	uint32_t n = load_u32(p);
 	if (!n) {
 		ob_puts(pr, "# cpu pmu capabilities: not available\n");
 		return;
@@ -339,11 +323,11 @@ void sp_print_feature(struct printer *pr, int feat)
 	case HEADER_NRCPUS:
 		if (size >= 8)
 			sp_ob_printf(pr, "# nrcpus online : %u\n# nrcpus avail : %u\n",
-				     u32_at(p + 4), u32_at(p));
+				     load_u32(p + 4), load_u32(p));
 		break;
 	case HEADER_TOTAL_MEM:
 		if (size >= 8)
-			sp_ob_printf(pr, "# total memory : %" PRIu64 " kB\n", u64_at(p));
+			sp_ob_printf(pr, "# total memory : %" PRIu64 " kB\n", load_u64(p));
 		break;
 	case HEADER_CMDLINE: print_cmdline(pr, p, size); break;
 	case HEADER_EVENT_DESC: print_events(pr); break;
@@ -361,17 +345,17 @@ void sp_print_feature(struct printer *pr, int feat)
 	case HEADER_SAMPLE_TIME: print_sample_time(pr, p, size); break;
 	case HEADER_CLOCKID:
 		if (size >= 8)
-			sp_ob_printf(pr, "# clockid frequency: %" PRIu64 " MHz\n", u64_at(p) * 1000);
+			sp_ob_printf(pr, "# clockid frequency: %" PRIu64 " MHz\n", load_u64(p) * 1000);
 		break;
 	case HEADER_DIR_FORMAT:
 		if (size >= 8)
-			sp_ob_printf(pr, "# directory data version : %" PRIu64 "\n", u64_at(p));
+			sp_ob_printf(pr, "# directory data version : %" PRIu64 "\n", load_u64(p));
 		break;
 	case HEADER_COMPRESSED:
 		if (size >= 16)
 			sp_ob_printf(pr, "# compressed : %s, level = %d, ratio = %d\n",
-				     u32_at(p + 4) == 1 ? "Zstd" : "Unknown", (int)u32_at(p + 8),
-				     (int)u32_at(p + 12));
+				     load_u32(p + 4) == 1 ? "Zstd" : "Unknown", (int)load_u32(p + 8),
+				     (int)load_u32(p + 12));
 		break;
 	case HEADER_CPU_PMU_CAPS: print_cpu_pmu_caps(pr, p, size); break;
 	case HEADER_CLOCK_DATA: print_clock_data(pr, p, size); break;

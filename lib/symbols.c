@@ -325,14 +325,6 @@ static int32_t rd32(const unsigned char *p)
 	return v;
 }
 
-static uint64_t rd64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 static const char *str_at(const unsigned char *rec, size_t off, size_t size,
 			  char *buf, size_t bufsize)
 {
@@ -355,13 +347,13 @@ PF_EXPORT int pf_machine_record(pf_machine *m, const struct pf_record *rec)
 	case PERF_RECORD_MMAP:
 		if (rec->size < 41)
 			return 0;
-		return add_mmap(m, rd32(p + 8), rd64(p + 16), rd64(p + 24), rd64(p + 32),
+		return add_mmap(m, rd32(p + 8), load_u64(p + 16), load_u64(p + 24), load_u64(p + 32),
 				PROT_EXEC, 0, str_at(p, 40, rec->size, name, sizeof name),
 				cpumode);
 	case PERF_RECORD_MMAP2:
 		if (rec->size < 73)
 			return 0;
-		return add_mmap(m, rd32(p + 8), rd64(p + 16), rd64(p + 24), rd64(p + 32),
+		return add_mmap(m, rd32(p + 8), load_u64(p + 16), load_u64(p + 24), load_u64(p + 32),
 				(uint32_t)rd32(p + 64), (uint32_t)rd32(p + 68),
 				str_at(p, 72, rec->size, name, sizeof name), cpumode);
 	case PERF_RECORD_COMM:
