@@ -313,9 +313,25 @@ static const char *fault_name(const char *map, char *buf, size_t size)
 	return b ? b + 1 : map;
 }
 
+/* A PERF_CONTEXT_* marker in a call chain sets the cpumode of the frames
+   after it (<linux/perf_event.h>).  0 for a real address. */
+static int chain_context(uint64_t ip, unsigned *mode)
+{
+	if (ip < (uint64_t)PERF_CONTEXT_MAX)
+		return 0;
+	switch (ip) {
+	case PERF_CONTEXT_KERNEL: *mode = PERF_RECORD_MISC_KERNEL; break;
+	case PERF_CONTEXT_USER: *mode = PERF_RECORD_MISC_USER; break;
+	case PERF_CONTEXT_GUEST_KERNEL: *mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
+	case PERF_CONTEXT_GUEST_USER: *mode = PERF_RECORD_MISC_GUEST_USER; break;
+	case PERF_CONTEXT_HV: *mode = PERF_RECORD_MISC_HYPERVISOR; break;
+	}
+	return 1;
+}
+
 /* The frames of sample S: kernel part from the callchain, user part from
    the callchain or from DWARF unwinding. */
-static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
+static int collect(struct printer *pr, const struct pf_sample *s)
 {
 	const struct pf_scriptprint_opts *o = pr->o;
 	int n = 0, max = o->max_stack < MAX_FRAMES ? o->max_stack : MAX_FRAMES;
@@ -343,16 +359,8 @@ static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
 	for (uint64_t i = 0; i < s->nr_callchain && n < max; i++) {
 		uint64_t ip = s->callchain[i];
 
-		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
-			switch (ip) {
-			case PERF_CONTEXT_KERNEL: mode = PERF_RECORD_MISC_KERNEL; break;
-			case PERF_CONTEXT_USER: mode = PERF_RECORD_MISC_USER; break;
-			case PERF_CONTEXT_GUEST_KERNEL: mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
-			case PERF_CONTEXT_GUEST_USER: mode = PERF_RECORD_MISC_GUEST_USER; break;
-			case PERF_CONTEXT_HV: mode = PERF_RECORD_MISC_HYPERVISOR; break;
-			}
+		if (chain_context(ip, &mode))
 			continue;
-		}
 		if (dwarf && mode == PERF_RECORD_MISC_USER)
 			break;  /* perf takes the user part from unwinding */
 		n += pf_machine_resolve(pr->m, s->pid, mode, ip, 0, pr->frames + n, max - n);
@@ -364,7 +372,6 @@ static int collect(struct printer *pr, const struct pf_sample *s, unsigned f)
 			n += pf_machine_resolve(pr->m, s->pid, PERF_RECORD_MISC_USER, pr->ips[i],
 						o->inlines, pr->frames + n, max - n);
 	}
-	(void)f;
 	return n;
 }
 
@@ -410,16 +417,8 @@ static void print_chain(struct printer *pr, const struct pf_sample *s, unsigned 
 	for (uint64_t i = 0; i < s->nr_callchain && n < pr->o->max_stack; i++) {
 		uint64_t ip = s->callchain[i];
 
-		if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
-			switch (ip) {
-			case PERF_CONTEXT_KERNEL: mode = PERF_RECORD_MISC_KERNEL; break;
-			case PERF_CONTEXT_USER: mode = PERF_RECORD_MISC_USER; break;
-			case PERF_CONTEXT_GUEST_KERNEL: mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
-			case PERF_CONTEXT_GUEST_USER: mode = PERF_RECORD_MISC_GUEST_USER; break;
-			case PERF_CONTEXT_HV: mode = PERF_RECORD_MISC_HYPERVISOR; break;
-			}
+		if (chain_context(ip, &mode))
 			continue;
-		}
 		print_chain_frame(pr, s, f, mode, ip);
 		n++;
 	}
@@ -507,7 +506,7 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		ob_putc(pr, '\n');
 		print_chain(pr, &s, f);
 	} else if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
-		int n = collect(pr, &s, f);
+		int n = collect(pr, &s);
 
 		if (chain || (o->data_frame && n > 1)) {
 			ob_putc(pr, '\n');
