@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static const struct { const char *in, *out; } cases[] = {
 	{ "_Z4worki", "work" },
@@ -152,8 +153,6 @@ int main(void)
 {
 	Suite *s = suite_create("demangle");
 	TCase *tc = tcase_create("demangle");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, cxx_and_rust);
 	tcase_add_test(tc, rust_v0);
@@ -162,9 +161,5 @@ int main(void)
 	tcase_add_test(tc, not_mangled);
 	tcase_add_test(tc, full);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

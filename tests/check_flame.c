@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static pf_folded *load(const char *text)
 {
@@ -243,11 +244,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static char *written(pf_fold *f)
 {
@@ -124,17 +125,11 @@ int main(void)
 {
 	Suite *s = suite_create("fold");
 	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, merge_and_sort);
 	tcase_add_test(tc, many_stacks);
 	tcase_add_test(tc, saturation_and_nul);
 	tcase_add_test(tc, collapse_api);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static int split(const char *line, size_t *stack_len, double *c1, double *c2)
 {
@@ -179,11 +180,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

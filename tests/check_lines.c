@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static char path[64];
 
@@ -212,8 +213,6 @@ int main(void)
 {
 	Suite *s = suite_create("lines");
 	TCase *tc = tcase_create("reader");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, plain_lines);
@@ -224,9 +223,5 @@ int main(void)
 	tcase_add_test(tc, long_lines);
 	tcase_add_test(tc, missing_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

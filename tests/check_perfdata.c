@@ -15,6 +15,7 @@
 
 #include <pf/pf.h>
 #include "perfdata-format.h"
+#include "check-run.h"
 
 #define SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
 		     PERF_SAMPLE_ADDR | PERF_SAMPLE_ID | PERF_SAMPLE_CPU | \
@@ -346,17 +347,11 @@ int main(void)
 {
 	Suite *s = suite_create("perfdata");
 	TCase *tc = tcase_create("reader");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, file_format);
 	tcase_add_test(tc, pipe_format);
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, unordered);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -18,6 +18,7 @@
 #include "capture-int.h"
 #include "perfdata-format.h"
 #include "perfdata-write-int.h"
+#include "check-run.h"
 
 static char path[] = "/tmp/check_perfdata_write.XXXXXX";
 static uint64_t ids[2] = { 41, 42 };
@@ -272,11 +273,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "check-run.h"
 
 static struct pf_script_line pl;
 
@@ -140,8 +141,6 @@ int main(void)
 {
 	Suite *s = suite_create("script");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, header_default);
 	tcase_add_test(tc, header_pid_tid_cpu);
@@ -151,9 +150,5 @@ int main(void)
 	tcase_add_test(tc, frames);
 	tcase_add_test(tc, other_kinds);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

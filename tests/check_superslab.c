@@ -17,6 +17,7 @@
 #include <check.h>
 
 #include "superslab.h"
+#include "check-run.h"
 
 /* The overflow tests pass sizes that GCC rightly finds absurd. */
 #pragma GCC diagnostic ignored "-Walloc-size-larger-than="
@@ -374,9 +375,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -21,6 +21,7 @@
 #include <check.h>
 
 #include "superslab.h"
+#include "check-run.h"
 
 /* The misuse tests free what GCC rightly finds invalid. */
 #pragma GCC diagnostic ignored "-Wfree-nonheap-object"
@@ -559,9 +560,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

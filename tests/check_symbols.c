@@ -18,6 +18,7 @@
 
 #include <pf/pf.h>
 #include "symbols-int.h"
+#include "check-run.h"
 
 START_TEST(aliases)
 {
@@ -266,8 +267,6 @@ int main(void)
 {
 	Suite *s = suite_create("symbols");
 	TCase *tc = tcase_create("symbols");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, aliases);
 	tcase_add_test(tc, sizeless_ends);
@@ -276,9 +275,5 @@ int main(void)
 	tcase_add_test(tc, maps);
 	tcase_add_test(tc, jit_and_kernel);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tracefmt-int.h"
+#include "check-run.h"
 
 static const char *const formats[] = {
 	"sched.sched_switch", "exceptions.page_fault_user", "syscalls.sys_enter_mmap",
@@ -301,8 +302,6 @@ int main(void)
 {
 	Suite *s = suite_create("tracefmt");
 	TCase *tc = tcase_create("tracefmt");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, perf_lines);
 	tcase_add_test(tc, helpers);
@@ -310,9 +309,5 @@ int main(void)
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, bad_blobs);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }
