@@ -98,6 +98,10 @@ fuzz() {
 	done
 }
 
+# A generated "--" or an option that takes the next word as its value can
+# leave the tools' default outputs (pfrecord's pf.data, pfflame --cp's
+# palette.map) in the working directory: keep it the scratch one.
+cd "$tmp" || exit 99
 runs=0
 folded="$data/flame/basic.folded"
 fuzz pfcollapse '--help|-h|--version|-V' "$data/collapse/quirks.txt"
