@@ -24,7 +24,10 @@ else
 	"$tools/pfcollapse" "$top_srcdir/tests/data/collapse/pf-python-fp.txt.gz" >pf.folded
 fi
 rm -f pf.err
-"$tools/pfflame" --colors=mem --countname=faults --title="$title" pf.folded >pf.svg
+# Frames under half a pixel (single faults, and the start-up chain the
+# kernel pads with zeros to 127 frames) would only make the graph tall.
+"$tools/pfflame" --colors=mem --countname=faults --minwidth=0.5 --title="$title" \
+	pf.folded >pf.svg
 echo "wrote pf.folded and pf.svg (open it in a web browser)"
 echo
 echo "Hottest stacks (faults, stack):"
