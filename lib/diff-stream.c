@@ -58,19 +58,21 @@ static int next(struct src *s)
 	return pf_lines_failed(s->r) ? -1 : 0;
 }
 
-/* First pass over PATH: 1 if sorted (and *TOTAL its sum), 0 if not, -1 on
-   errors, which are the same as pf_diff_load()'s. */
-static int check(const char *path, double *total)
+/* First pass over PATH: 1 if sorted (and *TOTAL its sum, *REPEATS whether
+   a stack occurs more than once), 0 if not, -1 on errors, which are the
+   same as pf_diff_load()'s. */
+static int check(const char *path, double *total, int *repeats)
 {
 	struct src s = { pf_lines_open(path), NULL, 0, 0, 0 };
 	char *prev = NULL;
 	size_t prev_len = 0, prev_cap = 0, lines = 0, diffs = 0;
 	uint64_t first = 0;
-	int rc = 1;
+	int rc = 1, c;
 
 	if (!s.r)
 		return -1;
 	*total = 0;
+	*repeats = 0;
 	for (;;) {
 		if (next(&s) < 0) {
 			rc = -1;
@@ -78,9 +80,12 @@ static int check(const char *path, double *total)
 		}
 		if (!s.line)
 			break;
-		if (lines && key_cmp(prev, prev_len, s.line, s.key_len) > 0) {
-			rc = 0;
-			break;
+		if (lines && (c = key_cmp(prev, prev_len, s.line, s.key_len)) >= 0) {
+			if (c > 0) {
+				rc = 0;
+				break;
+			}
+			*repeats = 1;
 		}
 		if (s.key_len + 1 > prev_cap) {
 			char *p = xrealloc(prev, (prev_cap = s.key_len * 2 + 64));
@@ -119,6 +124,46 @@ static int check(const char *path, double *total)
 	return rc;
 }
 
+static void put_line(FILE *out, const char *key, size_t len, double c1, double c2)
+{
+	fwrite_unlocked(key, 1, len, out);
+	putc_unlocked(' ', out);
+	diff_put_count(out, c1);
+	putc_unlocked(' ', out);
+	diff_put_count(out, c2);
+	putc_unlocked('\n', out);
+}
+
+static double scale(double c1, double t1, double t2, int normalize)
+{
+	if (normalize && t1 != t2 && t1 > 0)
+		c1 = trunc(c1 * t2 / t1);	/* difffolded.pl's -n */
+	return c1;
+}
+
+/* Second pass when no stack repeats within a file, the usual case: one
+   comparison per line written, and no copy of the stack. */
+static int merge_unique(struct src *a, struct src *b, double t1, double t2, int normalize,
+			FILE *out)
+{
+	int c;
+
+	if (next(a) < 0 || next(b) < 0)
+		return -1;
+	while (a->line || b->line) {
+		c = !b->line ? -1 : !a->line ? 1 :
+		    key_cmp(a->line, a->key_len, b->line, b->key_len);
+		if (c <= 0)
+			put_line(out, a->line, a->key_len, scale(a->count, t1, t2, normalize),
+				 c == 0 ? b->count : 0);
+		else
+			put_line(out, b->line, b->key_len, 0, b->count);
+		if ((c <= 0 && next(a) < 0) || (c >= 0 && next(b) < 0))
+			return -1;
+	}
+	return 0;
+}
+
 /* Second pass: merge A and B, summing equal stacks. */
 static int merge(struct src *a, struct src *b, double t1, double t2, int normalize, FILE *out)
 {
@@ -154,14 +199,7 @@ static int merge(struct src *a, struct src *b, double t1, double t2, int normali
 			if (next(b) < 0)
 				goto fail;
 		}
-		if (normalize && t1 != t2 && t1 > 0)
-			c1 = trunc(c1 * t2 / t1);	/* difffolded.pl's -n */
-		fwrite_unlocked(key, 1, len, out);
-		putc_unlocked(' ', out);
-		diff_put_count(out, c1);
-		putc_unlocked(' ', out);
-		diff_put_count(out, c2);
-		putc_unlocked('\n', out);
+		put_line(out, key, len, scale(c1, t1, t2, normalize), c2);
 	}
 	free(key);
 	return rc;
@@ -182,15 +220,20 @@ PF_EXPORT int pf_diff_merge_sorted(const char *before, const char *after, unsign
 {
 	struct src a = { 0 }, b = { 0 };
 	double t1, t2;
-	int rc;
+	int rc, rep1, rep2, normalize = !!(flags & PF_DIFF_NORMALIZE);
 
 	if ((flags & PF_DIFF_STRIPHEX) || !regular(before) || !regular(after))
 		return 0;
-	if ((rc = check(before, &t1)) <= 0 || (rc = check(after, &t2)) <= 0)
+	if ((rc = check(before, &t1, &rep1)) <= 0 || (rc = check(after, &t2, &rep2)) <= 0)
 		return rc;
 	a.r = pf_lines_open(before);
 	b.r = a.r ? pf_lines_open(after) : NULL;
-	rc = a.r && b.r ? merge(&a, &b, t1, t2, flags & PF_DIFF_NORMALIZE, out) : -1;
+	if (!a.r || !b.r)
+		rc = -1;
+	else if (rep1 || rep2)
+		rc = merge(&a, &b, t1, t2, normalize, out);
+	else
+		rc = merge_unique(&a, &b, t1, t2, normalize, out);
 	if (rc < 0) {
 		if (a.r)
 			folded_close_quietly(a.r);

@@ -93,10 +93,21 @@ static int last_count(const char *line, size_t len, size_t *start)
 	return 1;
 }
 
+/* The value of a count token (see count_token).  Counts are nearly always
+   small integers, which are exact in a double and need no strtod: it took
+   a fifth of pfdiff's time on large profiles. */
 static double count_value(const char *p, size_t n)
 {
 	char buf[64];
+	uint64_t v = 0;
+	size_t i;
 
+	if (n <= 15) {
+		for (i = 0; i < n && p[i] != '.'; i++)
+			v = v * 10 + (uint64_t)(p[i] - '0');
+		if (i == n || (i == n - 1 && i > 0))	/* "123" or "123." */
+			return (double)v;
+	}
 	if (n >= sizeof buf)
 		n = sizeof buf - 1;
 	memcpy(buf, p, n);

@@ -39,6 +39,15 @@ START_TEST(test_split)
 	ck_assert(a == 1.25);
 	ck_assert_int_eq(split("x 5.", &sl, &a, &b), 1);
 	ck_assert(a == 5);
+	/* integers up to 15 digits are read without strtod: both sides of it */
+	ck_assert_int_eq(split("x 999999999999999", &sl, &a, &b), 1);
+	ck_assert(a == 999999999999999.0);
+	ck_assert_int_eq(split("x 9007199254740993", &sl, &a, &b), 1);
+	ck_assert(a == 9007199254740992.0);	/* rounded as strtod rounds */
+	ck_assert_int_eq(split("x 000000000000000000042", &sl, &a, &b), 1);
+	ck_assert(a == 42);
+	ck_assert_int_eq(split("x 0.5", &sl, &a, &b), 1);
+	ck_assert(a == 0.5);
 	/* two counts: differential */
 	ck_assert_int_eq(split("a;b 3 10", &sl, &a, &b), 2);
 	ck_assert_uint_eq(sl, 3);

@@ -20,6 +20,19 @@ LC_ALL=C sort "$b" >"$tmp/b.sorted"
 LC_ALL=C sort "$a" >"$tmp/a.sorted"
 pfdiff "$tmp/b.sorted" "$tmp/a.sorted" >"$tmp/out" && expect_same "$fd/diff-ba.folded" "$tmp/out" "pfdiff, sorted files"
 pfdiff -n "$tmp/b.sorted" "$tmp/a.sorted" >"$tmp/out" && expect_same "$fd/diff-ba-n.folded" "$tmp/out" "pfdiff -n, sorted files"
+# A stack repeated within a sorted file is summed (a slower merge than the
+# one for files without repeats): the same as the in-memory path reading
+# standard input.
+cat "$b" "$b" "$a" | LC_ALL=C sort >"$tmp/rep.sorted"
+for opt in "" -n; do
+	pfdiff $opt "$tmp/rep.sorted" "$tmp/a.sorted" >"$tmp/out" || fail "pfdiff $opt, repeats"
+	pfdiff $opt - "$tmp/a.sorted" <"$tmp/rep.sorted" >"$tmp/want" || fail "pfdiff $opt, stdin"
+	expect_same "$tmp/want" "$tmp/out" "pfdiff $opt, sorted file with repeated stacks"
+	pfdiff $opt "$tmp/a.sorted" "$tmp/rep.sorted" >"$tmp/out" || fail "pfdiff $opt, repeats after"
+	pfdiff $opt "$tmp/a.sorted" - <"$tmp/rep.sorted" >"$tmp/want" || fail "pfdiff $opt, stdin after"
+	expect_same "$tmp/want" "$tmp/out" "pfdiff $opt, repeated stacks in AFTER"
+done
+[ "$(wc -l <"$tmp/out")" -eq 9 ] || fail "repeated stacks: expected 9 stacks, got $(wc -l <"$tmp/out")"
 printf 'a;b 1\nc 1 2\nnot folded\n' >"$tmp/bad.sorted"
 status=0
 pfdiff "$tmp/b.sorted" "$tmp/bad.sorted" >"$tmp/out" 2>"$tmp/err" || status=$?
