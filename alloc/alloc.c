@@ -126,6 +126,28 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 	return p;
 }
 
+/* ss_malloc() beyond the sizes of the inline path. */
+static SS_NOINLINE void *malloc_slow(size_t n)
+{
+	bool z;
+	return alloc_slow("malloc", n, 16, &z);
+}
+
+/* ss_malloc() when the allocation slab of the size has no free block:
+   straight to the refill with the class from the table (no heap lookup,
+   no size computation), unless the thread has no heap yet. */
+static SS_NOINLINE void *malloc_refill(struct heap *h, size_t n)
+{
+	unsigned c = ss_fast_class[(n + 15) >> 4];
+	int err = 0;
+	if (unlikely(h == &ss_empty_heap))
+		return malloc_slow(n);
+	void *p = slab_alloc_slow(h, c, &err);
+	if (unlikely(!p))
+		fail("malloc", n, c, err ? err : ENOMEM);
+	return p;
+}
+
 SS_EXPORT void *ss_malloc(size_t n)
 {
 	struct heap *h = ss_tls_heap;
@@ -141,17 +163,9 @@ SS_EXPORT void *ss_malloc(size_t n)
 			s->used++;
 			return b;
 		}
-		/* Next best: a block of another thread freed here. */
-		unsigned c = ss_fast_class[(n + 15) >> 4];
-		if ((b = h->foreign[c]) != NULL && likely(b->key == block_key(b))) {
-			h->foreign[c] = b->next;
-			h->nforeign[c]--;
-			b->key = 0;
-			return b;
-		}
+		return malloc_refill(h, n);
 	}
-	bool z;
-	return alloc_slow("malloc", n, 16, &z);
+	return malloc_slow(n);
 }
 
 /* ---- free ---- */
@@ -159,8 +173,7 @@ SS_EXPORT void *ss_malloc(size_t n)
 static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct block *b)
 {
 	uintptr_t off = (uintptr_t)b - (uintptr_t)s->r_start;
-	uint64_t idx = (off * s->r_inv) >> 40;
-	if (idx * s->r_bsize == off && idx < s->r_carved && b->key == block_key(b))
+	if (block_index(off, s->r_dinv, s->r_tz) < s->r_carved && b->key == block_key(b))
 		ss_misuse(fn, "double free detected", b);
 	ss_misuse(fn, "invalid pointer", b);
 }
@@ -170,9 +183,7 @@ static SS_COLD SS_NOINLINE void bad_block(const char *fn, struct slab *s, struct
 static inline struct slab *slab_of_block(struct superslab *ss, uintptr_t a)
 {
 	struct slab *s = &ss->slabs[(a - (uintptr_t)ss) >> ss->slab_shift];
-	uintptr_t off = a - (uintptr_t)s->r_start;
-	uint64_t idx = (off * s->r_inv) >> 40;
-	if (unlikely(idx * s->r_bsize != off || idx >= s->r_carved))
+	if (unlikely(block_index(a - (uintptr_t)s->r_start, s->r_dinv, s->r_tz) >= s->r_carved))
 		return NULL;
 	return s;
 }
@@ -244,19 +255,18 @@ static inline __attribute__((always_inline)) void free_impl(const char *fn, void
 	struct heap *h = ss_tls_heap;
 	if (likely(ss->owner == h)) {
 		struct slab *s = &ss->slabs[(a - (uintptr_t)ss) >> ss->slab_shift];
-		struct block *b = p;
-		uintptr_t off = a - (uintptr_t)s->start;
-		uint64_t idx = (off * s->inv) >> 40;
+		struct block *b = p, *head = s->free;
 		/* The block is written, not read: after a cross-thread
 		   handoff its line is in the other core's cache, and a
 		   load would stall here.  A free of the list head is
 		   caught now; any other double free when the block would
 		   be handed out twice (malloc checks the key) or when the
 		   slab empties (slab_check_empty). */
-		if (unlikely(idx * s->bsize != off || idx >= s->carved || b == s->free))
+		if (unlikely(block_index(a - (uintptr_t)s->start, s->dinv, s->tz) >= s->carved ||
+			     b == head))
 			bad_block(fn, s, b);
+		b->next = head;
 		b->key = block_key(b);
-		b->next = s->free;
 		s->free = b;
 		if (unlikely(--s->used == 0 || s->queue == Q_FULL))
 			slab_free_slow(h, s);

@@ -57,7 +57,7 @@ void ss_format(struct superslab *ss, enum ss_kind kind)
 		for (uint32_t i = 0; i < ss->first; i++) {
 			struct slab *s = &ss->slabs[i];
 			s->bsize = s->r_bsize = UINT32_MAX;
-			s->inv = s->r_inv = 256;
+			s->dinv = s->r_dinv = 1;   /* carved stays 0: no block */
 			s->start = s->r_start = (char *)ss + ((size_t)(i + 1) << ss->slab_shift);
 		}
 		ss->used_slabs = ss->hint = ss->first;

@@ -61,7 +61,7 @@
 #define SS_NCLASS        88
 #define SS_SMALL_MAX     8192u              /* largest class in SMALL slabs */
 #define SS_CLASS_MAX     131072u            /* largest class */
-#define SS_FAST_MAX      1024u              /* sizes served through the table */
+#define SS_FAST_MAX      2048u              /* sizes served through the table */
 #define SS_LARGE_OFF     64u                /* block offset in LARGE/HUGE */
 
 enum ss_kind { SS_FREE = 0, SS_SMALL = 1, SS_MEDIUM = 2, SS_LARGE = 3, SS_HUGE = 4 };
@@ -88,23 +88,50 @@ struct heap;
 struct slab {
 	struct block *free;           /* owner-local free list */
 	char *start;                  /* first block */
-	uint64_t inv;                 /* 2^40 / bsize, rounded up: offset -> index */
+	uint64_t dinv;                /* block_index(): inverse of bsize's odd part */
 	uint32_t used;                /* handed out, not freed locally */
-	uint32_t bsize;               /* block size; 0 = slab unused */
 	uint32_t carved;              /* blocks carved from the bump area */
+	uint32_t bsize;               /* block size; 0 = slab unused */
+	uint8_t tz;                   /* block_index(): bsize's trailing zero bits */
 	uint8_t queue;                /* enum slab_queue: free() looks at it */
 	char *r_start __attribute__((aligned(64))); /* copies for other threads */
-	uint64_t r_inv;
+	uint64_t r_dinv;
 	uint32_t r_bsize;
 	uint32_t r_carved;
-	uint32_t capacity;            /* blocks that fit */
+	uint8_t r_tz;
 	uint8_t cls;
+	uint32_t capacity;            /* blocks that fit */
 	struct slab *next, *prev;     /* heap queue */
 	/* Blocks freed by other threads, with their number in the top bits
 	   (remote_pack): its own line, so the pushers' compare-and-swaps do
 	   not take away the line other threads validate their frees with. */
 	_Atomic uintptr_t remote __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
+
+/* The inverse of an odd d modulo 2^64: Newton's iteration doubles the
+   correct low bits (d * d == 1 modulo 8 gives three to start with). */
+static inline uint64_t odd_inverse(uint64_t d)
+{
+	uint64_t x = d;
+	for (int i = 0; i < 5; i++)
+		x *= 2 - d * x;
+	return x;
+}
+
+/* The index of the block at byte offset off of a slab whose block size
+   is d << tz (d odd, dinv its inverse modulo 2^64).  When off is not a
+   multiple of the block size, the multiply leaves low bits set (not a
+   multiple of 2^tz) or a quotient above 2^64 / d / 2^tz (not a multiple of
+   d), and the rotation moves either far above any block count; an offset
+   below the start wraps around to such a value as well.  So one multiply
+   and one compare with the number of blocks check both "block boundary"
+   and "inside the slab" (the exact-division test of Granlund and
+   Montgomery). */
+static inline uint64_t block_index(uintptr_t off, uint64_t dinv, unsigned tz)
+{
+	uint64_t x = off * dinv;
+	return (x >> tz) | (x << ((64 - tz) & 63));
+}
 
 /* A remote list head: the first block in the low 48 bits, the number of
    blocks on the list in the top 16 (a slab holds at most 4096), so the

@@ -4,7 +4,8 @@
  * family over sizes 0..4 MiB and all alignments, realloc and calloc
  * semantics, overflow and errno, the size classes and their waste bound,
  * and that the standard names really reach this allocator (the test binary
- * is linked with -lsuperslab, so its malloc is ours).  Threads, fork and
+ * is linked with -lsuperslab, so its malloc is ours), and free()'s
+ * block-boundary arithmetic against plain division.  Threads, fork and
  * misuse are in check_superslab_mt.c.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <check.h>
 
 #include "superslab.h"
+#include "ss-int.h"      /* block_index(): free()'s boundary check */
 #include "check-run.h"
 
 /* The overflow tests pass sizes that GCC rightly finds absurd. */
@@ -264,6 +266,39 @@ START_TEST(test_size_classes)
 }
 END_TEST
 
+/* free() accepts an offset into a slab iff block_index() is below the
+   number of carved blocks: that must hold exactly for the multiples of
+   the block size, for every class, and fail for offsets before the start. */
+START_TEST(test_block_index)
+{
+	size_t prev = 0;
+	for (size_t n = 1; n <= SS_CLASS_MAX; n++) {
+		size_t b = ss_good_size(n);
+		if (b == prev)
+			continue;
+		prev = b;
+		unsigned tz = (unsigned)__builtin_ctzl(b);
+		uint64_t dinv = odd_inverse(b >> tz);
+		uint64_t carved = ((size_t)1 << SLAB_SHIFT_MEDIUM) / b;
+		size_t end = (carved + 2) * b;
+		for (size_t off = 0; off < end; off += off < 4 * b ? 1 : 61) {
+			uint64_t idx = block_index(off, dinv, tz);
+			bool ok = off % b == 0 && off / b < carved;
+			if ((idx < carved) != ok || (ok && idx != off / b) ||
+			    block_index(-(uintptr_t)off - 1, dinv, tz) < carved ||
+			    block_index(-(uintptr_t)(off + 1) * b, dinv, tz) < carved)
+				ck_abort_msg("size %zu offset %zu: index %llu", b, off,
+					     (unsigned long long)idx);
+		}
+		for (uint64_t i = 0; i < carved + 2; i++) {   /* every boundary */
+			uint64_t idx = block_index(i * b, dinv, tz);
+			if (i < carved ? idx != i : idx < carved)
+				ck_abort_msg("size %zu block %llu", b, (unsigned long long)i);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_owner_regions)
 {
 	/* 20000 small blocks from one thread fill few naturally aligned
@@ -366,6 +401,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_calloc_zeroes);
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_size_classes);
+	tcase_add_test(tc, test_block_index);
 	tcase_add_test(tc, test_owner_regions);
 	tcase_add_test(tc, test_stats_and_options);
 	tcase_add_test(tc, test_steady_state_no_syscalls);
