@@ -63,6 +63,19 @@ int palette_map_put(struct palette_map *pm, const char *name, size_t len, const 
 int palette_map_save(struct palette_map *pm, const char *path);
 void palette_map_free(struct palette_map *pm);
 
+/* --nameattr: a file of "function<TAB>name=value..." lines.  Values are
+   text (escaped when written) except g_extra and a_extra, which are
+   attribute markup copied as they are; NULL where a name is not given. */
+struct frame_attrs {
+	const char *title, *id, *class_name, *g_extra;
+	const char *href, *target, *a_extra;	/* href: the frame is a link */
+};
+struct name_attrs;
+struct name_attrs *name_attrs_load(const char *path);
+const struct frame_attrs *name_attrs_get(const struct name_attrs *na, const char *name,
+					 size_t len);
+void name_attrs_free(struct name_attrs *na);
+
 /* perl's default number format ("%.15g"). */
 void perl_num(char *buf, size_t size, double v);
 

@@ -299,7 +299,49 @@ static int frame_colour(pf_flame *g, struct colour_state *cs, struct palette_map
 	return 0;
 }
 
-static int frames(pf_flame *g, FILE *out, double height, struct palette_map *pm)
+/* Whether a --nameattr value counts, as perl's truth does (enough here). */
+static int given(const char *v)
+{
+	return v && *v;
+}
+
+static void attr(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, " %s=\"", name);
+	xml_escape_str(out, value);
+	fputc('"', out);
+}
+
+/* A frame's element: <g>, or <a> for a --nameattr link, with the
+   attributes in flamegraph.pl's order. */
+static void group_start(FILE *out, const struct frame_attrs *a)
+{
+	int link = a && given(a->href);
+
+	if (link) {
+		fputs("<a", out);
+		attr(out, "xlink:href", a->href);
+		attr(out, "target", given(a->target) ? a->target : "_top");
+		if (given(a->a_extra))
+			fprintf(out, " %s", a->a_extra);
+	} else {
+		fputs("<g", out);
+	}
+	if (!a || (!link && !a->id && !a->class_name && !given(a->g_extra))) {
+		fputs(" >\n", out);	/* flamegraph.pl's "<g >" */
+		return;
+	}
+	if (a->id)
+		attr(out, "id", a->id);
+	if (a->class_name)
+		attr(out, "class", a->class_name);
+	if (given(a->g_extra))
+		fprintf(out, " %s", a->g_extra);
+	fputs(">\n", out);
+}
+
+static int frames(pf_flame *g, FILE *out, double height, struct palette_map *pm,
+		  const struct name_attrs *na)
 {
 	const pf_flame_opts *o = &g->o;
 	struct colour_state cs = { o->colors, o->hash, o->random, 0x1234ABCD330EULL };
@@ -315,6 +357,7 @@ static int frames(pf_flame *g, FILE *out, double height, struct palette_map *pm)
 		double etime = fr->name == ROOT_NAME ? g->timemax : fr->etime;
 		double x1 = XPAD + fr->stime * wpt, x2 = XPAD + etime * wpt, y1, y2;
 		char sx1[64], sx2[64], sy1[64], sty[64], colour[64];
+		const struct frame_attrs *attrs;
 
 		if (!o->inverted) {
 			y1 = height - ypad2 - (fr->depth + 1.0) * o->frame_height + 1;
@@ -325,8 +368,15 @@ static int frames(pf_flame *g, FILE *out, double height, struct palette_map *pm)
 		}
 		if (frame_colour(g, &cs, pm, fr, name, len, colour) < 0)
 			return -1;
-		fputs("<g >\n", out);
-		frame_title(g, out, fr, name, len, etime - fr->stime);
+		attrs = na ? name_attrs_get(na, name, len) : NULL;
+		group_start(out, attrs);
+		if (attrs && given(attrs->title)) {
+			fputs("<title>", out);
+			xml_escape_str(out, attrs->title);
+			fputs("</title>", out);
+		} else {
+			frame_title(g, out, fr, name, len, etime - fr->stime);
+		}
 		snprintf(sx1, sizeof sx1, "%0.1f", x1);
 		snprintf(sx2, sizeof sx2, "%0.1f", x2);
 		perl_num(sy1, sizeof sy1, y1);
@@ -335,7 +385,7 @@ static int frames(pf_flame *g, FILE *out, double height, struct palette_map *pm)
 			sx1, sy1, strtod(sx2, NULL) - strtod(sx1, NULL), y2 - y1, colour);
 		fprintf(out, "<text  x=\"%0.2f\" y=\"%s\" >", x1 + 3, sty);
 		frame_label(g, out, name, len, x1, x2);
-		fputs("</text>\n</g>\n", out);
+		fputs(attrs && given(attrs->href) ? "</text>\n</a>\n" : "</text>\n</g>\n", out);
 	}
 	fputs("</g>\n", out);
 	return 0;
@@ -348,6 +398,7 @@ PF_EXPORT int pf_flame_write_svg(pf_flame *g, FILE *out)
 			o->fontsize * 2 + 10;
 	const char *title = o->title;
 	struct palette_map *pm = NULL;
+	struct name_attrs *na = NULL;
 	int rc = 0;
 
 	xml_utf8 = !o->encoding || strcasecmp(o->encoding, "UTF-8") == 0 ||
@@ -356,11 +407,16 @@ PF_EXPORT int pf_flame_write_svg(pf_flame *g, FILE *out)
 		height += o->fontsize * 2;
 	if (!title)
 		title = o->flamechart ? "Flame Chart" : o->inverted ? "Icicle Graph" : "Flame Graph";
-	if (o->palette_file && !(pm = palette_map_load(o->palette_file)))
+	if (o->nameattr_file && !(na = name_attrs_load(o->nameattr_file)))
 		return -1;
+	if (o->palette_file && !(pm = palette_map_load(o->palette_file))) {
+		name_attrs_free(na);
+		return -1;
+	}
 	header(g, out, height, title);
-	if (frames(g, out, height, pm) < 0)
+	if (frames(g, out, height, pm, na) < 0)
 		rc = -1;
+	name_attrs_free(na);
 	fputs("</svg>\n", out);
 	if (fflush(out) != 0 || ferror(out)) {
 		error_set_errno(errno, "write failed");

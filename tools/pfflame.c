@@ -31,6 +31,9 @@ static const char usage_text[] =
 "                       (default 0.59)\n"
 "  --countname TEXT     what the counts are (default \"samples\")\n"
 "  --nametype TEXT      what the names are (default \"Function:\")\n"
+"  --nameattr FILE      attributes for the frames of listed functions, from\n"
+"                       \"function<TAB>name=value...\" lines (title, id,\n"
+"                       class, href, target, g_extra, a_extra)\n"
 "  --colors PALETTE     hot (default), mem, io, wakeup, chain, java, js, perl,\n"
 "                       red, green, blue, aqua, yellow, purple, orange\n"
 "  --bgcolors COLOR     background: yellow, blue, green, grey or #rrggbb\n"
@@ -56,7 +59,7 @@ enum {
 	OPT_FONTTYPE, OPT_FONTSIZE, OPT_FONTWIDTH, OPT_COUNTNAME, OPT_NAMETYPE,
 	OPT_COLORS, OPT_BGCOLORS, OPT_HASH, OPT_RANDOM, OPT_CP, OPT_REVERSE,
 	OPT_INVERTED, OPT_FLAMECHART, OPT_NEGATE, OPT_NOTES, OPT_TOTAL,
-	OPT_FACTOR, OPT_SEARCHCOLOR, OPT_ENCODING, OPT_TEXT
+	OPT_FACTOR, OPT_SEARCHCOLOR, OPT_ENCODING, OPT_NAMEATTR, OPT_TEXT
 };
 
 static const struct option longopts[] = {
@@ -85,6 +88,7 @@ static const struct option longopts[] = {
 	{ "factor", required_argument, NULL, OPT_FACTOR },
 	{ "search-color", required_argument, NULL, OPT_SEARCHCOLOR },
 	{ "encoding", required_argument, NULL, OPT_ENCODING },
+	{ "nameattr", required_argument, NULL, OPT_NAMEATTR },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "top", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
@@ -156,6 +160,7 @@ int main(int argc, char **argv)
 		case OPT_FACTOR: o.factor = number(optarg, "bad --factor", 0, NULL); break;
 		case OPT_SEARCHCOLOR: o.search_color = optarg; break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_NAMEATTR: o.nameattr_file = optarg; break;
 		case OPT_TEXT: text = 1; break;
 		case 'N': top = (long)number(optarg, "bad --top", 0, NULL); break;
 		case 'h': fputs(usage_text, stdout); return 0;

@@ -41,6 +41,7 @@ typedef struct pf_flame_opts {
 	double factor;		/* scale counts in titles: 1 */
 	const char *search_color;	/* "rgb(230,0,230)" */
 	const char *encoding;	/* XML encoding attribute, NULL for none */
+	const char *nameattr_file;	/* --nameattr: frame attributes by function */
 } pf_flame_opts;
 
 void pf_flame_opts_init(pf_flame_opts *o);
