@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Drives Debian's Firefox ESR over pfflame SVGs with real input events, as
+// flame-test.js does for Chromium: hover a frame, click to zoom, reset,
+// search with Ctrl-F (and the ignore-case toggle), reopen the URL, take
+// screenshots.  Firefox speaks WebDriver BiDi itself, so puppeteer-core
+// needs no geckodriver.  Expected texts are computed from the folded input
+// rather than written down, and only what a user sees is checked (element
+// ids, rect attributes, texts), not the script's internals.  Run by
+// tests/run-pfflame-firefox.sh:
+//   node firefox-test.js FIREFOX HOME-DIR SHOT-DIR BASIC.folded BASIC.svg DIFF.folded DIFF.svg
+"use strict";
+
+const puppeteer = require("puppeteer-core");
+const assert = require("assert");
+const fs = require("fs");
+const path = require("path");
+const { pathToFileURL } = require("url");
+
+const [firefox, home, shots, basicIn, basicSvg, diffIn, diffSvg] = process.argv.slice(2);
+// Minutes, not seconds: a loaded 2-core machine can be very slow, and
+// nothing here measures speed.
+const LONG = 180000;
+let failures = 0;
+
+async function check(what, fn) {
+	try {
+		await fn();
+		console.log("ok: " + what);
+	} catch (e) {
+		failures++;
+		console.log("FAIL: " + what + ": " + (e && e.message ? e.message : e));
+	}
+}
+
+// The folded input as [{ stack: [names], count }], counts from the last
+// column (the "after" one of differential input), annotations stripped
+// from the names as pfflame strips them from its titles.
+function readFolded(file) {
+	return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => {
+		const m = /^(.*?)\s+(?:([\d.]+)\s+)?([\d.]+)\s*$/.exec(l);
+		const stack = m[1].split(";").map((n) => n.replace(/_\[[kijw]\]$/, ""));
+
+		return { stack, count: parseFloat(m[3]), before: m[2] === undefined ? null : parseFloat(m[2]) };
+	});
+}
+
+function under(rows, prefix) {
+	return rows.filter((r) => prefix.every((n, i) => r.stack[i] === n));
+}
+
+function sum(rows, key) {
+	return rows.reduce((s, r) => s + (r[key] || 0), 0);
+}
+
+// Frames drawn: one per distinct stack prefix, plus "all".
+function frameCount(rows) {
+	const seen = new Set();
+
+	for (const r of rows)
+		for (let i = 1; i <= r.stack.length; i++)
+			seen.add(r.stack.slice(0, i).join(";"));
+	return seen.size + 1;
+}
+
+// "Matched: P%" for a search of RE with the view zoomed to the frame at
+// PREFIX (a path from the root; [] when not zoomed): the share of the
+// zoomed frame's count in stacks where RE matches a frame in view, all of
+// it when RE matches the zoomed frame or one of its ancestors.
+function expectedMatch(rows, re, prefix) {
+	const rows2 = under(rows, prefix);
+	const total = sum(rows2, "count");
+	let m;
+
+	if (re.test("all") || prefix.some((n) => re.test(n)))
+		m = 100;
+	else
+		m = 100 * sum(rows2.filter((r) => r.stack.slice(prefix.length).some((n) => re.test(n))),
+			"count") / total;
+	return "Matched: " + (m >= 100 ? "100" : m.toFixed(1)) + "%";
+}
+
+function thousands(n) {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+// The details line for the frame at PREFIX: "Function: name (N samples,
+// P%)", and "; +D%" (change of the second column over its total) for
+// differential input.
+function expectedDetails(rows, prefix) {
+	const rows2 = under(rows, prefix);
+	const n = sum(rows2, "count"), total = sum(rows, "count");
+	let s = "Function: " + prefix[prefix.length - 1] + " (" + thousands(n) + " samples, " +
+		(100 * n / total).toFixed(2) + "%";
+
+	if (rows[0].before !== null) {
+		const d = 100 * (n - sum(rows2, "before")) / total;
+		s += "; " + (d > 0 ? "+" : "") + d.toFixed(2) + "%";
+	}
+	return s + ")";
+}
+
+// The <g> of frame NAME (its title starts with "NAME (").
+async function frame(page, name) {
+	const h = await page.evaluateHandle((name) => {
+		for (const g of document.querySelectorAll("#frames > g"))
+			if (g.querySelector("title").textContent.startsWith(name + " ("))
+				return g;
+		return null;
+	}, name);
+	const el = h.asElement();
+	assert.ok(el, "no frame " + name);
+	return el;
+}
+
+// What the user sees of frame NAME: its rect's geometry, whether it is
+// displayed at all, its label.
+async function look(page, name) {
+	return (await frame(page, name)).evaluate((g) => {
+		const r = g.querySelector("rect");
+		return {
+			x: parseFloat(r.getAttribute("x")),
+			width: parseFloat(r.getAttribute("width")),
+			hidden: getComputedStyle(g).display === "none" || g.getBoundingClientRect().width === 0,
+			label: g.querySelector("text").textContent,
+			fill: r.getAttribute("fill")
+		};
+	});
+}
+
+async function text(page, id) {
+	return page.$eval("#" + id, (e) => e.textContent);
+}
+
+async function href(page) {
+	return page.evaluate(() => location.href);
+}
+
+async function click(page, sel) {
+	const h = await page.$(sel);
+	assert.ok(h, "no " + sel);
+	await h.click();
+}
+
+async function ctrl(page, key) {
+	await page.keyboard.down("Control");
+	await page.keyboard.press(key);
+	await page.keyboard.up("Control");
+}
+
+// Open URL in PAGE once its document and script have run.
+async function open(page, url) {
+	await page.goto(url, { waitUntil: "load" });
+	await page.waitForFunction(() => document.readyState === "complete" &&
+		document.querySelectorAll("#frames > g").length > 0);
+}
+
+// Wait until the search line shows a share.
+async function matchedShown(page) {
+	await page.waitForFunction(() => /^Matched/.test(document.getElementById("matched").textContent));
+}
+
+async function newPage(browser, errors, dialog) {
+	const page = await browser.newPage();
+
+	page.setDefaultTimeout(LONG);
+	await page.setViewport({ width: 1280, height: 400 });
+	page.on("pageerror", (e) => errors.push("page error: " + String(e)));
+	page.on("console", (m) => { if (m.type() === "error") errors.push("console: " + m.text()); });
+	// the search prompt: answer what the check in progress asks for
+	page.on("dialog", (d) => (dialog.answer === null ? d.dismiss() : d.accept(dialog.answer))
+		.catch((e) => errors.push("dialog: " + e)));
+	return page;
+}
+
+async function basic(browser, page, errors, dialog) {
+	const rows = readFolded(basicIn);
+	const full = 1200 - 2 * 10;	// width minus the side pads
+	let dw0, alloc0, long0;
+
+	await open(page, pathToFileURL(basicSvg).href);
+
+	await check("script loaded without errors", async () => {
+		assert.strictEqual(await page.$$eval("#frames > g", (g) => g.length), frameCount(rows));
+		assert.strictEqual(await page.$eval("svg", (s) => s.getAttribute("width")), "1200");
+		assert.deepStrictEqual(errors, []);
+	});
+
+	await check("hover shows details", async () => {
+		await (await (await frame(page, "compute")).$("rect")).hover();
+		await page.waitForFunction(() => document.getElementById("details").textContent.trim() !== "");
+		assert.strictEqual(await text(page, "details"), expectedDetails(rows, ["main", "do_work", "compute"]));
+	});
+
+	await check("click zooms to the frame", async () => {
+		dw0 = await look(page, "do_work");
+		alloc0 = await look(page, "alloc");
+		await (await frame(page, "do_work")).click();
+		await page.waitForFunction(() => /[?#].*x=/.test(location.href));
+		const dw = await look(page, "do_work");
+		const alloc = await look(page, "alloc");
+		const main = await look(page, "main");
+		assert.ok(Math.abs(dw.width - full) < 0.2 && Math.abs(dw.x - 10) < 0.2,
+			"do_work at " + dw.x + ", width " + dw.width);
+		const ratio = full / dw0.width;
+		assert.ok(Math.abs(alloc.width - alloc0.width * ratio) < 0.5,
+			"alloc width " + alloc.width + ", expected " + alloc0.width * ratio);
+		assert.ok(Math.abs(alloc.x - (10 + (alloc0.x - dw0.x) * ratio)) < 0.5, "alloc x " + alloc.x);
+		assert.ok((await look(page, "init")).hidden, "init (beside do_work) is hidden");
+		assert.ok((await look(page, "worker")).hidden, "worker is hidden");
+		assert.ok(!main.hidden && Math.abs(main.width - full) < 0.2, "main, an ancestor, spans the width");
+		assert.ok(!(await look(page, "compute")).hidden, "compute is shown");
+		assert.ok(await page.$eval("#unzoom", (e) => getComputedStyle(e).display !== "none"),
+			"Reset Zoom is offered");
+		assert.match(await href(page), /[?#]x=[\d.]+&y=\d+/);
+	});
+
+	await check("Ctrl-F searches with the matched share of the zoomed frame", async () => {
+		dialog.answer = "^mal";
+		await ctrl(page, "f");
+		await matchedShown(page);
+		assert.strictEqual(await text(page, "matched"), expectedMatch(rows, /^mal/, ["main", "do_work"]));
+		assert.strictEqual((await look(page, "malloc")).fill, "rgb(230,0,230)");
+		assert.notStrictEqual((await look(page, "memset")).fill, "rgb(230,0,230)");
+		assert.match(await href(page), /s=%5Emal/);
+	});
+
+	await page.screenshot({ path: path.join(shots, "pfflame-firefox-zoomed.png") });
+
+	await check("a link reopens the same view", async () => {
+		const page2 = await newPage(browser, errors, dialog);
+
+		await open(page2, await href(page));
+		await matchedShown(page2);
+		assert.strictEqual(await text(page2, "matched"), expectedMatch(rows, /^mal/, ["main", "do_work"]));
+		const dw = await look(page2, "do_work");
+		assert.ok(Math.abs(dw.width - full) < 0.2, "do_work width " + dw.width);
+		assert.ok((await look(page2, "init")).hidden, "init is hidden");
+		assert.strictEqual((await look(page2, "malloc")).fill, "rgb(230,0,230)");
+		await page2.close();
+	});
+
+	await check("Escape clears the search, ic and Search search ignoring case", async () => {
+		await page.bringToFront();
+		await page.keyboard.press("Escape");
+		await page.waitForFunction(() => !/^Matched/.test(document.getElementById("matched").textContent));
+		assert.notStrictEqual((await look(page, "malloc")).fill, "rgb(230,0,230)");
+		await click(page, "#ignorecase");
+		await page.waitForFunction(() => /i=1/.test(location.href));
+		dialog.answer = "MALLOC|MEMSET";
+		await click(page, "#search");
+		await matchedShown(page);
+		assert.strictEqual(await text(page, "matched"),
+			expectedMatch(rows, /MALLOC|MEMSET/i, ["main", "do_work"]));
+		assert.match(await href(page), /i=1/);
+	});
+
+	await check("reset zoom restores the graph", async () => {
+		await click(page, "#unzoom");
+		await page.waitForFunction(() => !/x=/.test(location.href));
+		const dw = await look(page, "do_work");
+		assert.strictEqual(dw.width, dw0.width);
+		assert.strictEqual(dw.x, dw0.x);
+		const alloc = await look(page, "alloc");
+		assert.ok(alloc.x === alloc0.x && alloc.width === alloc0.width && !alloc.hidden,
+			"alloc at " + alloc.x + ", width " + alloc.width);
+		assert.ok(!(await look(page, "init")).hidden, "init is shown again");
+		// the share is now of everything
+		assert.strictEqual(await text(page, "matched"), expectedMatch(rows, /MALLOC|MEMSET/i, []));
+	});
+
+	await check("Ctrl-I toggles case back: the search is redone", async () => {
+		await ctrl(page, "i");
+		await page.waitForFunction(() => !/i=1/.test(location.href));
+		assert.strictEqual(await text(page, "matched"), expectedMatch(rows, /MALLOC|MEMSET/, []));
+		await page.keyboard.press("Escape");
+		await page.waitForFunction(() => !/s=/.test(location.href));
+	});
+
+	const long = "a_function_with_a_rather_long_name_that_will_not_fit_in_its_frame";
+	await check("labels follow the zoom", async () => {
+		long0 = await look(page, long);
+		assert.match(long0.label, /\.\.$/);
+		await (await frame(page, long)).click();
+		await page.waitForFunction(() => /x=/.test(location.href));
+		assert.strictEqual((await look(page, long)).label, long);
+		await click(page, "#unzoom");
+		await page.waitForFunction(() => !/x=/.test(location.href));
+		assert.strictEqual((await look(page, long)).label, long0.label);
+	});
+}
+
+async function diff(page, errors, dialog) {
+	const rows = readFolded(diffIn);
+
+	await check("differential graph: details, zoom and search", async () => {
+		await open(page, pathToFileURL(diffSvg).href);
+		await (await (await frame(page, "page_fault")).$("rect")).hover();
+		await page.waitForFunction(() => document.getElementById("details").textContent.trim() !== "");
+		assert.strictEqual(await text(page, "details"),
+			expectedDetails(rows, ["main", "do_work", "alloc", "memset", "page_fault"]));
+		await (await frame(page, "do_work")).click();
+		await page.waitForFunction(() => /x=/.test(location.href));
+		dialog.answer = "fault|compute";
+		await ctrl(page, "f");
+		await matchedShown(page);
+		assert.strictEqual(await text(page, "matched"),
+			expectedMatch(rows, /fault|compute/, ["main", "do_work"]));
+		await page.screenshot({ path: path.join(shots, "pfflame-firefox-diff.png") });
+	});
+}
+
+async function main() {
+	const errors = [], dialog = { answer: null };
+	const browser = await puppeteer.launch({
+		browser: "firefox",
+		protocol: "webDriverBiDi",
+		executablePath: firefox,
+		headless: true,
+		userDataDir: path.join(home, "profile"),
+		env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: "1" },
+		timeout: LONG,
+		protocolTimeout: LONG
+	});
+
+	try {
+		console.log("# " + await browser.version());
+		const page = await newPage(browser, errors, dialog);
+		await basic(browser, page, errors, dialog);
+		await diff(page, errors, dialog);
+		await check("no script errors", async () => {
+			assert.deepStrictEqual(errors, []);
+		});
+	} finally {
+		await browser.close();
+	}
+	console.log(failures ? failures + " check(s) failed" : "all Firefox checks passed");
+	process.exit(failures ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log("FAIL: " + (e && e.stack ? e.stack : e));
+	process.exit(1);
+});
