@@ -140,6 +140,16 @@ static SS_NOINLINE void *malloc_refill(struct heap *h, size_t n)
 {
 	unsigned c = ss_fast_class[(n + 15) >> 4];
 	int err = 0;
+	/* Next best: a block of another thread freed here (the empty heap
+	   has none).  One without its key was freed twice: the slow path
+	   reports it. */
+	struct block *b = h->foreign[c];
+	if (b && likely(b->key == block_key(b))) {
+		h->foreign[c] = b->next;
+		h->nforeign[c]--;
+		b->key = 0;
+		return b;
+	}
 	if (unlikely(h == &ss_empty_heap))
 		return malloc_slow(n);
 	void *p = slab_alloc_slow(h, c, &err);

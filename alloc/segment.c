@@ -106,12 +106,12 @@ static bool pool_reserve(int *err)
 	if (reserve_step < 64)
 		reserve_step *= 2;
 	map_mark((uintptr_t)p, n * ss_size, true);
-	/* Pushed in reverse so they are handed out in address order. */
-	for (unsigned i = n; i-- > 0;) {
-		struct superslab *ss = (struct superslab *)(p + i * ss_size);
-		ss->kind = SS_FREE;  /* untouched memory reads as zero anyway */
-		clean_push(ss);
-	}
+	/* Pushed in reverse so they are handed out in address order.  Not
+	   written to: the header reads as zeros (no magic, kind SS_FREE)
+	   until ss_format(), and a write would make a page resident in
+	   each SuperSlab of the reservation, used or not. */
+	for (unsigned i = n; i-- > 0;)
+		clean_push((struct superslab *)(p + i * ss_size));
 	nreserved += n;
 	return true;
 }
