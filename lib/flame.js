@@ -5,10 +5,17 @@
 // reopens the same view.  pfflame puts `pfcfg` (layout numbers and texts)
 // in front of this file.
 //
-// Frames are read once into arrays; zooming and searching then work on
-// those arrays and touch the DOM only where something changes, which keeps
-// graphs of 100,000 frames responsive.  No library, no network: it must
-// work from a file in any browser.
+// Graphs of 100,000 frames must stay responsive, so:
+// - nothing is read from the frames before the graph is on screen: the
+//   arrays below are filled in idle time after the load event, or at once
+//   by the first click, key or view in the URL that needs them;
+// - frames are in pre-order (parents before children), so the frames
+//   inside a frame are a range of indices, found without any geometry;
+// - zooming hides frames with one style rule (an nth-child range) rather
+//   than one attribute per frame, and moves only the frames it shows;
+// - text widths come from the fixed font-width estimate, never from the
+//   layout, so the script never waits for the browser to lay out.
+// No library, no network: it must work from a file in any browser.
 "use strict";
 
 var pfflame = (function () {
@@ -18,65 +25,142 @@ var pfflame = (function () {
 	var charw = (cfg.fontsize || 12) * (cfg.fontwidth || 0.59);
 	var nametype = cfg.nametype || "Function:";
 	var searchcolor = cfg.searchcolor || "rgb(230,0,230)";
+	var svgns = "http://www.w3.org/2000/svg";
 	var fudge = 0.0001;
-
-	var svg, details, unzoombtn, searchbtn, icbtn, matchedtxt;
-	var n = 0;
-	var groups = [], rects = [], texts = [], titles = [];
-	var names = [], counts = [], fills = [];
-	var index = new Map();	// <g> -> frame number
-	var x0, w0, y0;		// geometry as drawn by pfflame
-	var cx, cw;		// current geometry
-	var state;		// 0 shown, 1 hidden, 2 ancestor of the zoomed frame
-	var labels = [], shown = [];	// labels as drawn, and as shown now
-	var lit;			// 1 where a search match is highlighted
+	var details, unzoombtn, searchbtn, icbtn, matchedtxt, zoomrule;
+	var width = 1200;
+	var inited = false;	// the document is loaded
+	var n = 0, done = -1;	// frames, and how many are read (-1: not started)
+	var groups = [], rects = [], texts = [], names = [];
+	var x0, w0, y0, counts;	// as drawn by pfflame
+	var cx, cw;		// as drawn now
+	var end, parent;	// frames i+1 .. end[i]-1 are inside frame i
+	var lit;		// 1 where a search match is highlighted
+	var fills = [], label0 = [], textx0 = [];	// saved before the first change
+	var shown = [], textx = [];	// labels and their x as shown now, once changed
+	var away, moved = [];	// frames moved from their drawn place
+	var parents = [];	// ancestors of the zoomed frame
 	var zoomed = -1;
 	var term = null, ignorecase = false, matched = null;
-	var width = 1200;
 
-	function parseCount(s) {
-		return parseFloat(s.replace(/,/g, ""));
+	// This runs before the frames are parsed.  Most frames of a big graph
+	// are too narrow for a label and have an empty <text>: keeping those
+	// out of the layout saves a layout object per frame in every style,
+	// layout and paint, from the first one on.
+	(function () {
+		var early = document.createElementNS(svgns, "style");
+
+		early.textContent = "#frames text:empty { display:none; }\n";
+		document.documentElement.appendChild(early);
+	})();
+
+	// "name (1,234 samples, 5.00%)" or "...; +1.00%)": the name ends at
+	// the last " (" followed by a count.
+	function splitTitle(t, i) {
+		var p = t.length, c;
+
+		while ((p = t.lastIndexOf(" (", p - 1)) > 0) {
+			c = t.charCodeAt(p + 2);
+			if ((c >= 48 && c <= 57) || c === 45 || c === 43)
+				break;
+		}
+		if (p <= 0) {
+			names[i] = t;
+			counts[i] = w0[i];
+			return;
+		}
+		names[i] = t.substring(0, p);
+		counts[i] = parseFloat(t.substring(p + 2, t.indexOf(" ", p + 2)).replace(/,/g, ""));
 	}
 
-	// "name (1,234 samples, 5.00%)" or "...; +1.00%)": name and count.
-	var titleRe = /^([\s\S]*) \(([-+]?[\d,]+) [^]*?, [-\d.]+%(?:; [-+]?[\d.]+%)?\)$/;
+	function readFrame(i) {
+		var g = groups[i], c = g.children, r, t;
 
-	function load() {
-		var frames = document.getElementById("frames");
-		var el = frames ? frames.children : [];
-		var i, g, c, t, m;
-
-		n = el.length;
-		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
-		cx = new Float64Array(n); cw = new Float64Array(n);
-		state = new Uint8Array(n);
-		lit = new Uint8Array(n);
-		for (i = 0; i < n; i++) {
-			g = el[i];
-			c = g.children;
-			groups.push(g);
-			index.set(g, i);
-			// pfflame writes <title>, <rect>, <text> in this order
-			if (c.length === 3 && c[1].tagName === "rect") {
-				titles.push(c[0]);
-				rects.push(c[1]);
-				texts.push(c[2]);
-			} else {
-				titles.push(g.querySelector("title"));
-				rects.push(g.querySelector("rect"));
-				texts.push(g.querySelector("text"));
-			}
-			x0[i] = cx[i] = parseFloat(rects[i].getAttribute("x"));
-			w0[i] = cw[i] = parseFloat(rects[i].getAttribute("width"));
-			y0[i] = parseFloat(rects[i].getAttribute("y"));
-			fills.push(rects[i].getAttribute("fill"));
-			labels.push(texts[i].textContent);
-			shown.push(labels[i]);
-			t = titles[i].textContent;
-			m = titleRe.exec(t);
-			names.push(m ? m[1] : t);
-			counts.push(m ? parseCount(m[2]) : w0[i]);
+		// pfflame writes <title>, <rect>, <text> in this order
+		if (c.length === 3 && c[1].tagName === "rect") {
+			t = c[0]; r = c[1]; texts[i] = c[2];
+		} else {
+			t = g.querySelector("title"); r = g.querySelector("rect");
+			texts[i] = g.querySelector("text");
 		}
+		rects[i] = r;
+		x0[i] = cx[i] = parseFloat(r.getAttribute("x"));
+		w0[i] = cw[i] = parseFloat(r.getAttribute("width"));
+		y0[i] = parseFloat(r.getAttribute("y"));
+		splitTitle(t ? t.textContent : "", i);
+	}
+
+	function deeper(i, j) {
+		return inverted ? y0[i] > y0[j] : y0[i] < y0[j];
+	}
+
+	// The tree, from the pre-order and the depths.
+	function link() {
+		var stack = [], i;
+
+		for (i = 0; i < n; i++) {
+			while (stack.length && !deeper(i, stack[stack.length - 1]))
+				end[stack.pop()] = i;
+			parent[i] = stack.length ? stack[stack.length - 1] : -1;
+			stack.push(i);
+		}
+		while (stack.length)
+			end[stack.pop()] = n;
+	}
+
+	function start() {
+		var el = document.getElementById("frames");
+
+		el = el ? el.children : [];
+		n = el.length;
+		groups = Array.prototype.slice.call(el);
+		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
+		cx = new Float64Array(n); cw = new Float64Array(n); counts = new Float64Array(n);
+		end = new Int32Array(n); parent = new Int32Array(n);
+		lit = new Uint8Array(n); away = new Uint8Array(n);
+		done = 0;
+	}
+
+	// Read frames until DEADLINE says stop (no deadline: all of them).
+	function read(deadline) {
+		if (done < 0)
+			start();
+		while (done < n) {
+			readFrame(done++);
+			if (deadline && (done & 1023) === 0 && deadline())
+				return false;
+		}
+		if (done === n) {
+			link();
+			done = n + 1;
+		}
+		return true;
+	}
+
+	function ready() {
+		if (inited && done <= n)
+			read(null);
+	}
+
+	// Read in idle time, a slice at a time, so that the page stays live.
+	function readLater() {
+		var ric = window.requestIdleCallback;
+
+		function slice(idle) {
+			var t0 = Date.now();
+
+			if (!read(function () {
+				return idle && idle.timeRemaining ? idle.timeRemaining() < 2 : Date.now() - t0 > 30;
+			}))
+				later();
+		}
+		function later() {
+			if (typeof ric === "function")
+				ric.call(window, slice, { timeout: 1000 });
+			else
+				setTimeout(slice, 0);
+		}
+		later();
 	}
 
 	// The label that fits W pixels: the name, or its start and "..".
@@ -90,69 +174,94 @@ var pfflame = (function () {
 		return name.substring(0, chars - 2) + "..";
 	}
 
+	// Draw frame i at X, W pixels wide; at (x0, w0) exactly as pfflame
+	// drew it.  What pfflame drew is read only when first changed, and an
+	// empty label (most frames of a big graph) is left where it is.
 	function place(i, x, w) {
-		var label;
+		var home = x === x0[i] && w === w0[i], t = texts[i], label, tx;
 
+		if (cx[i] === x && cw[i] === w)
+			return;
+		if (!away[i]) {
+			away[i] = 1;
+			moved.push(i);
+		}
 		if (cx[i] !== x) {
 			rects[i].setAttribute("x", x.toFixed(1));
-			texts[i].setAttribute("x", (x + 3).toFixed(2));
 			cx[i] = x;
 		}
 		if (cw[i] !== w) {
 			rects[i].setAttribute("width", w.toFixed(1));
 			cw[i] = w;
-			label = w === w0[i] && x === x0[i] ? labels[i] : fit(names[i], w);
-			if (shown[i] !== label) {
-				texts[i].textContent = label;
-				shown[i] = label;
-			}
+		}
+		if (shown[i] === undefined)	// pfflame leaves it empty below 3 characters
+			label0[i] = shown[i] = w0[i] + 0.2 < 3 * charw ? "" : t.textContent;
+		label = home ? label0[i] : fit(names[i], w);
+		if (!home && label === "" && shown[i] === "")
+			return;
+		tx = home ? undefined : (x + 3).toFixed(2);
+		if (textx[i] !== tx) {
+			if (textx0[i] === undefined)
+				textx0[i] = t.getAttribute("x");
+			t.setAttribute("x", home ? textx0[i] : tx);
+			textx[i] = tx;
+		}
+		if (shown[i] !== label) {
+			t.textContent = label;
+			shown[i] = label;
 		}
 	}
 
-	// Hidden frames get display="none" rather than a class: Chromium
-	// applies the attribute about twice as fast, which tells with tens of
-	// thousands of frames.
-	function setState(i, s) {
-		if (state[i] === s)
-			return;
-		if (state[i] === 1)
-			groups[i].removeAttribute("display");
-		if (state[i] === 2)
-			groups[i].classList.remove("parent");
-		if (s === 1)
-			groups[i].setAttribute("display", "none");
-		if (s === 2)
-			groups[i].classList.add("parent");
-		state[i] = s;
+	// Put frame i back where pfflame drew it.
+	function home(i) {
+		place(i, x0[i], w0[i]);
+		away[i] = 0;
 	}
 
-	function above(i, j) {
-		// frame i is drawn closer to the root than frame j
-		return inverted ? y0[i] < y0[j] : y0[i] > y0[j];
+	// Frames outside the view: one rule hides all but the zoomed frame's
+	// range and its ancestors (class "parent"), so that zooming costs
+	// writes for the frames shown, not for the frames hidden.
+	function showRange(lo, hi) {
+		zoomrule.textContent = lo < 0 ? "" :
+			"#frames > g { display:none; }\n" +
+			"#frames > g:nth-child(n+" + (lo + 1) + "):nth-child(-n+" + hi + "), " +
+			"#frames > g.parent { display:inline; }\n";
+	}
+
+	// Frames have no class but "parent": drop the attribute, so that the
+	// frame is again exactly as drawn.
+	function plain(i) {
+		groups[i].removeAttribute("class");
 	}
 
 	function zoom(z) {
-		var xmin = x0[z], xmax = x0[z] + w0[z];
-		var ratio = (width - 2 * xpad) / w0[z];
-		var i;
+		var xmin, ratio, i, hi, keep;
 
-		for (i = 0; i < n; i++) {
-			if (above(i, z)) {
-				if (x0[i] <= xmin + fudge && x0[i] + w0[i] + fudge >= xmax) {
-					setState(i, 2);
-					place(i, xpad, width - 2 * xpad);
-				} else {
-					setState(i, 1);
-				}
-			} else if (x0[i] + fudge >= xmin && x0[i] + fudge < xmax &&
-				   (i === z || y0[i] !== y0[z])) {
-				setState(i, 0);
-				place(i, (x0[i] - xmin) * ratio + xpad, w0[i] * ratio);
-			} else {
-				setState(i, 1);
-			}
+		ready();
+		if (z < 0 || z >= n || !(w0[z] > 0))
+			return;
+		xmin = x0[z];
+		ratio = (width - 2 * xpad) / w0[z];
+		hi = end[z];
+		parents.forEach(plain);
+		parents = [];
+		for (i = parent[z]; i >= 0; i = parent[i]) {
+			parents.push(i);
+			groups[i].classList.add("parent");
+			place(i, xpad, width - 2 * xpad);
 		}
+		for (i = z; i < hi; i++)
+			place(i, (x0[i] - xmin) * ratio + xpad, w0[i] * ratio);
+		keep = [];
+		moved.forEach(function (m) {
+			if ((m >= z && m < hi) || parents.indexOf(m) >= 0)
+				keep.push(m);
+			else
+				home(m);
+		});
+		moved = keep;
 		zoomed = z;
+		showRange(z, hi);
 		unzoombtn.classList.remove("hide");
 		if (term !== null)
 			search(term);
@@ -160,12 +269,12 @@ var pfflame = (function () {
 	}
 
 	function unzoom() {
-		var i;
-
-		for (i = 0; i < n; i++) {
-			setState(i, 0);
-			place(i, x0[i], w0[i]);
-		}
+		ready();
+		showRange(-1, -1);
+		parents.forEach(plain);
+		parents = [];
+		moved.forEach(home);
+		moved = [];
 		zoomed = -1;
 		unzoombtn.classList.add("hide");
 		if (term !== null)
@@ -173,14 +282,44 @@ var pfflame = (function () {
 		save();
 	}
 
-	// Is frame i the zoomed frame, or inside it, or one of its ancestors?
-	function inView(i) {
-		return zoomed < 0 || state[i] !== 1;
+	function highlight(i, on) {
+		if (lit[i] === on)
+			return;
+		if (fills[i] === undefined)
+			fills[i] = rects[i].getAttribute("fill");
+		rects[i].setAttribute("fill", on ? searchcolor : fills[i]);
+		lit[i] = on;
+	}
+
+	// The matched share of the view: a match inside a match counts once,
+	// and frames are in pre-order, so skip the inside of each match.
+	function share(hit) {
+		var i, sum = 0, hi, total;
+
+		if (zoomed < 0) {
+			i = 0; hi = n;
+		} else {
+			for (i = 0; i < parents.length; i++)
+				if (hit[parents[i]])
+					return 100;
+			i = zoomed; hi = end[zoomed];
+		}
+		while (i < hi) {
+			if (hit[i]) {
+				sum += counts[i];
+				i = end[i];
+			} else {
+				i++;
+			}
+		}
+		total = zoomed >= 0 ? counts[zoomed] : rootCount();
+		return total > 0 ? Math.min(100, 100 * sum / total) : 0;
 	}
 
 	function search(t) {
-		var re, i, hits = [], total, sum = 0, end = -Infinity, whole = false;
+		var re, i, hit;
 
+		ready();
 		try {
 			re = new RegExp(t, ignorecase ? "i" : "");
 		} catch (e) {
@@ -189,34 +328,12 @@ var pfflame = (function () {
 			return null;
 		}
 		term = t;
+		hit = new Uint8Array(n);
 		for (i = 0; i < n; i++) {
-			if (re.test(names[i])) {
-				if (!lit[i]) {
-					rects[i].setAttribute("fill", searchcolor);
-					lit[i] = 1;
-				}
-				if (!inView(i))
-					continue;
-				if (state[i] === 2 || i === zoomed)
-					whole = true;
-				hits.push(i);
-			} else if (lit[i]) {
-				rects[i].setAttribute("fill", fills[i]);
-				lit[i] = 0;
-			}
+			hit[i] = re.test(names[i]) ? 1 : 0;
+			highlight(i, hit[i]);
 		}
-		// Count each matched region once: skip matches inside a match.
-		hits.sort(function (a, b) { return x0[a] - x0[b] || w0[b] - w0[a]; });
-		for (i = 0; i < hits.length; i++) {
-			if (x0[hits[i]] + fudge >= end) {
-				sum += counts[hits[i]];
-				end = x0[hits[i]] + w0[hits[i]];
-			}
-		}
-		total = zoomed >= 0 ? counts[zoomed] : rootCount();
-		matched = whole ? 100 : total > 0 ? 100 * sum / total : 0;
-		if (matched > 100)
-			matched = 100;
+		matched = share(hit);
 		searchbtn.classList.add("show");
 		searchbtn.textContent = "Reset Search";
 		matchedtxt.classList.remove("hide");
@@ -229,7 +346,7 @@ var pfflame = (function () {
 		var i, best = 0;
 
 		for (i = 0; i < n; i++)
-			if (counts[i] > best)
+			if (parent[i] < 0 && counts[i] > best)
 				best = counts[i];
 		return best;
 	}
@@ -237,12 +354,10 @@ var pfflame = (function () {
 	function resetSearch() {
 		var i;
 
-		for (i = 0; i < n; i++) {
-			if (lit[i]) {
-				rects[i].setAttribute("fill", fills[i]);
-				lit[i] = 0;
-			}
-		}
+		ready();
+		for (i = 0; i < n; i++)
+			if (lit[i])
+				highlight(i, 0);
 		term = null;
 		matched = null;
 		searchbtn.classList.remove("show");
@@ -313,6 +428,7 @@ var pfflame = (function () {
 			icbtn.classList.add("show");
 		}
 		if (p.x !== undefined && p.y !== undefined) {
+			ready();
 			x = parseFloat(p.x);
 			y = parseFloat(p.y);
 			for (i = 0; i < n; i++) {
@@ -326,24 +442,41 @@ var pfflame = (function () {
 			search(p.s);
 	}
 
-	function frameOf(node) {
+	// The <g> of the frame that NODE is part of, or null.
+	function groupOf(node) {
 		while (node && node.parentNode) {
 			if (node.parentNode.id === "frames")
-				return index.has(node) ? index.get(node) : -1;
+				return node;
 			node = node.parentNode;
 		}
-		return -1;
+		return null;
+	}
+
+	function frameOf(node) {
+		var g = groupOf(node);
+
+		if (!g)
+			return -1;
+		ready();
+		return groups.indexOf(g);
+	}
+
+	function isRoot(i) {
+		return parent[i] < 0 && w0[i] >= width - 2 * xpad - fudge;
 	}
 
 	function init() {
-		svg = document.documentElement;
+		var svg = document.documentElement;
+
 		width = svg.width && svg.width.baseVal ? svg.width.baseVal.value : 1200;
 		details = document.getElementById("details");
 		unzoombtn = document.getElementById("unzoom");
 		searchbtn = document.getElementById("search");
 		icbtn = document.getElementById("ignorecase");
 		matchedtxt = document.getElementById("matched");
-		load();
+		zoomrule = document.createElementNS(svgns, "style");
+		svg.appendChild(zoomrule);
+		inited = true;
 		window.addEventListener("click", function (e) {
 			var i = frameOf(e.target);
 
@@ -360,14 +493,15 @@ var pfflame = (function () {
 				toggleCase();
 			}
 		});
+		// the details line needs no arrays: the title says it all
 		window.addEventListener("mouseover", function (e) {
-			var i = frameOf(e.target);
+			var g = groupOf(e.target), t = g && g.querySelector("title");
 
-			if (i >= 0)
-				details.textContent = nametype + " " + titles[i].textContent;
+			if (t)
+				details.textContent = nametype + " " + t.textContent;
 		});
 		window.addEventListener("mouseout", function (e) {
-			if (frameOf(e.target) >= 0)
+			if (groupOf(e.target))
 				details.textContent = " ";
 		});
 		window.addEventListener("keydown", function (e) {
@@ -386,10 +520,8 @@ var pfflame = (function () {
 			}
 		});
 		restore();
-	}
-
-	function isRoot(i) {
-		return w0[i] >= width - 2 * xpad - fudge;
+		if (done < 0)
+			readLater();
 	}
 
 	return {
@@ -399,8 +531,9 @@ var pfflame = (function () {
 		search: search,
 		resetSearch: resetSearch,
 		toggleCase: toggleCase,
-		find: function (name) { return names.indexOf(name); },
-		get frames() { return n; },
+		find: function (name) { ready(); return names.indexOf(name); },
+		get frames() { ready(); return n; },
+		get loaded() { return done > n; },
 		get zoomed() { return zoomed; },
 		get matched() { return matched; }
 	};

@@ -27,7 +27,17 @@ fi
 
 pfflame "$data/flame/basic.folded" >"$tmp/basic.svg" || fail "pfflame basic"
 pfflame "$data/flame/diff.folded" >"$tmp/diff.svg" || fail "pfflame diff"
+# A tree of some 3,000 frames, eight levels of fn_LEVEL_BRANCH, wide and
+# narrow; --minwidth=0 also draws frames that round to no width.
+awk 'BEGIN {
+	for (i = 0; i < 1500; i++) {
+		s = "main"
+		for (k = 1; k <= 8; k++)
+			s = s ";fn_" k "_" int(i / 3 ^ (8 - k)) % 5
+		print s, (i % 17 == 0 ? 400 : 1 + i % 5)
+	}
+}' | pfflame --minwidth=0 >"$tmp/tree.svg" || fail "pfflame tree"
 NODE_PATH="$bdir/node_modules" node "$top_srcdir/tests/browser/flame-test.js" \
-	"$chrome" "$tmp/profile" "$bdir" "$tmp/basic.svg" "$tmp/diff.svg" ||
+	"$chrome" "$tmp/profile" "$bdir" "$tmp/basic.svg" "$tmp/diff.svg" "$tmp/tree.svg" ||
 	fail "browser checks"
 finish

@@ -2,7 +2,9 @@
 // Drives Debian's Chromium over pfflame SVGs the way a person would: hover a
 // frame, click to zoom, search with Ctrl-F, reopen the URL, reset.  Run by
 // tests/run-pfflame-browser.sh:
-//   node flame-test.js CHROMIUM PROFILE-DIR SHOT-DIR BASIC.svg DIFF.svg
+//   node flame-test.js CHROMIUM PROFILE-DIR SHOT-DIR BASIC.svg DIFF.svg TREE.svg
+// TREE.svg is a graph of a few thousand frames, to check that zooming
+// around and back leaves every frame exactly as pfflame drew it.
 "use strict";
 
 const { chromium } = require("playwright-core");
@@ -10,7 +12,7 @@ const assert = require("assert");
 const path = require("path");
 const { pathToFileURL } = require("url");
 
-const [chromePath, profile, shots, basicSvg, diffSvg] = process.argv.slice(2);
+const [chromePath, profile, shots, basicSvg, diffSvg, treeSvg] = process.argv.slice(2);
 let failures = 0;
 
 async function check(what, fn) {
@@ -35,7 +37,7 @@ async function rectOf(page, name) {
 	return {
 		x: parseFloat(await r.getAttribute("x")),
 		width: parseFloat(await r.getAttribute("width")),
-		hidden: await frame(page, name).evaluate((g) => g.getAttribute("display") === "none")
+		hidden: await frame(page, name).evaluate((g) => getComputedStyle(g).display === "none")
 	};
 }
 
@@ -152,6 +154,41 @@ async function main() {
 		await frame(page, "page_fault").locator("rect").hover();
 		assert.match(await page.locator("#details").textContent(), /page_fault \(200 samples, [\d.]+%; \+[\d.]+%\)/);
 		await page.screenshot({ path: path.join(shots, "pfflame-diff.png") });
+	});
+
+	await check("zooming around and back leaves every frame as drawn", async () => {
+		await page.goto(pathToFileURL(treeSvg).href);
+		await page.waitForFunction(() => window.pfflame && window.pfflame.frames > 0);
+		const drawn = await page.evaluate(() => document.getElementById("frames").outerHTML);
+		const r = await page.evaluate(() => {
+			const g = Array.from(document.querySelectorAll("#frames > g"));
+			const width = (i) => parseFloat(g[i].querySelector("rect").getAttribute("width"));
+			const shown = () => g.filter((e) => getComputedStyle(e).display !== "none").length;
+			const out = [];
+			// the widest frame under the root, a narrow one, a zero-width one
+			const order = g.map((e, i) => i).filter((i) => i > 0).sort((a, b) => width(b) - width(a));
+			const picks = [order[0], order[Math.floor(order.length / 3)], order[order.length - 1]];
+			pfflame.search("fn_2");
+			for (const i of picks) {
+				pfflame.zoom(i);
+				out.push({ i, w0: width(i), w: width(i), zoomed: pfflame.zoomed, shown: shown(),
+					   label: g[i].querySelector("text").textContent,
+					   name: g[i].querySelector("title").textContent.replace(/ \(.*/, "") });
+			}
+			pfflame.unzoom();
+			pfflame.resetSearch();
+			out.push({ shown: shown(), total: g.length, loaded: pfflame.loaded });
+			return out;
+		});
+		assert.ok(r[0].w > 1179.9 && r[0].w < 1180.1, "wide frame zoomed to " + r[0].w);
+		assert.ok(r[1].w > 1179.9 && r[1].w < 1180.1, "narrow frame zoomed to " + r[1].w);
+		assert.strictEqual(r[1].label, r[1].name, "the zoomed frame's full name is its label");
+		assert.ok(r[1].shown < r[0].shown && r[1].shown > 1, "fewer frames shown: " + r[1].shown);
+		assert.strictEqual(r[2].w, 0, "a frame of no width");
+		assert.strictEqual(r[2].zoomed, r[1].zoomed, "zooming to a frame of no width is ignored");
+		assert.strictEqual(r[3].shown, r[3].total);
+		assert.ok(r[3].loaded);
+		assert.strictEqual(await page.evaluate(() => document.getElementById("frames").outerHTML), drawn);
 	});
 
 	await check("no script errors", async () => {
