@@ -7,7 +7,8 @@
 // rather than written down, and only what a user sees is checked (element
 // ids, rect attributes, texts), not the script's internals.  Run by
 // tests/run-pfflame-firefox.sh:
-//   node firefox-test.js FIREFOX HOME-DIR SHOT-DIR BASIC.folded BASIC.svg DIFF.folded DIFF.svg
+//   node firefox-test.js FIREFOX HOME-DIR SHOT-DIR BASIC.folded BASIC.svg \
+//     DIFF.folded DIFF.svg TREE.folded TREE.svg
 "use strict";
 
 const puppeteer = require("puppeteer-core");
@@ -16,7 +17,8 @@ const fs = require("fs");
 const path = require("path");
 const { pathToFileURL } = require("url");
 
-const [firefox, home, shots, basicIn, basicSvg, diffIn, diffSvg] = process.argv.slice(2);
+const [firefox, home, shots, basicIn, basicSvg, diffIn, diffSvg, treeIn, treeSvg] =
+	process.argv.slice(2);
 // Minutes, not seconds: a loaded 2-core machine can be very slow, and
 // nothing here measures speed.
 const LONG = 180000;
@@ -118,15 +120,35 @@ async function frame(page, name) {
 	return el;
 }
 
+// Every frame as drawn: name, rect geometry, hidden.
+async function allFrames(page) {
+	return page.$$eval("#frames > g", (gs) => {
+		return gs.map((g) => {
+			const r = g.querySelector("rect");
+			const st = getComputedStyle(g);
+
+			return {
+				name: g.querySelector("title").textContent.replace(/ \([^(]*$/, ""),
+				x: parseFloat(r.getAttribute("x")),
+				y: parseFloat(r.getAttribute("y")),
+				width: parseFloat(r.getAttribute("width")),
+				hidden: st.display === "none" || st.visibility === "hidden"
+			};
+		});
+	});
+}
+
 // What the user sees of frame NAME: its rect's geometry, whether it is
 // displayed at all, its label.
 async function look(page, name) {
 	return (await frame(page, name)).evaluate((g) => {
 		const r = g.querySelector("rect");
+		const st = getComputedStyle(g);
+
 		return {
 			x: parseFloat(r.getAttribute("x")),
 			width: parseFloat(r.getAttribute("width")),
-			hidden: getComputedStyle(g).display === "none" || g.getBoundingClientRect().width === 0,
+			hidden: st.display === "none" || st.visibility === "hidden",
 			label: g.querySelector("text").textContent,
 			fill: r.getAttribute("fill")
 		};
@@ -178,10 +200,13 @@ async function newPage(browser, errors, dialog) {
 	return page;
 }
 
-async function basic(browser, page, errors, dialog) {
+const full = 1200 - 2 * 10;	// the graph's width minus the side pads
+
+// The basic graph: load, hover, zoom, Ctrl-F, reopen the link.  Returns
+// do_work's and alloc's frames as first drawn.
+async function basicZoom(browser, page, errors, dialog) {
 	const rows = readFolded(basicIn);
-	const full = 1200 - 2 * 10;	// width minus the side pads
-	let dw0, alloc0, long0;
+	let dw0, alloc0;
 
 	await open(page, pathToFileURL(basicSvg).href);
 
@@ -244,6 +269,13 @@ async function basic(browser, page, errors, dialog) {
 		assert.strictEqual((await look(page2, "malloc")).fill, "rgb(230,0,230)");
 		await page2.close();
 	});
+	return { dw0, alloc0 };
+}
+
+// The basic graph, still zoomed and searched: the other keys and buttons.
+async function basicKeys(page, dialog, { dw0, alloc0 }) {
+	const rows = readFolded(basicIn);
+	let long0;
 
 	await check("Escape clears the search, ic and Search search ignoring case", async () => {
 		await page.bringToFront();
@@ -328,6 +360,69 @@ async function diff(page, errors, dialog) {
 	});
 }
 
+// Where frame F of the graph as drawn (ALL) should be once frame Z is
+// zoomed to: its callees (above it) spread over the full width in the
+// same proportions, its callers (below) full width, the rest hidden.
+function zoomedPlace(all, z, f) {
+	const full = 1200 - 2 * 10, ratio = full / z.width, eps = 0.0001;
+
+	if (f.y > z.y)
+		return f.x <= z.x + eps && f.x + f.width + eps >= z.x + z.width ?
+			{ x: 10, width: full, hidden: false } : { hidden: true };
+	if (f === z || (f.y < z.y && f.x + eps >= z.x && f.x + eps < z.x + z.width))
+		return { x: 10 + (f.x - z.x) * ratio, width: f.width * ratio, hidden: false };
+	return { hidden: true };
+}
+
+// Frames of NOW not where WANT(frame as drawn) says, as readable lines.
+function misplaced(drawn, now, want) {
+	const bad = [];
+
+	drawn.forEach((f, i) => {
+		const w = want(f), g = now[i];
+
+		if (w.hidden !== g.hidden || (!w.hidden &&
+		    (Math.abs(w.x - g.x) > 0.11 || Math.abs(w.width - g.width) > 0.11)))
+			bad.push(f.name + " at " + f.x + "," + f.y + ": " + JSON.stringify(g) +
+				", expected " + JSON.stringify(w));
+	});
+	return bad;
+}
+
+// A generated tree of some 1,400 frames, all drawn (--minwidth=0): every
+// frame is checked after a zoom, a search's share is computed from the
+// input, and Escape goes back step by step.
+async function tree(page, dialog) {
+	const rows = readFolded(treeIn);
+
+	await check("tree: zoom lays out every frame, search, Escape twice", async () => {
+		await open(page, pathToFileURL(treeSvg).href);
+		const drawn = await allFrames(page);
+		assert.strictEqual(drawn.length, frameCount(rows));
+		// the leftmost fn_2_1 is main;fn_1_0;fn_2_1: input is sorted
+		const zi = drawn.reduce((b, f, i) => f.name === "fn_2_1" &&
+			(b < 0 || f.x < drawn[b].x) ? i : b, -1);
+		const z = drawn[zi];
+		await (await page.$$("#frames > g"))[zi].click();
+		await page.waitForFunction(() => /x=/.test(location.href));
+		let bad = misplaced(drawn, await allFrames(page), (f) => zoomedPlace(drawn, z, f));
+		assert.deepStrictEqual(bad.slice(0, 3), [], bad.length + " frames misplaced");
+
+		dialog.answer = "^fn_4_[02]$|fn_5_3";
+		await ctrl(page, "f");
+		await matchedShown(page);
+		assert.strictEqual(await text(page, "matched"),
+			expectedMatch(rows, /^fn_4_[02]$|fn_5_3/, ["main", "fn_1_0", "fn_2_1"]));
+		await page.keyboard.press("Escape");	// the search
+		await page.waitForFunction(() => !/s=/.test(location.href));
+		assert.ok(/x=/.test(await href(page)), "still zoomed");
+		await page.keyboard.press("Escape");	// the zoom
+		await page.waitForFunction(() => !/x=/.test(location.href));
+		bad = misplaced(drawn, await allFrames(page), (f) => f);
+		assert.deepStrictEqual(bad.slice(0, 3), [], bad.length + " frames misplaced");
+	});
+}
+
 async function main() {
 	const errors = [], dialog = { answer: null };
 	const browser = await puppeteer.launch({
@@ -344,8 +439,9 @@ async function main() {
 	try {
 		console.log("# " + await browser.version());
 		const page = await newPage(browser, errors, dialog);
-		await basic(browser, page, errors, dialog);
+		await basicKeys(page, dialog, await basicZoom(browser, page, errors, dialog));
 		await diff(page, errors, dialog);
+		await tree(page, dialog);
 		await check("no script errors", async () => {
 			assert.deepStrictEqual(errors, []);
 		});
