@@ -4,8 +4,10 @@
 # (default 1,000,000: about 660 MB of folded text, from flame-gen.pl):
 # time and maximum RSS of pfflame on it unsorted and sorted (as pfcollapse
 # writes it), of pfflame --text, and of pfdiff (streaming two sorted files,
-# and in memory) and pfdiff --report on two such profiles; then how long the SVG takes to open in headless Chromium
-# and to zoom and search, and the same for a graph of ~70,000 frames.
+# and in memory) and pfdiff --report on two such profiles; then how long
+# the SVGs take to open in headless Chromium and to zoom, search and reset
+# (bench/flame-load.js), and the same for graphs of ~68,000 and ~102,000
+# frames (8,000 and 12,000 stacks drawn with --minwidth=0).
 # The generated files are kept in FLAME_BENCH_DIR (default bench/ of the
 # build tree) for the next run.  For comparison, on this kind of machine
 # flamegraph.pl needs about 133 s and 7.6 GB for the first case and
@@ -60,9 +62,10 @@ echo "frames drawn: $(grep -c '^<g >' "$work/a.svg") (pfflame), $(grep -c '^<g >
 chrome=/usr/bin/chromium
 mods="$top_builddir/tests/browser/node_modules"
 if command -v node >/dev/null 2>&1 && [ -x "$chrome" ] && [ -d "$mods/playwright-core" ]; then
-	perl "$top_srcdir/bench/flame-gen.pl" 8000 1 | "$tools/pfflame" --minwidth=0 >"$work/many.svg"
+	perl "$top_srcdir/bench/flame-gen.pl" 8000 1 | "$tools/pfflame" --minwidth=0 >"$work/68k.svg"
+	perl "$top_srcdir/bench/flame-gen.pl" 12000 1 | "$tools/pfflame" --minwidth=0 >"$work/102k.svg"
 	NODE_PATH="$mods" node "$top_srcdir/bench/flame-load.js" "$chrome" "$work/profile" \
-		"$work/a.svg" "$work/diff.svg" "$work/many.svg"
+		"$work/a.svg" "$work/diff.svg" "$work/68k.svg" "$work/102k.svg"
 else
 	echo "browser timings skipped: needs node, $chrome and $mods (run make check once)"
 fi
