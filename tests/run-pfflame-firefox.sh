@@ -35,6 +35,10 @@ busy() {
 	return 1
 }
 
+# Installs also take a lock on the lock file (flock(1), util-linux), so
+# that tests doing the same never install at once.
+exec 9<"$top_srcdir/tests/browser/package-lock.json"
+command -v flock >/dev/null 2>&1 && flock 9
 if ! installed; then
 	# let a test started at the same moment begin its install
 	sleep 3
@@ -52,6 +56,7 @@ if ! installed; then
 	(cd "$bdir" && npm ci --no-audit --no-fund --loglevel=error) ||
 		{ echo "FAIL: npm ci in $bdir" >&2; exit 1; }
 fi
+exec 9<&-
 
 pfflame "$data/flame/basic.folded" >"$tmp/basic.svg" || fail "pfflame basic"
 pfflame "$data/flame/diff.folded" >"$tmp/diff.svg" || fail "pfflame diff"
