@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The allocation API (ss_ names; override.c maps the standard names onto
+ * The allocation API (ss_ names; override.h maps the standard names onto
  * these).  The common malloc is an inline pop from the thread's current
  * slab for the size class, and the common free a push onto the slab's
  * free list: no lock, no atomic.  Everything else is out of line.
  *
  * Validation on free is cheap because of the geometry: the ownership map
  * says whether the address is inside a SuperSlab at all, the header gives
- * the slab, a multiply by the slab's reciprocal block size says whether the
- * pointer is at a block boundary, and a key in the block's second word
- * (its address xor a secret, written by free, cleared by malloc) whether
- * it is free already: a double free.
+ * the slab, one multiply and one rotate (block_index) say whether the
+ * pointer is a block boundary among the blocks carved so far, and a key
+ * in the block's second word (its address xor a secret, written by free,
+ * cleared by malloc) whether it is free already: a double free.
  */
 #include <errno.h>
 #include <string.h>
