@@ -12,7 +12,8 @@
 // - frames are in pre-order (parents before children), so the frames
 //   inside a frame are a range of indices, found without any geometry;
 // - zooming hides frames with one style rule (an nth-child range) rather
-//   than one attribute per frame, and moves only the frames it shows;
+//   than one attribute per frame, and moves only the frames it shows
+//   (hidden frames go back to their place when the zoom is reset);
 // - text widths come from the fixed font-width estimate, never from the
 //   layout, so the script never waits for the browser to lay out.
 // No library, no network: it must work from a file in any browser.
@@ -235,7 +236,7 @@ var pfflame = (function () {
 	}
 
 	function zoom(z) {
-		var xmin, ratio, i, hi, keep;
+		var xmin, ratio, i, hi;
 
 		ready();
 		if (z < 0 || z >= n || !(w0[z] > 0))
@@ -250,16 +251,10 @@ var pfflame = (function () {
 			groups[i].classList.add("parent");
 			place(i, xpad, width - 2 * xpad);
 		}
+		// frames that leave the view keep their place until the unzoom:
+		// hidden, it does not matter, and a zoom costs what it shows
 		for (i = z; i < hi; i++)
 			place(i, (x0[i] - xmin) * ratio + xpad, w0[i] * ratio);
-		keep = [];
-		moved.forEach(function (m) {
-			if ((m >= z && m < hi) || parents.indexOf(m) >= 0)
-				keep.push(m);
-			else
-				home(m);
-		});
-		moved = keep;
 		zoomed = z;
 		showRange(z, hi);
 		unzoombtn.classList.remove("hide");
