@@ -5,7 +5,9 @@
 # and, when installed, mimalloc, jemalloc and tcmalloc, all by LD_PRELOAD
 # on the same binary.  Runs alternate between allocators (so a noisy
 # neighbour hurts all alike); each figure is the median of BENCH_RUNS
-# (default 5) runs.  Every run checks which object defines malloc, so a
+# (default 5) runs.  Throughput is given per second of wall-clock time and
+# per CPU second (which waiting for a core on a loaded machine does not
+# count).  Every run checks which object defines malloc, so a
 # preload that silently fell back to glibc cannot be measured by mistake.
 set -eu
 : "${top_builddir:=.}"
@@ -54,27 +56,36 @@ bench() {	# WORKLOAD-NAME ARGS...
 			ops=$(sed -n 's/^Throughput = \([0-9]*\) ops.*/\1/p' "$tmp/out")
 			flt=$(sed -n 's/^Minor faults = \([0-9]*\).*/\1/p' "$tmp/out")
 			rss=$(sed -n 's/^Max RSS = \([0-9]*\).*/\1/p' "$tmp/out")
-			echo "$alloc $ops $flt $rss" >>"$tmp/results"
+			cpu=$(sed -n 's/^CPU throughput = \([0-9]*\) ops.*/\1/p' "$tmp/out")
+			echo "$alloc $ops $flt $rss $cpu" >>"$tmp/results"
 		done <"$tmp/allocators"
 	done
 	echo "$name: bench_random_mixed $*, median of $runs alternating runs"
-	printf '  %-20s %12s %9s %13s %12s\n' allocator "ops/s" "vs glibc" "minor faults" "max RSS KiB"
-	base=$(awk '$1=="glibc"{print $2}' "$tmp/results" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
+	printf '  %-20s %12s %9s %13s %9s %13s %12s\n' allocator "ops/s" "vs glibc" \
+		"ops/cpu-s" "vs glibc" "minor faults" "max RSS KiB"
+	median() {	# COLUMN ALLOCATOR
+		awk -v a="$2" -v c="$1" '$1==a{print $c}' "$tmp/results" | sort -n |
+			awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
+	}
+	base=$(median 2 glibc)
+	cbase=$(median 5 glibc)
 	while IFS='|' read -r alloc lib envs want; do
-		for col in 2 3 4; do
-			awk -v a="$alloc" -v c=$col '$1==a{print $c}' "$tmp/results" | sort -n |
-				awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'
+		for col in 2 5 3 4; do
+			median $col "$alloc"
 		done | {
 			read -r ops
+			read -r cpu
 			read -r flt
 			read -r rss
 			ratio=$(awk -v o="$ops" -v b="$base" 'BEGIN{printf "%.2fx", o/b}')
-			printf '  %-20s %12s %9s %13s %12s\n' "$alloc" "$ops" "$ratio" "$flt" "$rss"
+			cratio=$(awk -v o="$cpu" -v b="$cbase" 'BEGIN{printf "%.2fx", o/b}')
+			printf '  %-20s %12s %9s %13s %9s %13s %12s\n' "$alloc" "$ops" "$ratio" \
+				"$cpu" "$cratio" "$flt" "$rss"
 		}
 	done <"$tmp/allocators"
 	echo
 }
 
-echo "Figures are noisy on a shared machine: compare ratios within one run."
+echo "Figures are noisy on a shared machine: compare ratios within one run (load: $(cut -d' ' -f1-3 /proc/loadavg))."
 bench "1 thread" 10000000 8192 42
 bench "2 threads, 90% cross-thread frees" 5000000 8192 42 2 90
