@@ -166,9 +166,20 @@ else
 fi
 
 # --- SIGINT mid-run leaves a readable file; the exit status is the command's
+# started RECORDING: wait (up to a minute on a loaded machine) until
+# pfrecord has created RECORDING, so that the signal finds it recording
+# rather than still starting up.
+started() {
+	i=0
+	while ! [ -s "$1" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.5
+}
 pfrecord -q -o "$tmp/int.data" -- sleep 30 &
 rec=$!
-sleep 1
+started "$tmp/int.data"
 kill -INT "$rec"
 wait "$rec"
 st=$?
@@ -176,7 +187,7 @@ st=$?
 perf_reads "$tmp/int.data" "file cut by SIGINT"
 pfrecord -q -a -o "$tmp/aint.data" &
 rec=$!
-sleep 1
+started "$tmp/aint.data"
 kill -INT "$rec"
 wait "$rec" || fail "-a stopped by SIGINT: status $?"
 perf_reads "$tmp/aint.data" "-a file cut by SIGINT"
