@@ -2,7 +2,8 @@
 // Times pfflame SVGs in headless Chromium: how long the graph takes to
 // open (navigation until it is painted, and until the script has read
 // every frame in idle time), then zooming to a wide frame, to a narrow
-// one, searching, resetting the zoom and the search.  Each interaction is
+// one and to a frame inside it, searching, resetting the zoom and the
+// search.  Each interaction is
 // timed as the script's own time plus the time until the next frame is
 // drawn, since most of the cost of showing or hiding 100,000 frames is
 // the browser's style, layout and paint, not the script.  Run by
@@ -21,7 +22,8 @@ function painted() {
 }
 
 // In the page: zoom to the widest frame under the root, then to one 20
-// to 40 pixels wide, search, unzoom, reset the search.
+// to 40 pixels wide, then to the first frame inside that one, search,
+// unzoom, reset the search.
 async function interact() {
 	const next = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))));
 	const g = document.querySelectorAll("#frames > g");
@@ -40,8 +42,10 @@ async function interact() {
 		out.push(`${name} ${(t1 - t0).toFixed(0)}+${(performance.now() - t1).toFixed(0)}`);
 	}
 	await time("zoom", () => pfflame.zoom(wide < 0 ? 0 : wide));
-	if (narrow >= 0)
+	if (narrow >= 0) {
 		await time("zoom narrow", () => pfflame.zoom(narrow));
+		await time("zoom inside", () => pfflame.zoom(narrow + 1));
+	}
 	await time("search", () => pfflame.search("function_num_0001"));
 	await time("unzoom", () => pfflame.unzoom());
 	await time("reset search", () => pfflame.resetSearch());

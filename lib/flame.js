@@ -11,9 +11,10 @@
 //   by the first click, key or view in the URL that needs them;
 // - frames are in pre-order (parents before children), so the frames
 //   inside a frame are a range of indices, found without any geometry;
-// - zooming hides frames with one style rule (an nth-child range) rather
-//   than one attribute per frame, and moves only the frames it shows
-//   (hidden frames go back to their place when the zoom is reset);
+// - zooming hides frames with one class on #frames rather than one
+//   attribute per hidden frame; the frames shown get a class, and a zoom
+//   moves and marks only those (a frame that leaves the view is put back
+//   in its place when the zoom is reset);
 // - text widths come from the fixed font-width estimate, never from the
 //   layout, so the script never waits for the browser to lay out.
 // No library, no network: it must work from a file in any browser.
@@ -28,7 +29,7 @@ var pfflame = (function () {
 	var searchcolor = cfg.searchcolor || "rgb(230,0,230)";
 	var svgns = "http://www.w3.org/2000/svg";
 	var fudge = 0.0001;
-	var details, unzoombtn, searchbtn, icbtn, matchedtxt, zoomrule;
+	var details, unzoombtn, searchbtn, icbtn, matchedtxt, framesel;
 	var width = 1200;
 	var inited = false;	// the document is loaded
 	var n = 0, done = -1;	// frames, and how many are read (-1: not started)
@@ -40,6 +41,7 @@ var pfflame = (function () {
 	var fills = [], label0 = [], textx0 = [];	// saved before the first change
 	var shown = [], textx = [];	// labels and their x as shown now, once changed
 	var away, moved = [];	// frames moved from their drawn place
+	var cls;		// frame's class: 0 none, 1 "pfin" (shown), 2 "parent"
 	var parents = [];	// ancestors of the zoomed frame
 	var zoomed = -1;
 	var term = null, ignorecase = false, matched = null;
@@ -47,11 +49,14 @@ var pfflame = (function () {
 	// This runs before the frames are parsed.  Most frames of a big graph
 	// are too narrow for a label and have an empty <text>: keeping those
 	// out of the layout saves a layout object per frame in every style,
-	// layout and paint, from the first one on.
+	// layout and paint, from the first one on.  The other rules are the
+	// zoom's.
 	(function () {
 		var early = document.createElementNS(svgns, "style");
 
-		early.textContent = "#frames text:empty { display:none; }\n";
+		early.textContent = "#frames text:empty { display:none; }\n" +
+			"#frames.pfzoom > g { display:none; }\n" +
+			"#frames.pfzoom > g.pfin, #frames.pfzoom > g.parent { display:inline; }\n";
 		document.documentElement.appendChild(early);
 	})();
 
@@ -118,7 +123,7 @@ var pfflame = (function () {
 		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
 		cx = new Float64Array(n); cw = new Float64Array(n); counts = new Float64Array(n);
 		end = new Int32Array(n); parent = new Int32Array(n);
-		lit = new Uint8Array(n); away = new Uint8Array(n);
+		lit = new Uint8Array(n); away = new Uint8Array(n); cls = new Uint8Array(n);
 		done = 0;
 	}
 
@@ -219,20 +224,40 @@ var pfflame = (function () {
 		away[i] = 0;
 	}
 
-	// Frames outside the view: one rule hides all but the zoomed frame's
-	// range and its ancestors (class "parent"), so that zooming costs
-	// writes for the frames shown, not for the frames hidden.
-	function showRange(lo, hi) {
-		zoomrule.textContent = lo < 0 ? "" :
-			"#frames > g { display:none; }\n" +
-			"#frames > g:nth-child(n+" + (lo + 1) + "):nth-child(-n+" + hi + "), " +
-			"#frames > g.parent { display:inline; }\n";
+	// Frames have no class but ours: with none, the attribute goes, so
+	// that the frame is again exactly as drawn.
+	function setClass(i, c) {
+		if (cls[i] === c)
+			return;
+		if (c)
+			groups[i].setAttribute("class", c === 1 ? "pfin" : "parent");
+		else
+			groups[i].removeAttribute("class");
+		cls[i] = c;
 	}
 
-	// Frames have no class but "parent": drop the attribute, so that the
-	// frame is again exactly as drawn.
-	function plain(i) {
-		groups[i].removeAttribute("class");
+	// Classes for a zoom to Z (-1: none), from those of the last one: a
+	// zoom to a frame inside the zoomed one touches only the frames that
+	// leave the view, and the browser restyles only those.
+	function mark(z) {
+		var lo = Math.max(zoomed, 0), hi = zoomed >= 0 ? end[zoomed] : 0;
+		var zlo = Math.max(z, 0), zhi = z >= 0 ? end[z] : 0, i;
+
+		parents.forEach(function (p) { setClass(p, 0); });
+		for (i = lo; i < hi; i++)
+			if (i < zlo || i >= zhi)
+				setClass(i, 0);
+		parents = [];
+		for (i = z >= 0 ? parent[z] : -1; i >= 0; i = parent[i]) {
+			parents.push(i);
+			setClass(i, 2);
+		}
+		for (i = zlo; i < zhi; i++)
+			setClass(i, 1);
+		if (z >= 0)
+			framesel.setAttribute("class", "pfzoom");
+		else
+			framesel.removeAttribute("class");
 	}
 
 	function zoom(z) {
@@ -244,19 +269,13 @@ var pfflame = (function () {
 		xmin = x0[z];
 		ratio = (width - 2 * xpad) / w0[z];
 		hi = end[z];
-		parents.forEach(plain);
-		parents = [];
-		for (i = parent[z]; i >= 0; i = parent[i]) {
-			parents.push(i);
-			groups[i].classList.add("parent");
-			place(i, xpad, width - 2 * xpad);
-		}
+		mark(z);
+		parents.forEach(function (p) { place(p, xpad, width - 2 * xpad); });
 		// frames that leave the view keep their place until the unzoom:
 		// hidden, it does not matter, and a zoom costs what it shows
 		for (i = z; i < hi; i++)
 			place(i, (x0[i] - xmin) * ratio + xpad, w0[i] * ratio);
 		zoomed = z;
-		showRange(z, hi);
 		unzoombtn.classList.remove("hide");
 		if (term !== null)
 			search(term);
@@ -265,9 +284,7 @@ var pfflame = (function () {
 
 	function unzoom() {
 		ready();
-		showRange(-1, -1);
-		parents.forEach(plain);
-		parents = [];
+		mark(-1);
 		moved.forEach(home);
 		moved = [];
 		zoomed = -1;
@@ -469,8 +486,7 @@ var pfflame = (function () {
 		searchbtn = document.getElementById("search");
 		icbtn = document.getElementById("ignorecase");
 		matchedtxt = document.getElementById("matched");
-		zoomrule = document.createElementNS(svgns, "style");
-		svg.appendChild(zoomrule);
+		framesel = document.getElementById("frames") || document.createElementNS(svgns, "g");
 		inited = true;
 		window.addEventListener("click", function (e) {
 			var i = frameOf(e.target);
