@@ -41,7 +41,8 @@ var pfflame = (function () {
 	var fills = [], label0 = [], textx0 = [];	// saved before the first change
 	var shown = [], textx = [];	// labels and their x as shown now, once changed
 	var away, moved = [];	// frames moved from their drawn place
-	var cls;		// frame's class: 0 none, 1 "pfin" (shown), 2 "parent"
+	var cls;		// our class: 0 none, 1 "pfin" (shown), 2 "parent"
+	var cls0 = [];		// the class --nameattr gave, saved before the first change
 	var parents = [];	// ancestors of the zoomed frame
 	var zoomed = -1;
 	var term = null, ignorecase = false, matched = null;
@@ -55,8 +56,8 @@ var pfflame = (function () {
 		var early = document.createElementNS(svgns, "style");
 
 		early.textContent = "#frames text:empty { display:none; }\n" +
-			"#frames.pfzoom > g { display:none; }\n" +
-			"#frames.pfzoom > g.pfin, #frames.pfzoom > g.parent { display:inline; }\n";
+			"#frames.pfzoom > * { display:none; }\n" +
+			"#frames.pfzoom > .pfin, #frames.pfzoom > .parent { display:inline; }\n";
 		document.documentElement.appendChild(early);
 	})();
 
@@ -224,15 +225,21 @@ var pfflame = (function () {
 		away[i] = 0;
 	}
 
-	// Frames have no class but ours: with none, the attribute goes, so
-	// that the frame is again exactly as drawn.
+	// Our class after the one pfflame drew (--nameattr may give one);
+	// with neither, the attribute goes, so that the frame is again
+	// exactly as drawn.
 	function setClass(i, c) {
+		var g = groups[i], v;
+
 		if (cls[i] === c)
 			return;
-		if (c)
-			groups[i].setAttribute("class", c === 1 ? "pfin" : "parent");
+		if (cls0[i] === undefined)
+			cls0[i] = g.getAttribute("class") || "";
+		v = cls0[i] + (cls0[i] && c ? " " : "") + (c === 1 ? "pfin" : c === 2 ? "parent" : "");
+		if (v)
+			g.setAttribute("class", v);
 		else
-			groups[i].removeAttribute("class");
+			g.removeAttribute("class");
 		cls[i] = c;
 	}
 

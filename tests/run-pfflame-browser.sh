@@ -27,8 +27,9 @@ fi
 
 pfflame "$data/flame/basic.folded" >"$tmp/basic.svg" || fail "pfflame basic"
 pfflame "$data/flame/diff.folded" >"$tmp/diff.svg" || fail "pfflame diff"
-# A tree of some 3,000 frames, eight levels of fn_LEVEL_BRANCH, wide and
-# narrow; --minwidth=0 also draws frames that round to no width.
+# A tree of some 2,000 frames, eight levels of fn_LEVEL_BRANCH, wide and
+# narrow; --minwidth=0 also draws frames that round to no width, and
+# --nameattr gives some frames a class and makes others links (<a>).
 awk 'BEGIN {
 	for (i = 0; i < 1500; i++) {
 		s = "main"
@@ -36,7 +37,11 @@ awk 'BEGIN {
 			s = s ";fn_" k "_" int(i / 3 ^ (8 - k)) % 5
 		print s, (i % 17 == 0 ? 400 : 1 + i % 5)
 	}
-}' | pfflame --minwidth=0 >"$tmp/tree.svg" || fail "pfflame tree"
+}' >"$tmp/tree.folded"
+printf 'fn_3_1\tclass=three\nfn_4_2\thref=https://example.org/fn_4_2\tclass=four\n' >"$tmp/tree.attrs"
+pfflame --minwidth=0 --nameattr="$tmp/tree.attrs" "$tmp/tree.folded" >"$tmp/tree.svg" ||
+	fail "pfflame tree"
+grep -q '<a xlink:href="https://example.org/fn_4_2"' "$tmp/tree.svg" || fail "no link in tree.svg"
 NODE_PATH="$bdir/node_modules" node "$top_srcdir/tests/browser/flame-test.js" \
 	"$chrome" "$tmp/profile" "$bdir" "$tmp/basic.svg" "$tmp/diff.svg" "$tmp/tree.svg" ||
 	fail "browser checks"

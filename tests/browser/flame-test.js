@@ -3,7 +3,8 @@
 // frame, click to zoom, search with Ctrl-F, reopen the URL, reset.  Run by
 // tests/run-pfflame-browser.sh:
 //   node flame-test.js CHROMIUM PROFILE-DIR SHOT-DIR BASIC.svg DIFF.svg TREE.svg
-// TREE.svg is a graph of a few thousand frames, to check that zooming
+// TREE.svg is a graph of a few thousand frames, some of them links or with
+// a class (--nameattr), to check which frames a zoom shows and that zooming
 // around and back leaves every frame exactly as pfflame drew it.
 "use strict";
 
@@ -161,9 +162,17 @@ async function main() {
 		await page.waitForFunction(() => window.pfflame && window.pfflame.frames > 0);
 		const drawn = await page.evaluate(() => document.getElementById("frames").outerHTML);
 		const r = await page.evaluate(() => {
-			const g = Array.from(document.querySelectorAll("#frames > g"));
-			const width = (i) => parseFloat(g[i].querySelector("rect").getAttribute("width"));
+			// frames are <g>, or <a> where --nameattr made a link
+			const g = Array.from(document.querySelectorAll("#frames > *"));
+			const attr = (i, a) => parseFloat(g[i].querySelector("rect").getAttribute(a));
+			const width = (i) => attr(i, "width");
 			const shown = () => g.filter((e) => getComputedStyle(e).display !== "none").length;
+			// what a zoom to Z should show: Z, the frames above it within its
+			// span, the frames below it that span it
+			const drawn = g.map((e, i) => ({ x: attr(i, "x"), y: attr(i, "y"), w: width(i) }));
+			const expect = (z) => drawn.filter((f, i) => i === z ||
+				(f.y < drawn[z].y && f.x + 1e-4 >= drawn[z].x && f.x + 1e-4 < drawn[z].x + drawn[z].w) ||
+				(f.y > drawn[z].y && f.x <= drawn[z].x + 1e-4 && f.x + f.w + 1e-4 >= drawn[z].x + drawn[z].w)).length;
 			const out = [];
 			// the widest frame under the root, a narrow one, a zero-width one
 			const order = g.map((e, i) => i).filter((i) => i > 0).sort((a, b) => width(b) - width(a));
@@ -171,23 +180,28 @@ async function main() {
 			pfflame.search("fn_2");
 			for (const i of picks) {
 				pfflame.zoom(i);
-				out.push({ i, w0: width(i), w: width(i), zoomed: pfflame.zoomed, shown: shown(),
+				out.push({ i, w: width(i), zoomed: pfflame.zoomed, shown: shown(), expect: expect(i),
 					   label: g[i].querySelector("text").textContent,
 					   name: g[i].querySelector("title").textContent.replace(/ \(.*/, "") });
 			}
 			pfflame.unzoom();
 			pfflame.resetSearch();
-			out.push({ shown: shown(), total: g.length, loaded: pfflame.loaded });
+			out.push({ shown: shown(), total: g.length, loaded: pfflame.loaded,
+				   links: document.querySelectorAll("#frames > a").length,
+				   classed: document.querySelectorAll("#frames > .three").length });
 			return out;
 		});
 		assert.ok(r[0].w > 1179.9 && r[0].w < 1180.1, "wide frame zoomed to " + r[0].w);
 		assert.ok(r[1].w > 1179.9 && r[1].w < 1180.1, "narrow frame zoomed to " + r[1].w);
 		assert.strictEqual(r[1].label, r[1].name, "the zoomed frame's full name is its label");
+		assert.strictEqual(r[0].shown, r[0].expect, "frames shown zoomed to the wide frame");
+		assert.strictEqual(r[1].shown, r[1].expect, "frames shown zoomed to the narrow frame");
 		assert.ok(r[1].shown < r[0].shown && r[1].shown > 1, "fewer frames shown: " + r[1].shown);
 		assert.strictEqual(r[2].w, 0, "a frame of no width");
 		assert.strictEqual(r[2].zoomed, r[1].zoomed, "zooming to a frame of no width is ignored");
 		assert.strictEqual(r[3].shown, r[3].total);
 		assert.ok(r[3].loaded);
+		assert.ok(r[3].links > 0 && r[3].classed > 0, "--nameattr links and classes in the tree");
 		assert.strictEqual(await page.evaluate(() => document.getElementById("frames").outerHTML), drawn);
 	});
 
