@@ -70,6 +70,32 @@ run_examples() {
 	done <"$tmp/examples"
 }
 
+# browser_modules: tests/browser's node modules (playwright-core for
+# Chromium, puppeteer-core for Firefox) in the build tree, installed once
+# from the lock file; $mods is their directory.  The browser tests share
+# them, so an install holds a lock (flock(1) on the lock file) that keeps
+# a second test from installing at the same time under make -j.
+browser_modules() {
+	bdir="$top_builddir/tests/browser"
+	mods="$bdir/node_modules"
+	mkdir -p "$bdir"
+	exec 9<"$top_srcdir/tests/browser/package-lock.json"
+	command -v flock >/dev/null 2>&1 && flock 9
+	# npm writes node_modules/.package-lock.json once an install is complete.
+	if ! [ -f "$mods/.package-lock.json" ] || ! [ -f "$mods/playwright-core/package.json" ] ||
+	   ! [ -f "$mods/puppeteer-core/package.json" ]; then
+		command -v npm >/dev/null 2>&1 || skip "npm is not installed"
+		[ "$bdir" -ef "$top_srcdir/tests/browser" ] ||
+			cp "$top_srcdir/tests/browser/package.json" \
+			   "$top_srcdir/tests/browser/package-lock.json" "$bdir/"
+		if ! (cd "$bdir" && npm ci --no-audit --no-fund --loglevel=error); then
+			echo "FAIL: npm ci in $bdir" >&2
+			exit 1
+		fi
+	fi
+	exec 9<&-
+}
+
 finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
 	exit 0

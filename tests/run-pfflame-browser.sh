@@ -4,7 +4,8 @@
 # driven by tests/browser/flame-test.js through playwright-core, hovers,
 # zooms, searches, reopens the URL and takes screenshots (left in
 # tests/browser/ of the build tree).  Skipped only without node or
-# Chromium; playwright-core is installed from the lock file on first run.
+# Chromium; playwright-core is installed from the lock file on first run
+# (browser_modules in tests/lib.sh).
 . "$top_srcdir/tests/lib.sh"
 
 command -v node >/dev/null 2>&1 || skip "node is not installed"
@@ -14,16 +15,7 @@ for c in "${CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
 done
 [ -n "$chrome" ] || skip "chromium is not installed"
 
-bdir="$top_builddir/tests/browser"
-mkdir -p "$bdir"
-if ! [ -f "$bdir/node_modules/playwright-core/package.json" ]; then
-	command -v npm >/dev/null 2>&1 || skip "npm is not installed"
-	[ "$bdir" -ef "$top_srcdir/tests/browser" ] ||
-		cp "$top_srcdir/tests/browser/package.json" \
-		   "$top_srcdir/tests/browser/package-lock.json" "$bdir/"
-	(cd "$bdir" && npm ci --no-audit --no-fund --loglevel=error) ||
-		{ echo "FAIL: npm ci in $bdir" >&2; exit 1; }
-fi
+browser_modules
 
 pfflame "$data/flame/basic.folded" >"$tmp/basic.svg" || fail "pfflame basic"
 pfflame "$data/flame/diff.folded" >"$tmp/diff.svg" || fail "pfflame diff"
@@ -42,7 +34,7 @@ printf 'fn_3_1\tclass=three\nfn_4_2\thref=https://example.org/fn_4_2\tclass=four
 pfflame --minwidth=0 --nameattr="$tmp/tree.attrs" "$tmp/tree.folded" >"$tmp/tree.svg" ||
 	fail "pfflame tree"
 grep -q '<a xlink:href="https://example.org/fn_4_2"' "$tmp/tree.svg" || fail "no link in tree.svg"
-NODE_PATH="$bdir/node_modules" node "$top_srcdir/tests/browser/flame-test.js" \
+NODE_PATH="$mods" node "$top_srcdir/tests/browser/flame-test.js" \
 	"$chrome" "$tmp/profile" "$bdir" "$tmp/basic.svg" "$tmp/diff.svg" "$tmp/tree.svg" ||
 	fail "browser checks"
 finish
