@@ -18,6 +18,7 @@
 #include <pf/pf.h>
 #include "pf-int.h"
 #include "hash-int.h"
+#include "folded-int.h"
 #include "flame-int.h"
 
 struct entry {
@@ -164,25 +165,17 @@ struct name_attrs *name_attrs_load(const char *path)
 	if (!(r = pf_lines_open(path)))
 		goto fail;
 	while ((line = pf_lines_next(r, &len)))
-		if (add_line(na, line, len, path, pf_lines_lineno(r)) < 0) {
-			pf_lines_close(r);
-			goto fail;
-		}
-	if (pf_lines_failed(r)) {
-		pf_lines_close(r);
+		if (add_line(na, line, len, path, pf_lines_lineno(r)) < 0)
+			break;
+	if (line || pf_lines_failed(r)) {
+		folded_close_quietly(r);	/* keeps the message of the failure */
 		goto fail;
 	}
 	if (pf_lines_close(r) < 0)
 		goto fail;
 	return na;
 fail:
-	{
-		char msg[512];
-
-		snprintf(msg, sizeof msg, "%s", pf_errmsg());
-		name_attrs_free(na);
-		error_set("%s", msg);
-	}
+	name_attrs_free(na);
 	return NULL;
 }
 
