@@ -11,10 +11,17 @@
 //   by the first click, key or view in the URL that needs them;
 // - frames are in pre-order (parents before children), so the frames
 //   inside a frame are a range of indices, found without any geometry;
-// - zooming hides frames with one class on #frames rather than one
-//   attribute per hidden frame; the frames shown get a class, and a zoom
-//   moves and marks only those (a frame that leaves the view is put back
-//   in its place when the zoom is reset);
+// - a zoom never shows, hides or moves the frames pfflame drew: showing
+//   or hiding tens of thousands of elements costs the browser a second
+//   or more of style and layout.  The whole #frames group is made
+//   transparent instead (an opacity change needs no layout), and the
+//   zoomed view is drawn over it in a group of its own, #zoomview,
+//   holding only the frames it shows, built in one fragment; a reset
+//   removes that group and makes #frames opaque again;
+// - drawing each new element costs the browser some 50 us here, so a
+//   zoomed view draws at most 2,000 frames one by one (the widest); the
+//   narrower ones, a sliver of a pixel each, are drawn as bands, one rect
+//   per run of them side by side;
 // - text widths come from the fixed font-width estimate, never from the
 //   layout, so the script never waits for the browser to lay out.
 // No library, no network: it must work from a file in any browser.
@@ -37,27 +44,32 @@ var pfflame = (function () {
 	var x0, w0, y0, counts;	// as drawn by pfflame
 	var cx, cw;		// as drawn now
 	var end, parent;	// frames i+1 .. end[i]-1 are inside frame i
+	var ytop = Infinity, ybottom = 0;	// the frame area
 	var lit;		// 1 where a search match is highlighted
-	var fills = [], label0 = [], textx0 = [];	// saved before the first change
-	var shown = [], textx = [];	// labels and their x as shown now, once changed
-	var away, moved = [];	// frames moved from their drawn place
-	var cls;		// our class: 0 none, 1 "pfin" (shown), 2 "parent"
-	var cls0 = [];		// the class --nameattr gave, saved before the first change
+	var fills = [];		// drawn colours of the frames a search lit
 	var parents = [];	// ancestors of the zoomed frame
 	var zoomed = -1;
+	var view = null;	// the <g id="zoomview"> drawn over #frames, zoomed
+	var hit = null;		// 1 where the current search matches
+	var minw = 0.1;		// narrower frames are not drawn in a zoom (pfflame's default)
+	var most = 2000;	// frames drawn one by one in a zoom; the narrower, as bands
 	var term = null, ignorecase = false, matched = null;
 
 	// This runs before the frames are parsed.  Most frames of a big graph
 	// are too narrow for a label and have an empty <text>: keeping those
 	// out of the layout saves a layout object per frame in every style,
-	// layout and paint, from the first one on.  The other rules are the
-	// zoom's.
+	// layout and paint, from the first one on.  The other rules hide the
+	// drawn frames under a zoomed view: opacity on the one group restyles
+	// nothing inside it and needs no layout (pointer-events there, being
+	// inherited, restyled every frame: a second at 68,000 frames), and
+	// the zoomed view has a background of its own that takes the pointer.
 	(function () {
 		var early = document.createElementNS(svgns, "style");
 
-		early.textContent = "#frames text:empty { display:none; }\n" +
-			"#frames.pfzoom > * { display:none; }\n" +
-			"#frames.pfzoom > .pfin, #frames.pfzoom > .parent { display:inline; }\n";
+		early.textContent = "#frames text:empty, #zoomview text:empty { display:none; }\n" +
+			"#frames.pfzoom { opacity:0; }\n" +
+			"#zoomview > g:not(.pfbands):hover, #zoomview > a:hover " +
+			"{ stroke:black; stroke-width:0.5; cursor:pointer; }\n";
 		document.documentElement.appendChild(early);
 	})();
 
@@ -103,9 +115,11 @@ var pfflame = (function () {
 
 	// The tree, from the pre-order and the depths.
 	function link() {
-		var stack = [], i;
+		var stack = [], i, h = n ? parseFloat(rects[0].getAttribute("height")) + 1 : 0;
 
 		for (i = 0; i < n; i++) {
+			ytop = Math.min(ytop, y0[i]);
+			ybottom = Math.max(ybottom, y0[i] + h);
 			while (stack.length && !deeper(i, stack[stack.length - 1]))
 				end[stack.pop()] = i;
 			parent[i] = stack.length ? stack[stack.length - 1] : -1;
@@ -124,7 +138,7 @@ var pfflame = (function () {
 		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
 		cx = new Float64Array(n); cw = new Float64Array(n); counts = new Float64Array(n);
 		end = new Int32Array(n); parent = new Int32Array(n);
-		lit = new Uint8Array(n); away = new Uint8Array(n); cls = new Uint8Array(n);
+		lit = new Uint8Array(n);
 		done = 0;
 	}
 
@@ -181,123 +195,180 @@ var pfflame = (function () {
 		return name.substring(0, chars - 2) + "..";
 	}
 
-	// Draw frame i at X, W pixels wide; at (x0, w0) exactly as pfflame
-	// drew it.  What pfflame drew is read only when first changed, and an
-	// empty label (most frames of a big graph) is left where it is.
-	function place(i, x, w) {
-		var home = x === x0[i] && w === w0[i], t = texts[i], label, tx;
+	// The <rect> and <text> of G, a frame or a copy of one.
+	function partsOf(g) {
+		var c = g.children;
 
-		if (cx[i] === x && cw[i] === w)
-			return;
-		if (!away[i]) {
-			away[i] = 1;
-			moved.push(i);
-		}
-		if (cx[i] !== x) {
-			rects[i].setAttribute("x", x.toFixed(1));
-			cx[i] = x;
-		}
-		if (cw[i] !== w) {
-			rects[i].setAttribute("width", w.toFixed(1));
-			cw[i] = w;
-		}
-		if (shown[i] === undefined)	// pfflame leaves it empty below 3 characters
-			label0[i] = shown[i] = w0[i] + 0.2 < 3 * charw ? "" : t.textContent;
-		label = home ? label0[i] : fit(names[i], w);
-		if (!home && label === "" && shown[i] === "")
-			return;
-		tx = home ? undefined : (x + 3).toFixed(2);
-		if (textx[i] !== tx) {
-			if (textx0[i] === undefined)
-				textx0[i] = t.getAttribute("x");
-			t.setAttribute("x", home ? textx0[i] : tx);
-			textx[i] = tx;
-		}
-		if (shown[i] !== label) {
-			t.textContent = label;
-			shown[i] = label;
-		}
+		if (c.length === 3 && c[1].tagName === "rect")
+			return [c[1], c[2]];
+		return [g.querySelector("rect"), g.querySelector("text")];
 	}
 
-	// Put frame i back where pfflame drew it.
-	function home(i) {
-		place(i, x0[i], w0[i]);
-		away[i] = 0;
+	// A copy of frame i at X, W pixels wide, labelled to fit, coloured
+	// for the search, with the class (and link) --nameattr gave it.
+	function copy(i, x, w, parentcls) {
+		var g = groups[i].cloneNode(true), p = partsOf(g), r = p[0], t = p[1];
+		var fill = viewfill(i), label;
+
+		r.setAttribute("x", x.toFixed(1));
+		r.setAttribute("width", w.toFixed(1));
+		if (r.getAttribute("fill") !== fill)
+			r.setAttribute("fill", fill);
+		if (t) {
+			t.setAttribute("x", (x + 3).toFixed(2));
+			label = fit(names[i], w);
+			if (t.textContent !== label)
+				t.textContent = label;
+		}
+		if (parentcls)
+			g.setAttribute("class", (g.getAttribute("class") || "") +
+				       (g.getAttribute("class") ? " " : "") + "parent");
+		g.pfi = i;
+		return g;
 	}
 
-	// Our class after the one pfflame drew (--nameattr may give one);
-	// with neither, the attribute goes, so that the frame is again
-	// exactly as drawn.
-	function setClass(i, c) {
-		var g = groups[i], v;
+	// The width from which frames of the zoomed view of z are drawn one
+	// by one: minw, or more when over `most` frames would be that wide.
+	function threshold(z, ratio) {
+		var hi = end[z], ws = [], i, w;
 
-		if (cls[i] === c)
-			return;
-		if (cls0[i] === undefined)
-			cls0[i] = g.getAttribute("class") || "";
-		v = cls0[i] + (cls0[i] && c ? " " : "") + (c === 1 ? "pfin" : c === 2 ? "parent" : "");
-		if (v)
-			g.setAttribute("class", v);
+		for (i = z; i < hi; ) {
+			w = w0[i] * ratio;
+			if (w < minw) {
+				i = end[i];
+				continue;
+			}
+			ws.push(w);
+			i++;
+		}
+		if (ws.length <= most)
+			return minw;
+		ws = Float64Array.from(ws).sort();
+		return ws[ws.length - most - 1] + 1e-6;	// widths tie: at most `most`
+	}
+
+	// Frames narrower than the threshold are drawn as bands: one rect
+	// for each run of such frames side by side at the same depth and
+	// alike for the search, in the colour of the first.
+	function Bands(frag, height) {
+		var open = {};
+
+		function flush(y) {
+			var b = open[y], r;
+
+			if (!b)
+				return;
+			r = document.createElementNS(svgns, "rect");
+			r.setAttribute("x", b.x.toFixed(1));
+			r.setAttribute("y", y);
+			r.setAttribute("width", Math.max(b.end - b.x, minw).toFixed(1));
+			r.setAttribute("height", height);
+			r.setAttribute("fill", b.fill);
+			frag.appendChild(r);
+			delete open[y];
+		}
+		this.add = function (i, x, w) {
+			var y = y0[i], b = open[y], on = hit && hit[i] ? 1 : 0;
+
+			if (b && (x > b.end + 0.05 || b.on !== on))
+				flush(y);
+			b = open[y];
+			if (b)
+				b.end = Math.max(b.end, x + w);
+			else
+				open[y] = { x: x, end: x + w, on: on, fill: viewfill(i) };
+		};
+		this.done = function () {
+			Object.keys(open).forEach(flush);
+		};
+	}
+
+	// The zoomed view's background: transparent over the frame area, so
+	// that the pointer reaches no frame under it.
+	function background() {
+		var r = document.createElementNS(svgns, "rect");
+
+		r.setAttribute("x", "0");
+		r.setAttribute("y", String(ytop));
+		r.setAttribute("width", String(width));
+		r.setAttribute("height", String(ybottom - ytop));
+		r.setAttribute("fill", "rgb(255,255,255)");
+		r.setAttribute("fill-opacity", "0");
+		return r;
+	}
+
+	// The zoomed view of frame z: its ancestors across the whole width,
+	// the frames inside it spread over the same width, those narrower
+	// than the threshold as bands, those narrower than minw (and so
+	// everything inside them) left out.
+	function draw(z) {
+		var frag = document.createDocumentFragment(), full = width - 2 * xpad;
+		var xmin = x0[z], ratio = full / w0[z], hi = end[z], thr = threshold(z, ratio);
+		var band = document.createElementNS(svgns, "g"), bands, i, w, x, g;
+
+		bands = new Bands(band, rects[z].getAttribute("height"));
+		for (i = parents.length - 1; i >= 0; i--)
+			frag.appendChild(copy(parents[i], xpad, full, true));
+		for (i = z; i < hi; ) {
+			w = w0[i] * ratio;
+			if (w < minw) {
+				i = end[i];
+				continue;
+			}
+			x = (x0[i] - xmin) * ratio + xpad;
+			if (w < thr)
+				bands.add(i, x, w);
+			else
+				frag.appendChild(copy(i, x, w, false));
+			i++;
+		}
+		bands.done();
+		g = document.createElementNS(svgns, "g");
+		g.setAttribute("id", "zoomview");
+		g.appendChild(background());
+		if (band.firstChild) {
+			band.setAttribute("class", "pfbands");
+			g.appendChild(band);
+		}
+		g.appendChild(frag);
+		if (view)
+			view.parentNode.replaceChild(g, view);
 		else
-			g.removeAttribute("class");
-		cls[i] = c;
-	}
-
-	// Classes for a zoom to Z (-1: none), from those of the last one: a
-	// zoom to a frame inside the zoomed one touches only the frames that
-	// leave the view, and the browser restyles only those.
-	function mark(z) {
-		var lo = Math.max(zoomed, 0), hi = zoomed >= 0 ? end[zoomed] : 0;
-		var zlo = Math.max(z, 0), zhi = z >= 0 ? end[z] : 0, i;
-
-		parents.forEach(function (p) { setClass(p, 0); });
-		for (i = lo; i < hi; i++)
-			if (i < zlo || i >= zhi)
-				setClass(i, 0);
-		parents = [];
-		for (i = z >= 0 ? parent[z] : -1; i >= 0; i = parent[i]) {
-			parents.push(i);
-			setClass(i, 2);
-		}
-		for (i = zlo; i < zhi; i++)
-			setClass(i, 1);
-		if (z >= 0)
-			framesel.setAttribute("class", "pfzoom");
-		else
-			framesel.removeAttribute("class");
+			framesel.parentNode.insertBefore(g, framesel.nextSibling);
+		view = g;
 	}
 
 	function zoom(z) {
-		var xmin, ratio, i, hi;
+		var i;
 
 		ready();
 		if (z < 0 || z >= n || !(w0[z] > 0))
 			return;
-		xmin = x0[z];
-		ratio = (width - 2 * xpad) / w0[z];
-		hi = end[z];
-		mark(z);
-		parents.forEach(function (p) { place(p, xpad, width - 2 * xpad); });
-		// frames that leave the view keep their place until the unzoom:
-		// hidden, it does not matter, and a zoom costs what it shows
-		for (i = z; i < hi; i++)
-			place(i, (x0[i] - xmin) * ratio + xpad, w0[i] * ratio);
+		parents = [];
+		for (i = parent[z]; i >= 0; i = parent[i])
+			parents.push(i);
 		zoomed = z;
+		draw(z);	// coloured for the search, if any
+		framesel.setAttribute("class", "pfzoom");
 		unzoombtn.classList.remove("hide");
 		if (term !== null)
-			search(term);
+			report();
 		save();
 	}
 
 	function unzoom() {
 		ready();
-		mark(-1);
-		moved.forEach(home);
-		moved = [];
+		if (view) {
+			view.parentNode.removeChild(view);
+			view = null;
+		}
+		framesel.removeAttribute("class");
+		parents = [];
 		zoomed = -1;
 		unzoombtn.classList.add("hide");
+		paint();	// the drawn frames catch up with the search
 		if (term !== null)
-			search(term);
+			report();
 		save();
 	}
 
@@ -335,8 +406,37 @@ var pfflame = (function () {
 		return total > 0 ? Math.min(100, 100 * sum / total) : 0;
 	}
 
+	// Colour the frames on screen: the zoomed view's copies when zoomed
+	// (the drawn frames under it catch up at the reset), else the frames.
+	function paint() {
+		var i;
+
+		if (zoomed >= 0) {
+			draw(zoomed);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			highlight(i, hit ? hit[i] : 0);
+	}
+
+	// The colour of frame i in the zoomed view.
+	function viewfill(i) {
+		if (hit && hit[i])
+			return searchcolor;
+		return lit[i] ? fills[i] : rects[i].getAttribute("fill");
+	}
+
+	// The matched share of the view on the search line.
+	function report() {
+		matched = share(hit);
+		searchbtn.classList.add("show");
+		searchbtn.textContent = "Reset Search";
+		matchedtxt.classList.remove("hide");
+		matchedtxt.textContent = "Matched: " + (matched === 100 ? "100" : matched.toFixed(1)) + "%";
+	}
+
 	function search(t) {
-		var re, i, hit;
+		var re, i;
 
 		ready();
 		try {
@@ -348,15 +448,10 @@ var pfflame = (function () {
 		}
 		term = t;
 		hit = new Uint8Array(n);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			hit[i] = re.test(names[i]) ? 1 : 0;
-			highlight(i, hit[i]);
-		}
-		matched = share(hit);
-		searchbtn.classList.add("show");
-		searchbtn.textContent = "Reset Search";
-		matchedtxt.classList.remove("hide");
-		matchedtxt.textContent = "Matched: " + (matched === 100 ? "100" : matched.toFixed(1)) + "%";
+		paint();
+		report();
 		save();
 		return matched;
 	}
@@ -371,12 +466,9 @@ var pfflame = (function () {
 	}
 
 	function resetSearch() {
-		var i;
-
 		ready();
-		for (i = 0; i < n; i++)
-			if (lit[i])
-				highlight(i, 0);
+		hit = null;
+		paint();
 		term = null;
 		matched = null;
 		searchbtn.classList.remove("show");
@@ -464,7 +556,7 @@ var pfflame = (function () {
 	// The <g> of the frame that NODE is part of, or null.
 	function groupOf(node) {
 		while (node && node.parentNode) {
-			if (node.parentNode.id === "frames")
+			if (node.parentNode.id === "frames" || node.parentNode.id === "zoomview")
 				return node;
 			node = node.parentNode;
 		}
@@ -477,7 +569,7 @@ var pfflame = (function () {
 		if (!g)
 			return -1;
 		ready();
-		return groups.indexOf(g);
+		return g.pfi !== undefined ? g.pfi : groups.indexOf(g);
 	}
 
 	function isRoot(i) {
@@ -553,7 +645,10 @@ var pfflame = (function () {
 		get frames() { ready(); return n; },
 		get loaded() { return done > n; },
 		get zoomed() { return zoomed; },
-		get matched() { return matched; }
+		get matched() { return matched; },
+		// how many frames a zoomed view draws one by one (for tests)
+		get most() { return most; },
+		set most(v) { most = v; }
 	};
 })();
 

@@ -5,7 +5,10 @@
 // screenshots.  Firefox speaks WebDriver BiDi itself, so puppeteer-core
 // needs no geckodriver.  Expected texts are computed from the folded input
 // rather than written down, and only what a user sees is checked (element
-// ids, rect attributes, texts), not the script's internals.  Run by
+// ids, rect attributes, texts), not the script's internals.  A zoomed view
+// is drawn over the graph in #zoomview (copies of the frames it shows,
+// which the user then sees and clicks); the frames as drawn stay under it,
+// transparent and unchanged.  Run by
 // tests/run-pfflame-firefox.sh:
 //   node firefox-test.js FIREFOX HOME-DIR SHOT-DIR BASIC.folded BASIC.svg \
 //     DIFF.folded DIFF.svg TREE.folded TREE.svg
@@ -107,10 +110,13 @@ function expectedDetails(rows, prefix) {
 	return s + ")";
 }
 
-// The <g> of frame NAME (its title starts with "NAME (").
+// The <g> of frame NAME (its title starts with "NAME ("): its copy in the
+// zoomed view when zoomed, else as drawn.
 async function frame(page, name) {
 	const h = await page.evaluateHandle((name) => {
-		for (const g of document.querySelectorAll("#frames > g"))
+		const sel = document.getElementById("zoomview") ? "#zoomview > g" : "#frames > g";
+
+		for (const g of document.querySelectorAll(sel))
 			if (g.querySelector("title").textContent.startsWith(name + " ("))
 				return g;
 		return null;
@@ -120,10 +126,11 @@ async function frame(page, name) {
 	return el;
 }
 
-// Every frame as drawn: name, rect geometry, hidden.
-async function allFrames(page) {
-	return page.$$eval("#frames > g", (gs) => {
-		return gs.map((g) => {
+// Every frame as drawn (or with SEL "#zoomview > g", in the zoomed view):
+// name, rect geometry, hidden (#frames transparent counts).
+async function allFrames(page, sel) {
+	return page.$$eval(sel || "#frames > g", (gs) => {
+		return gs.filter((g) => !g.classList.contains("pfbands")).map((g) => {
 			const r = g.querySelector("rect");
 			const st = getComputedStyle(g);
 
@@ -132,27 +139,45 @@ async function allFrames(page) {
 				x: parseFloat(r.getAttribute("x")),
 				y: parseFloat(r.getAttribute("y")),
 				width: parseFloat(r.getAttribute("width")),
-				hidden: st.display === "none" || st.visibility === "hidden"
+				hidden: st.display === "none" || st.visibility === "hidden" ||
+					getComputedStyle(g.parentNode).opacity === "0"
 			};
 		});
 	});
 }
 
+// The frames as drawn, as markup, and whether they are shown.
+async function drawnFrames(page) {
+	return page.$eval("#frames", (f) => ({ inner: f.innerHTML, opacity: getComputedStyle(f).opacity }));
+}
+
 // What the user sees of frame NAME: its rect's geometry, whether it is
-// displayed at all, its label.
+// displayed at all (a zoomed view without it hides it), its label.
 async function look(page, name) {
-	return (await frame(page, name)).evaluate((g) => {
+	return page.evaluate((name) => {
+		const view = document.getElementById("zoomview");
+		let g = null;
+
+		for (const e of document.querySelectorAll(view ? "#zoomview > g" : "#frames > g"))
+			if (e.querySelector("title").textContent.startsWith(name + " (")) {
+				g = e;
+				break;
+			}
+		if (!g)
+			return { hidden: true, missing: !view };
 		const r = g.querySelector("rect");
 		const st = getComputedStyle(g);
 
 		return {
 			x: parseFloat(r.getAttribute("x")),
 			width: parseFloat(r.getAttribute("width")),
-			hidden: st.display === "none" || st.visibility === "hidden",
+			hidden: st.display === "none" || st.visibility === "hidden" ||
+				getComputedStyle(g.parentNode).opacity === "0",
 			label: g.querySelector("text").textContent,
-			fill: r.getAttribute("fill")
+			fill: r.getAttribute("fill"),
+			parent: g.classList.contains("parent")
 		};
-	});
+	}, name);
 }
 
 async function text(page, id) {
@@ -209,6 +234,7 @@ async function basicZoom(browser, page, errors, dialog) {
 	let dw0, alloc0;
 
 	await open(page, pathToFileURL(basicSvg).href);
+	const drawn0 = await drawnFrames(page);
 
 	await check("script loaded without errors", async () => {
 		assert.strictEqual(await page.$$eval("#frames > g", (g) => g.length), frameCount(rows));
@@ -239,6 +265,14 @@ async function basicZoom(browser, page, errors, dialog) {
 		assert.ok((await look(page, "init")).hidden, "init (beside do_work) is hidden");
 		assert.ok((await look(page, "worker")).hidden, "worker is hidden");
 		assert.ok(!main.hidden && Math.abs(main.width - full) < 0.2, "main, an ancestor, spans the width");
+		assert.ok(main.parent, "main is shown as an ancestor");
+		const now = await drawnFrames(page);
+		assert.strictEqual(now.opacity, "0", "the frames as drawn are transparent");
+		assert.strictEqual(now.inner, drawn0.inner, "the frames as drawn are unchanged");
+		await (await (await frame(page, "alloc")).$("rect")).hover();
+		await page.waitForFunction(() => /alloc/.test(document.getElementById("details").textContent));
+		assert.strictEqual(await text(page, "details"), expectedDetails(rows, ["main", "do_work", "alloc"]),
+			"hover in the zoomed view");
 		assert.ok(!(await look(page, "compute")).hidden, "compute is shown");
 		assert.ok(await page.$eval("#unzoom", (e) => getComputedStyle(e).display !== "none"),
 			"Reset Zoom is offered");
@@ -302,6 +336,8 @@ async function basicKeys(page, dialog, { dw0, alloc0 }) {
 		assert.ok(alloc.x === alloc0.x && alloc.width === alloc0.width && !alloc.hidden,
 			"alloc at " + alloc.x + ", width " + alloc.width);
 		assert.ok(!(await look(page, "init")).hidden, "init is shown again");
+		assert.strictEqual(await page.$("#zoomview"), null, "the zoomed view is gone");
+		assert.strictEqual((await drawnFrames(page)).opacity, "1", "the frames as drawn are shown");
 		// the share is now of everything
 		assert.strictEqual(await text(page, "matched"), expectedMatch(rows, /MALLOC|MEMSET/i, []));
 	});
@@ -362,14 +398,16 @@ async function diff(page, errors, dialog) {
 
 // Where frame F of the graph as drawn (ALL) should be once frame Z is
 // zoomed to: its callees (above it) spread over the full width in the
-// same proportions, its callers (below) full width, the rest hidden.
+// same proportions, its callers (below) full width, the rest hidden, and
+// so are frames that would be narrower than 0.1 px.
 function zoomedPlace(all, z, f) {
 	const full = 1200 - 2 * 10, ratio = full / z.width, eps = 0.0001;
 
 	if (f.y > z.y)
 		return f.x <= z.x + eps && f.x + f.width + eps >= z.x + z.width ?
 			{ x: 10, width: full, hidden: false } : { hidden: true };
-	if (f === z || (f.y < z.y && f.x + eps >= z.x && f.x + eps < z.x + z.width))
+	if ((f === z || (f.y < z.y && f.x + eps >= z.x && f.x + eps < z.x + z.width)) &&
+	    f.width * ratio >= 0.1)
 		return { x: 10 + (f.x - z.x) * ratio, width: f.width * ratio, hidden: false };
 	return { hidden: true };
 }
@@ -389,6 +427,26 @@ function misplaced(drawn, now, want) {
 	return bad;
 }
 
+// The zoomed view (VIEW, its frames) against the frames as drawn (DRAWN)
+// placed by WANT: the same frames, by name and depth, at the same places.
+function misdrawn(drawn, view, want) {
+	const bad = [], order = (a, b) => a.y - b.y || a.x - b.x;
+	const exp = drawn.map((f) => ({ f, w: want(f) })).filter((e) => !e.w.hidden)
+		.map((e) => ({ name: e.f.name, y: e.f.y, x: e.w.x, width: e.w.width })).sort(order);
+	const got = view.slice().sort(order);
+
+	if (exp.length !== got.length)
+		bad.push(got.length + " frames in the zoomed view, expected " + exp.length);
+	exp.forEach((e, k) => {
+		const g = got[k] || {};
+
+		if (g.name !== e.name || g.y !== e.y || g.hidden ||
+		    Math.abs(g.x - e.x) > 0.11 || Math.abs(g.width - e.width) > 0.11)
+			bad.push(JSON.stringify(g) + ", expected " + JSON.stringify(e));
+	});
+	return bad;
+}
+
 // A generated tree of some 1,400 frames, all drawn (--minwidth=0): every
 // frame is checked after a zoom, a search's share is computed from the
 // input, and Escape goes back step by step.
@@ -403,10 +461,13 @@ async function tree(page, dialog) {
 		const zi = drawn.reduce((b, f, i) => f.name === "fn_2_1" &&
 			(b < 0 || f.x < drawn[b].x) ? i : b, -1);
 		const z = drawn[zi];
+		const html0 = await drawnFrames(page);
 		await (await page.$$("#frames > g"))[zi].click();
 		await page.waitForFunction(() => /x=/.test(location.href));
-		let bad = misplaced(drawn, await allFrames(page), (f) => zoomedPlace(drawn, z, f));
+		let bad = misdrawn(drawn, await allFrames(page, "#zoomview > g"), (f) => zoomedPlace(drawn, z, f));
 		assert.deepStrictEqual(bad.slice(0, 3), [], bad.length + " frames misplaced");
+		assert.ok((await allFrames(page)).every((f) => f.hidden), "the frames as drawn are hidden");
+		assert.strictEqual((await drawnFrames(page)).inner, html0.inner, "and unchanged");
 
 		dialog.answer = "^fn_4_[02]$|fn_5_3";
 		await ctrl(page, "f");
@@ -420,6 +481,8 @@ async function tree(page, dialog) {
 		await page.waitForFunction(() => !/x=/.test(location.href));
 		bad = misplaced(drawn, await allFrames(page), (f) => f);
 		assert.deepStrictEqual(bad.slice(0, 3), [], bad.length + " frames misplaced");
+		assert.deepStrictEqual(await drawnFrames(page), html0, "every frame exactly as drawn");
+		assert.strictEqual(await page.$("#zoomview"), null, "the zoomed view is gone");
 	});
 }
 
