@@ -23,6 +23,7 @@
 #include <pf/demangle.h>
 #include "pf-int.h"
 #include "machine-int.h"
+#include "inline-index-int.h"
 
 static char *debuginfo_path;
 
@@ -68,9 +69,33 @@ struct dso *dso_get(pf_machine *m, const char *name, enum dso_kind kind)
 	return d;
 }
 
+/* The module's scope index, kept in the user data slot dwfl gives each
+   module (struct dso is shared with the rest of libpf). */
+static void **index_slot(struct dso *d)
+{
+	void **slot = NULL;
+
+	if (!d->mod || !dwfl_module_info(d->mod, &slot, NULL, NULL, NULL, NULL, NULL, NULL))
+		return NULL;
+	return slot;
+}
+
+static struct inline_index *scope_index(struct dso *d)
+{
+	void **slot = index_slot(d);
+
+	if (slot && !*slot)
+		*slot = inline_index_new();
+	return slot ? *slot : NULL;
+}
+
 void dso_free(struct dso *d)
 {
+	void **slot = index_slot(d);
+
 	symtab_free(&d->st);
+	if (slot)
+		inline_index_free(*slot);
 	if (d->dwfl)
 		dwfl_end(d->dwfl);
 	for (size_t i = 0; i < d->cache_cap; i++) {
@@ -471,23 +496,19 @@ static void find_inlines(pf_machine *m, struct dso *d, uint64_t vaddr,
 	}
 	line = addr_srcline(d, dwaddr);
 	ai->leaf_srcline = line ? strdup(line) : NULL;
-	if (!s || !cu || (n = dwarf_getscopes(cu, dwaddr - dwbias, &scopes)) <= 0) {
+	if (!s || !cu ||
+	    (n = inline_index_scopes(scope_index(d), cu, dwaddr - dwbias, &scopes)) <= 0) {
 		ai->srcline = line;
 		return;
 	}
-	/* dwarf_getscopes continues from the innermost inlined function to
-	   its abstract definition; the callers it was inlined into are the
-	   physical parents of its DIE. */
+	/* The callers an inlined function was inlined into are the physical
+	   parents of its innermost instance; scopes inside it do not count. */
 	for (i = 0; i < n; i++)
-		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
-			Dwarf_Die inl = scopes[i];
-
-			free(scopes);
-			scopes = NULL;
-			n = dwarf_getscopes_die(&inl, &scopes);
+		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine)
 			break;
-		}
-	for (i = 0; i < n; i++) {
+	if (i == n)
+		i = 0;
+	for (; i < n; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 
 		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)

@@ -2,10 +2,11 @@
 /*
  * Inline expansion with libdw.  Each dso gets one Dwfl session holding just
  * that file, reported at address 0, so a frame's address is read the way
- * addr2line reads it.  For an address, dwarf_getscopes() lists the
- * enclosing inlined_subroutine DIEs up to the subprogram: the innermost
- * function's source line comes from the line table, each outer one's from
- * the DW_AT_call_file/DW_AT_call_line of the call inlined into it.
+ * addr2line reads it.  For an address, the unit's scope index
+ * (inline-index.c) lists the enclosing inlined_subroutine DIEs up to the
+ * subprogram: the innermost function's source line comes from the line
+ * table, each outer one's from the DW_AT_call_file/DW_AT_call_line of the
+ * call inlined into it.
  * Results are cached per (dso, address): profiles revisit the same
  * addresses millions of times.
  */
@@ -24,11 +25,13 @@
 #include "pf-int.h"
 #include "hash-int.h"
 #include "srcline-int.h"
+#include "inline-index-int.h"
 
 struct dso {
 	char *path;
 	Dwfl *dwfl;		/* NULL: the file could not be read */
 	Dwfl_Module *mod;
+	struct inline_index *scopes;	/* of the units hit so far */
 };
 
 struct cached {
@@ -74,6 +77,7 @@ void srcline_free(struct srcline *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->ndsos; i++) {
+		inline_index_free(s->dsos[i].scopes);
 		if (s->dsos[i].dwfl)
 			dwfl_end(s->dsos[i].dwfl);
 		free(s->dsos[i].path);
@@ -137,6 +141,9 @@ static long dso_index(struct srcline *s, const char *p, size_t n)
 		if (!d->mod) {
 			dwfl_end(d->dwfl);
 			d->dwfl = NULL;
+		} else {
+			/* Without it (out of memory) libdw answers alone. */
+			d->scopes = inline_index_new();
 		}
 	} else if (fd >= 0) {
 		close(fd);
@@ -203,17 +210,12 @@ static int resolve(struct srcline *s, struct dso *d, Dwarf_Addr addr,
 	out->len = 0;
 	if (dl)
 		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
-	if (cu && dwarf_getscopes(cu, addr - bias, &scopes) > 0) {
-		/* Past an inlined instance dwarf_getscopes() continues in the
-		   abstract definition; the concrete nesting of the innermost
-		   scope is what tells who inlined whom. */
-		Dwarf_Die inner = scopes[0];
-
-		free(scopes);
-		scopes = NULL;
-		n = dwarf_getscopes_die(&inner, &scopes);
+	/* The concrete nesting of the innermost scope tells who inlined
+	   whom. */
+	if (cu && (n = inline_index_scopes(d->scopes, cu, addr - bias, &scopes)) > 0)
 		dwarf_getsrcfiles(cu, &files, NULL);
-	}
+	else
+		n = 0;
 	for (i = 0; i < n; i++) {
 		Dwarf_Die *die = &scopes[i];
 		int tag = dwarf_tag(die);

@@ -4,12 +4,17 @@
  * between aliases and its ends for sizeless symbols, /proc/kallsyms and
  * /tmp/perf-PID.map parsing, and the machine state rebuilt from MMAP2,
  * COMM and FORK records: which mapping an address falls in (for data
- * addresses too), JIT symbols, the kernel, and the per-address cache.
+ * addresses too), JIT symbols, the kernel, and the per-address cache;
+ * the scope index of inline-index.c against libdw's own answers.
  */
 #include "config.h"
 
 #include <check.h>
+#include <dwarf.h>
 #include <elf.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,7 @@
 
 #include <pf/pf.h>
 #include "symbols-int.h"
+#include "inline-index-int.h"
 #include "check-run.h"
 
 START_TEST(aliases)
@@ -263,6 +269,96 @@ START_TEST(jit_and_kernel)
 }
 END_TEST
 
+/* What the index replaces: dwarf_getscopes(), then the physical scopes
+   of its innermost one. */
+static int libdw_scopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	Dwarf_Die *s = NULL, inner;
+	int n = dwarf_getscopes(cu, pc, &s);
+
+	if (n <= 0)
+		return n;
+	inner = s[0];
+	free(s);
+	return dwarf_getscopes_die(&inner, scopes);
+}
+
+static const Dwfl_Callbacks offline = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* Every STEP-th address of every unit of PATH: the same scopes, DIE for
+   DIE, from the index as from libdw, and from libdw alone without an
+   index.  The number of addresses compared; 0 when PATH has no DWARF. */
+static long same_scopes(const char *path, Dwarf_Addr step, long *inlined)
+{
+	Dwfl *dwfl = dwfl_begin(&offline);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct inline_index *ix = inline_index_new();
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+	long n = 0;
+
+	ck_assert(dwfl && fd >= 0 && ix);
+	Dwfl_Module *mod = dwfl_report_offline(dwfl, path, path, fd);
+	dwfl_report_end(dwfl, NULL, NULL);
+	ck_assert(mod);
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+
+		while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0)
+			for (Dwarf_Addr pc = lo; pc < hi; pc += step, n++) {
+				Dwarf_Die *a = NULL, *b = NULL, *c = NULL;
+				int na = libdw_scopes(cu, pc, &a);
+				int nb = inline_index_scopes(ix, cu, pc, &b);
+				int nc = inline_index_scopes(NULL, cu, pc, &c);
+
+				ck_assert_int_eq(na > 0 ? na : 0, nb > 0 ? nb : 0);
+				ck_assert_int_eq(na > 0 ? na : 0, nc > 0 ? nc : 0);
+				for (int i = 0; i < na; i++) {
+					ck_assert_ptr_eq(a[i].addr, b[i].addr);
+					ck_assert_ptr_eq(a[i].addr, c[i].addr);
+				}
+				if (na > 0 && dwarf_tag(&a[0]) == DW_TAG_inlined_subroutine)
+					++*inlined;
+				free(a);
+				free(b);
+				free(c);
+			}
+	}
+	inline_index_free(ix);
+	dwfl_end(dwfl);
+	return n;
+}
+
+static int find_libc(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	if (!strstr(info->dlpi_name, "/libc.so"))
+		return 0;
+	*(const char **)arg = info->dlpi_name;
+	return 1;
+}
+
+START_TEST(scope_index)
+{
+	const char *libc = NULL;
+	long inlined = 0;
+
+	/* This program (built with -g, its static helpers are inlined) ... */
+	same_scopes("/proc/self/exe", 1, &inlined);
+	/* ... and the C library when its debug info is installed (Debian's
+	   is dwz-compressed: imported units). */
+	dl_iterate_phdr(find_libc, &libc);
+	if (libc)
+		same_scopes(libc, 251, &inlined);
+	printf("scope_index: %ld addresses inside inlined calls\n", inlined);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("symbols");
@@ -274,6 +370,8 @@ int main(void)
 	tcase_add_test(tc, perfmap);
 	tcase_add_test(tc, maps);
 	tcase_add_test(tc, jit_and_kernel);
+	tcase_add_test(tc, scope_index);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

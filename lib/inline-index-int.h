@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Scope chains of addresses without walking DWARF again: the first lookup
+ * in a compilation unit indexes the unit's DIEs that have address ranges
+ * (subprograms, inlined subroutines, lexical blocks ...) once, and every
+ * later lookup in that unit is a few binary searches.  The answers are
+ * those of dwarf_getscopes() followed by dwarf_getscopes_die() on its
+ * innermost scope, which walk the unit from its root on every call.
+ */
+#ifndef PF_INLINE_INDEX_INT_H
+#define PF_INLINE_INDEX_INT_H
+
+#include <elfutils/libdw.h>
+
+struct inline_index;
+
+/* An empty index of no unit yet; NULL when out of memory. */
+struct inline_index *inline_index_new(void);
+/* Frees the index and every unit's; NULL is allowed. */
+void inline_index_free(struct inline_index *ix);
+
+/* The DIEs physically enclosing PC (a unit-relative address, as for
+   dwarf_getscopes) in CU, innermost first and CU last, in *SCOPES, which
+   the caller frees.  Returns their number; 0 or -1 (leaving *SCOPES
+   untouched) where dwarf_getscopes() finds no scope or fails, which is
+   also the case when the innermost inlined instance's abstract origin is
+   not inside CU.  A unit is indexed on its first lookup; when that fails
+   (out of memory), the lookup is done by libdw. */
+int inline_index_scopes(struct inline_index *ix, Dwarf_Die *cu, Dwarf_Addr pc,
+			Dwarf_Die **scopes);
+
+#endif /* PF_INLINE_INDEX_INT_H */
