@@ -20,8 +20,8 @@
 //   removes that group and makes #frames opaque again;
 // - drawing each new element costs the browser some 50 us here, so a
 //   zoomed view draws at most 2,000 frames one by one (the widest); the
-//   narrower ones, a sliver of a pixel each, are drawn as bands, one rect
-//   per run of them side by side;
+//   narrower ones, a sliver of a pixel each in a big graph, are painted
+//   on a canvas shown as one image;
 // - text widths come from the fixed font-width estimate, never from the
 //   layout, so the script never waits for the browser to lay out.
 // No library, no network: it must work from a file in any browser.
@@ -52,7 +52,7 @@ var pfflame = (function () {
 	var view = null;	// the <g id="zoomview"> drawn over #frames, zoomed
 	var hit = null;		// 1 where the current search matches
 	var minw = 0.1;		// narrower frames are not drawn in a zoom (pfflame's default)
-	var most = 2000;	// frames drawn one by one in a zoom; the narrower, as bands
+	var most = 2000;	// frames drawn one by one in a zoom; the narrower, in an image
 	var term = null, ignorecase = false, matched = null;
 
 	// This runs before the frames are parsed.  Most frames of a big graph
@@ -68,7 +68,7 @@ var pfflame = (function () {
 
 		early.textContent = "#frames text:empty, #zoomview text:empty { display:none; }\n" +
 			"#frames.pfzoom { opacity:0; }\n" +
-			"#zoomview > g:not(.pfbands):hover, #zoomview > a:hover " +
+			"#zoomview > g:hover, #zoomview > a:hover " +
 			"{ stroke:black; stroke-width:0.5; cursor:pointer; }\n";
 		document.documentElement.appendChild(early);
 	})();
@@ -247,39 +247,42 @@ var pfflame = (function () {
 		return ws[ws.length - most - 1] + 1e-6;	// widths tie: at most `most`
 	}
 
-	// Frames narrower than the threshold are drawn as bands: one rect
-	// for each run of such frames side by side at the same depth and
-	// alike for the search, in the colour of the first.
-	function Bands(frag, height) {
-		var open = {};
+	// Frames narrower than the threshold, slivers of a pixel, are painted
+	// on a canvas that the view shows as one image: each as a rect of its
+	// own colour, so that they look as in the graph, without an element
+	// each.
+	function Slivers() {
+		var scale = window.devicePixelRatio || 1, h = ybottom - ytop;
+		var canvas = null, ctx = null, any = false;
+		var fh = parseFloat(rects[0].getAttribute("height"));
 
-		function flush(y) {
-			var b = open[y], r;
-
-			if (!b)
-				return;
-			r = document.createElementNS(svgns, "rect");
-			r.setAttribute("x", b.x.toFixed(1));
-			r.setAttribute("y", y);
-			r.setAttribute("width", Math.max(b.end - b.x, minw).toFixed(1));
-			r.setAttribute("height", height);
-			r.setAttribute("fill", b.fill);
-			frag.appendChild(r);
-			delete open[y];
-		}
 		this.add = function (i, x, w) {
-			var y = y0[i], b = open[y], on = hit && hit[i] ? 1 : 0;
-
-			if (b && (x > b.end + 0.05 || b.on !== on))
-				flush(y);
-			b = open[y];
-			if (b)
-				b.end = Math.max(b.end, x + w);
-			else
-				open[y] = { x: x, end: x + w, on: on, fill: viewfill(i) };
+			if (!canvas) {
+				canvas = document.createElementNS("http://www.w3.org/1999/xhtml", "canvas");
+				canvas.width = Math.ceil(width * scale);
+				canvas.height = Math.ceil(h * scale);
+				ctx = canvas.getContext ? canvas.getContext("2d") : null;
+			}
+			if (!ctx)
+				return;
+			ctx.fillStyle = viewfill(i);
+			ctx.fillRect(x * scale, (y0[i] - ytop) * scale, w * scale, fh * scale);
+			any = true;
 		};
-		this.done = function () {
-			Object.keys(open).forEach(flush);
+		// The image, or null when there was nothing to paint.
+		this.image = function () {
+			var img;
+
+			if (!any)
+				return null;
+			img = document.createElementNS(svgns, "image");
+			img.setAttribute("x", "0");
+			img.setAttribute("y", String(ytop));
+			img.setAttribute("width", String(width));
+			img.setAttribute("height", String(h));
+			img.setAttribute("preserveAspectRatio", "none");
+			img.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", canvas.toDataURL("image/png"));
+			return img;
 		};
 	}
 
@@ -299,14 +302,13 @@ var pfflame = (function () {
 
 	// The zoomed view of frame z: its ancestors across the whole width,
 	// the frames inside it spread over the same width, those narrower
-	// than the threshold as bands, those narrower than minw (and so
-	// everything inside them) left out.
+	// than the threshold painted in one image, those narrower than minw
+	// (and so everything inside them) left out.
 	function draw(z) {
 		var frag = document.createDocumentFragment(), full = width - 2 * xpad;
 		var xmin = x0[z], ratio = full / w0[z], hi = end[z], thr = threshold(z, ratio);
-		var band = document.createElementNS(svgns, "g"), bands, i, w, x, g;
+		var slivers = new Slivers(), i, w, x, g, img;
 
-		bands = new Bands(band, rects[z].getAttribute("height"));
 		for (i = parents.length - 1; i >= 0; i--)
 			frag.appendChild(copy(parents[i], xpad, full, true));
 		for (i = z; i < hi; ) {
@@ -317,19 +319,17 @@ var pfflame = (function () {
 			}
 			x = (x0[i] - xmin) * ratio + xpad;
 			if (w < thr)
-				bands.add(i, x, w);
+				slivers.add(i, x, w);
 			else
 				frag.appendChild(copy(i, x, w, false));
 			i++;
 		}
-		bands.done();
 		g = document.createElementNS(svgns, "g");
 		g.setAttribute("id", "zoomview");
 		g.appendChild(background());
-		if (band.firstChild) {
-			band.setAttribute("class", "pfbands");
-			g.appendChild(band);
-		}
+		img = slivers.image();
+		if (img)
+			g.appendChild(img);
 		g.appendChild(frag);
 		if (view)
 			view.parentNode.replaceChild(g, view);

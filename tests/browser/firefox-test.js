@@ -130,7 +130,7 @@ async function frame(page, name) {
 // name, rect geometry, hidden (#frames transparent counts).
 async function allFrames(page, sel) {
 	return page.$$eval(sel || "#frames > g", (gs) => {
-		return gs.filter((g) => !g.classList.contains("pfbands")).map((g) => {
+		return gs.map((g) => {
 			const r = g.querySelector("rect");
 			const st = getComputedStyle(g);
 
@@ -483,6 +483,25 @@ async function tree(page, dialog) {
 		assert.deepStrictEqual(bad.slice(0, 3), [], bad.length + " frames misplaced");
 		assert.deepStrictEqual(await drawnFrames(page), html0, "every frame exactly as drawn");
 		assert.strictEqual(await page.$("#zoomview"), null, "the zoomed view is gone");
+	});
+
+	// a view of more frames than it draws one by one paints the narrower
+	// ones in an image (a canvas): 40 here rather than 2,000
+	await check("tree: the narrowest frames of a big view in one image", async () => {
+		const r = await page.evaluate(() => {
+			pfflame.most = 40;
+			pfflame.zoom(1);
+			const out = {
+				frames: document.querySelectorAll("#zoomview > g").length,
+				images: Array.from(document.querySelectorAll("#zoomview > image"))
+					.map((e) => e.getAttributeNS("http://www.w3.org/1999/xlink", "href").substring(0, 22))
+			};
+			pfflame.most = 2000;
+			pfflame.unzoom();
+			return out;
+		});
+		assert.ok(r.frames > 1 && r.frames <= 41, r.frames + " frames one by one");
+		assert.deepStrictEqual(r.images, ["data:image/png;base64,"]);
 	});
 }
 
