@@ -40,9 +40,8 @@ var pfflame = (function () {
 	var width = 1200;
 	var inited = false;	// the document is loaded
 	var n = 0, done = -1;	// frames, and how many are read (-1: not started)
-	var groups = [], rects = [], texts = [], names = [];
+	var groups = [], rects = [], names = [];
 	var x0, w0, y0, counts;	// as drawn by pfflame
-	var cx, cw;		// as drawn now
 	var end, parent;	// frames i+1 .. end[i]-1 are inside frame i
 	var ytop = Infinity, ybottom = 0;	// the frame area
 	var lit;		// 1 where a search match is highlighted
@@ -97,14 +96,13 @@ var pfflame = (function () {
 
 		// pfflame writes <title>, <rect>, <text> in this order
 		if (c.length === 3 && c[1].tagName === "rect") {
-			t = c[0]; r = c[1]; texts[i] = c[2];
+			t = c[0]; r = c[1];
 		} else {
 			t = g.querySelector("title"); r = g.querySelector("rect");
-			texts[i] = g.querySelector("text");
 		}
 		rects[i] = r;
-		x0[i] = cx[i] = parseFloat(r.getAttribute("x"));
-		w0[i] = cw[i] = parseFloat(r.getAttribute("width"));
+		x0[i] = parseFloat(r.getAttribute("x"));
+		w0[i] = parseFloat(r.getAttribute("width"));
 		y0[i] = parseFloat(r.getAttribute("y"));
 		splitTitle(t ? t.textContent : "", i);
 	}
@@ -136,7 +134,7 @@ var pfflame = (function () {
 		n = el.length;
 		groups = Array.prototype.slice.call(el);
 		x0 = new Float64Array(n); w0 = new Float64Array(n); y0 = new Float64Array(n);
-		cx = new Float64Array(n); cw = new Float64Array(n); counts = new Float64Array(n);
+		counts = new Float64Array(n);
 		end = new Int32Array(n); parent = new Int32Array(n);
 		lit = new Uint8Array(n);
 		done = 0;
