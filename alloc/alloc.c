@@ -104,7 +104,9 @@ static SS_NOINLINE void *alloc_slow(const char *fn, size_t n, size_t align, bool
 		struct slab *s = h->cur[c];
 		struct block *b = s->free;
 		void *p;
-		if (b) {
+		/* Blocks of other threads freed here go first (the refill
+		   takes them). */
+		if (b && !h->foreign[c].free) {
 			if (unlikely(b->key != block_key(b)))
 				ss_misuse("free", "double free detected", b);
 			s->free = b->next;
@@ -133,25 +135,22 @@ static SS_NOINLINE void *malloc_slow(size_t n)
 	return alloc_slow("malloc", n, 16, &z);
 }
 
-/* ss_malloc() when the allocation slab of the size has no free block:
-   straight to the refill with the class from the table (no heap lookup,
-   no size computation), unless the thread has no heap yet. */
+/* ss_malloc() when the slab of the size's direct entry has no free
+   block: straight to the refill with the class from the table (no heap
+   lookup, no size computation), unless the thread has no heap yet.  The
+   entry may be the list of other threads' blocks, just used up: the
+   class's allocation slab takes over again. */
 static SS_NOINLINE void *malloc_refill(struct heap *h, size_t n)
 {
 	unsigned c = ss_fast_class[(n + 15) >> 4];
 	int err = 0;
-	/* Next best: a block of another thread freed here (the empty heap
-	   has none).  One without its key was freed twice: the slow path
-	   reports it. */
-	struct block *b = h->foreign[c];
-	if (b && likely(b->key == block_key(b))) {
-		h->foreign[c] = b->next;
-		h->nforeign[c]--;
-		b->key = 0;
-		return b;
-	}
 	if (unlikely(h == &ss_empty_heap))
 		return malloc_slow(n);
+	if (h->direct[(n + 15) >> 4] == &h->foreign[c]) {
+		heap_set_direct(h, c, h->cur[c]);
+		if (h->cur[c]->free)
+			return ss_malloc(n);
+	}
 	void *p = slab_alloc_slow(h, c, &err);
 	if (unlikely(!p))
 		fail("malloc", n, c, err ? err : ENOMEM);
@@ -229,15 +228,19 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 		   second free is caught when the block is taken out again,
 		   or right away when it is the last one cached. */
 		unsigned c = s->cls;
-		if (unlikely(h->foreign[c] == b))
+		struct slab *fs = &h->foreign[c];
+		if (unlikely(fs->free == b))
 			ss_misuse(fn, "double free detected", b);
 		b->key = block_key(b);
 		/* Keep it for this thread's next malloc of the class; the owner
 		   gets it back with the next flush. */
-		b->next = h->foreign[c];
-		h->foreign[c] = b;
+		b->next = fs->free;
+		if (!fs->free)
+			heap_set_direct(h, c, fs);
+		fs->free = b;
+		fs->used--;
 		h->remote_frees++;
-		if (unlikely(++h->nforeign[c] > ss_foreign_max[c]))
+		if (unlikely(foreign_count(h, c) > ss_foreign_max[c]))
 			foreign_flush(h, c);
 		return;
 	}

@@ -85,11 +85,12 @@ static struct heap *heap_alloc(void)
 		all_heaps = h;
 	}
 	/* Counters survive reuse: they add up everything the process did. */
-	for (unsigned c = 0; c < SS_NCLASS; c++)
+	for (unsigned c = 0; c < SS_NCLASS; c++) {
+		h->foreign[c].free = NULL;
+		h->foreign[c].used = 0;
 		heap_set_cur(h, c, &ss_empty_slab);
+	}
 	memset(h->partial, 0, sizeof h->partial);
-	memset(h->foreign, 0, sizeof h->foreign);
-	memset(h->nforeign, 0, sizeof h->nforeign);
 	memset(h->full, 0, sizeof h->full);
 	h->avail = h->busy = NULL;
 	h->ncache = 0;

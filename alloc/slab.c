@@ -287,10 +287,14 @@ static struct slab *slab_of(struct block *b)
    one chain per run of blocks of the same slab. */
 void foreign_flush(struct heap *h, unsigned cls)
 {
-	struct block *b = h->foreign[cls];
-	uint32_t n = h->nforeign[cls];   /* bounds the walk if a double free made a loop */
-	h->foreign[cls] = NULL;
-	h->nforeign[cls] = 0;
+	struct slab *fs = &h->foreign[cls];
+	struct block *b = fs->free;
+	uint32_t n = foreign_count(h, cls);   /* bounds the walk if a double free made a loop */
+	if (!b)
+		return;
+	fs->free = NULL;
+	fs->used = 0;
+	heap_set_direct(h, cls, h->cur[cls]);
 	while (b && n > 0) {
 		struct slab *s = slab_of(b);
 		struct block *last = b;
@@ -314,12 +318,15 @@ void foreign_flush(struct heap *h, unsigned cls)
    here, or handed out by its owner meanwhile). */
 static void *foreign_pop(struct heap *h, unsigned cls)
 {
-	struct block *b = h->foreign[cls];
+	struct slab *fs = &h->foreign[cls];
+	struct block *b = fs->free;
 	if (unlikely(b->key != block_key(b)))
 		ss_misuse("free", "double free detected", b);
-	h->foreign[cls] = b->next;
-	h->nforeign[cls]--;
+	fs->free = b->next;
+	fs->used++;
 	b->key = 0;
+	if (!fs->free)
+		heap_set_direct(h, cls, h->cur[cls]);
 	return b;
 }
 
@@ -327,7 +334,7 @@ static void *foreign_pop(struct heap *h, unsigned cls)
 void *slab_alloc_slow(struct heap *h, unsigned cls, int *err)
 {
 	struct slab *s = h->cur[cls];
-	if (h->foreign[cls])
+	if (h->foreign[cls].free)
 		return foreign_pop(h, cls);
 	h->refills[cls]++;
 	if (s != &ss_empty_slab) {

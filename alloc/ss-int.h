@@ -94,6 +94,7 @@ struct slab {
 	uint32_t bsize;               /* block size; 0 = slab unused */
 	uint8_t tz;                   /* block_index(): bsize's trailing zero bits */
 	uint8_t queue;                /* enum slab_queue: free() looks at it */
+	struct slab *next, *prev;     /* heap queue */
 	char *r_start __attribute__((aligned(64))); /* copies for other threads */
 	uint64_t r_dinv;
 	uint32_t r_bsize;
@@ -101,7 +102,6 @@ struct slab {
 	uint8_t r_tz;
 	uint8_t cls;
 	uint32_t capacity;            /* blocks that fit */
-	struct slab *next, *prev;     /* heap queue */
 	/* Blocks freed by other threads, with their number in the top bits
 	   (remote_pack): its own line, so the pushers' compare-and-swaps do
 	   not take away the line other threads validate their frees with. */
@@ -249,9 +249,13 @@ struct heap {
 	unsigned ncache;
 	/* Blocks of other heaps freed by this thread, kept to serve this
 	   thread's next allocations of the class (no atomic, no cache line
-	   of the owner touched) and handed back in batches when too many. */
-	struct block *foreign[SS_NCLASS];
-	uint32_t nforeign[SS_NCLASS];
+	   of the owner touched) and handed back in batches when too many.
+	   Each class's list is the free list of a slab of its own that
+	   belongs to no SuperSlab: while it holds blocks, the class's
+	   direct entries point to it, so malloc's inline pop takes them
+	   first at no cost to the common path.  Its `used` counts down from
+	   zero as blocks come in (malloc counts up): it holds -used. */
+	struct slab foreign[SS_NCLASS];
 	uint64_t refills[SS_NCLASS], slabs[SS_NCLASS];
 	uint64_t remote_frees, adopted, nlarge;
 	struct heap *next_all;        /* all heaps, for statistics */
@@ -282,12 +286,25 @@ void slabq_remove(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push(struct slabq *q, struct slab *s) SS_HIDDEN;
 void slabq_push_tail(struct slabq *q, struct slab *s) SS_HIDDEN;
 
-/* Make s the allocation slab of class c (and of its direct entries). */
+/* Point the direct entries of class c at slab s. */
+static inline void heap_set_direct(struct heap *h, unsigned c, struct slab *s)
+{
+	for (unsigned i = 0; i < ss_direct_count[c]; i++)
+		h->direct[ss_direct_first[c] + i] = s;
+}
+
+/* Make s the allocation slab of class c (and of its direct entries,
+   unless the thread holds other threads' blocks of the class). */
 static inline void heap_set_cur(struct heap *h, unsigned c, struct slab *s)
 {
 	h->cur[c] = s;
-	for (unsigned i = 0; i < ss_direct_count[c]; i++)
-		h->direct[ss_direct_first[c] + i] = s;
+	heap_set_direct(h, c, h->foreign[c].free ? &h->foreign[c] : s);
+}
+
+/* Blocks of other heaps that the thread holds in class c. */
+static inline uint32_t foreign_count(const struct heap *h, unsigned c)
+{
+	return 0u - h->foreign[c].used;
 }
 
 static inline uintptr_t block_key(const struct block *b)

@@ -149,6 +149,43 @@ START_TEST(test_cross_thread_free)
 }
 END_TEST
 
+/* A thread that frees blocks of another thread gets them back from its
+   next allocations of the class, newest first, while they are in its
+   core's cache; the owner does not see them again. */
+static void *alloc_and_hold(void *arg)
+{
+	struct reuse *r = arg;
+	for (int i = 0; i < r->n; i++)
+		r->blocks[i] = malloc(200);
+	atomic_store(&r->stage, 1);
+	while (atomic_load(&r->stage) != 2)
+		sched_yield();
+	return NULL;
+}
+
+START_TEST(test_foreign_blocks_reused_first)
+{
+	void *blocks[8], *again[8];
+	struct reuse r = { .n = 8, .blocks = blocks };
+	sink = malloc(200);               /* this thread has a heap */
+	free(sink);
+	pthread_t t;
+	pthread_create(&t, NULL, alloc_and_hold, &r);
+	while (atomic_load(&r.stage) != 1)
+		sched_yield();
+	for (int i = 0; i < r.n; i++)
+		free(blocks[i]);
+	for (int i = 0; i < r.n; i++)
+		again[i] = malloc(195);       /* same class (208), another size */
+	for (int i = 0; i < r.n; i++)
+		ck_assert_ptr_eq(again[i], blocks[r.n - 1 - i]);
+	atomic_store(&r.stage, 2);
+	pthread_join(t, NULL);
+	for (int i = 0; i < r.n; i++)
+		free(again[i]);
+}
+END_TEST
+
 static void *leave_blocks(void *arg)
 {
 	struct handoff *h = arg;
@@ -550,6 +587,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_thread_caches);
 	tcase_add_test(tc, test_cross_thread_free);
+	tcase_add_test(tc, test_foreign_blocks_reused_first);
 	tcase_add_test(tc, test_thread_exit_reclaim);
 	tcase_add_test(tc, test_fork_threaded);
 	tcase_add_test(tc, test_stress);
