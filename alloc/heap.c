@@ -84,11 +84,13 @@ static struct heap *heap_alloc(void)
 		h->next_all = all_heaps;
 		all_heaps = h;
 	}
-	/* Counters survive reuse: they add up everything the process did. */
+	/* Counters survive reuse: they add up everything the process did.
+	   The lists of other threads' blocks are empty: fresh from the OS,
+	   or emptied by heap_abandon. */
 	for (unsigned c = 0; c < SS_NCLASS; c++) {
-		h->foreign[c].free = NULL;
-		h->foreign[c].used = 0;
-		heap_set_cur(h, c, &ss_empty_slab);
+		ss_assert(!h->foreign[c].free && !h->foreign[c].used);
+		h->cur[c] = &ss_empty_slab;
+		heap_set_direct(h, c, &ss_empty_slab);
 	}
 	memset(h->partial, 0, sizeof h->partial);
 	memset(h->full, 0, sizeof h->full);

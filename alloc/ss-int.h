@@ -247,6 +247,10 @@ struct heap {
 	struct superslab *busy;       /* owned SuperSlabs without */
 	struct superslab *cache[HEAP_SS_CACHE]; /* empty SuperSlabs kept hot */
 	unsigned ncache;
+	uint64_t refills[SS_NCLASS], slabs[SS_NCLASS];
+	uint64_t remote_frees, adopted, nlarge;
+	struct heap *next_all;        /* all heaps, for statistics */
+	bool live;
 	/* Blocks of other heaps freed by this thread, kept to serve this
 	   thread's next allocations of the class (no atomic, no cache line
 	   of the owner touched) and handed back in batches when too many.
@@ -254,12 +258,10 @@ struct heap {
 	   belongs to no SuperSlab: while it holds blocks, the class's
 	   direct entries point to it, so malloc's inline pop takes them
 	   first at no cost to the common path.  Its `used` counts down from
-	   zero as blocks come in (malloc counts up): it holds -used. */
+	   zero as blocks come in (malloc counts up): it holds -used.  Last,
+	   so that a thread which never frees other threads' blocks never
+	   touches these pages. */
 	struct slab foreign[SS_NCLASS];
-	uint64_t refills[SS_NCLASS], slabs[SS_NCLASS];
-	uint64_t remote_frees, adopted, nlarge;
-	struct heap *next_all;        /* all heaps, for statistics */
-	bool live;
 };
 
 extern __thread struct heap *ss_tls_heap SS_HIDDEN __attribute__((tls_model("initial-exec")));
