@@ -103,9 +103,9 @@ struct reuse {
 	int reused;
 };
 
-/* Owner: allocate, let the other thread free, then allocate again and
-   see the blocks come back (collected from the slab's remote list). */
-static void *owner_thread(void *arg)
+/* Allocate r->n blocks of 200 bytes, then wait until the other thread
+   has freed them. */
+static void *alloc_and_hold(void *arg)
 {
 	struct reuse *r = arg;
 	for (int i = 0; i < r->n; i++)
@@ -113,6 +113,15 @@ static void *owner_thread(void *arg)
 	atomic_store(&r->stage, 1);
 	while (atomic_load(&r->stage) != 2)
 		sched_yield();
+	return NULL;
+}
+
+/* Owner: allocate, let the other thread free, then allocate again and
+   see the blocks come back (collected from the slab's remote list). */
+static void *owner_thread(void *arg)
+{
+	struct reuse *r = arg;
+	alloc_and_hold(r);
 	void **again = malloc((size_t)r->n * sizeof *again);
 	for (int i = 0; i < r->n; i++) {
 		again[i] = malloc(200);
@@ -152,17 +161,6 @@ END_TEST
 /* A thread that frees blocks of another thread gets them back from its
    next allocations of the class, newest first, while they are in its
    core's cache; the owner does not see them again. */
-static void *alloc_and_hold(void *arg)
-{
-	struct reuse *r = arg;
-	for (int i = 0; i < r->n; i++)
-		r->blocks[i] = malloc(200);
-	atomic_store(&r->stage, 1);
-	while (atomic_load(&r->stage) != 2)
-		sched_yield();
-	return NULL;
-}
-
 START_TEST(test_foreign_blocks_reused_first)
 {
 	void *blocks[8], *again[8];
