@@ -325,6 +325,38 @@ START_TEST(test_owner_regions)
 }
 END_TEST
 
+START_TEST(test_holes_before_new_pages)
+{
+	/* A slab of a class up to 2 KiB holds at least 256 blocks, so frees
+	   mostly go back to the slab malloc takes from.  Once the class
+	   spills into a second slab, malloc takes the holes freed in the
+	   first before it carves new pages of the second. */
+	enum { MAX = 4096 };
+	static void *p[MAX];
+	const size_t size = 1500;
+	const uintptr_t slab_mask = ~(uintptr_t)((512u << 10) - 1);
+	int n = 1;
+	p[0] = malloc(size);
+	while (n < MAX) {
+		p[n] = malloc(size);
+		if (((uintptr_t)p[n] & slab_mask) != ((uintptr_t)p[0] & slab_mask))
+			break;
+		n++;
+	}
+	ck_assert_int_lt(n, MAX);
+	ck_assert_int_ge(n, 256);
+	/* p[n] opened the second slab, which carved a page: two blocks. */
+	p[n + 1] = malloc(size);
+	ck_assert_uint_eq((uintptr_t)p[n + 1] & slab_mask, (uintptr_t)p[n] & slab_mask);
+	void *hole = p[n / 2];
+	free(hole);
+	p[n / 2] = malloc(size);
+	ck_assert_ptr_eq(p[n / 2], hole);
+	for (int i = 0; i <= n + 1; i++)
+		free(p[i]);
+}
+END_TEST
+
 START_TEST(test_stats_and_options)
 {
 	struct ss_stats a, b;
@@ -403,6 +435,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_size_classes);
 	tcase_add_test(tc, test_block_index);
 	tcase_add_test(tc, test_owner_regions);
+	tcase_add_test(tc, test_holes_before_new_pages);
 	tcase_add_test(tc, test_stats_and_options);
 	tcase_add_test(tc, test_steady_state_no_syscalls);
 	suite_add_tcase(s, tc);
