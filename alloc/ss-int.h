@@ -64,7 +64,7 @@
    slab malloc takes from and are reused while still in cache; with 64
    blocks a slab (1 KiB blocks in 64 KiB), the benchmark's classes of
    500-1000 bytes switched slabs every few allocations (250 000 refills
-   in 11 M operations, now about 1 000). */
+   in 11 M operations, now about 400). */
 #define SS_SMALL_MAX     256u
 #define SS_CLASS_MAX     131072u            /* largest class */
 #define SS_FAST_MAX      2048u              /* sizes served through the table */

@@ -334,7 +334,7 @@ START_TEST(test_holes_before_new_pages)
 	enum { MAX = 4096 };
 	static void *p[MAX];
 	const size_t size = 1500;
-	const uintptr_t slab_mask = ~(uintptr_t)((512u << 10) - 1);
+	const uintptr_t slab_mask = ~(((uintptr_t)1 << SLAB_SHIFT_MEDIUM) - 1);
 	int n = 1;
 	p[0] = malloc(size);
 	while (n < MAX) {
