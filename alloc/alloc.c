@@ -232,16 +232,20 @@ static SS_NOINLINE void free_other(const char *fn, struct heap *h, struct supers
 		if (unlikely(fs->free == b))
 			ss_misuse(fn, "double free detected", b);
 		b->key = block_key(b);
-		/* Keep it for this thread's next malloc of the class; the owner
-		   gets it back with the next flush. */
+		h->remote_frees++;
+		/* The cache is full: this block goes to its owner now.  Handing
+		   back the whole cache instead meant walking blocks that had
+		   gone cold, and the cache started again from empty. */
+		if (unlikely(foreign_count(h, c) >= ss_foreign_max[c])) {
+			remote_push(s, b, b, 1);
+			return;
+		}
+		/* Keep it for this thread's next malloc of the class. */
 		b->next = fs->free;
 		if (!fs->free)
 			heap_set_direct(h, c, fs);
 		fs->free = b;
 		fs->used--;
-		h->remote_frees++;
-		if (unlikely(foreign_count(h, c) > ss_foreign_max[c]))
-			foreign_flush(h, c);
 		return;
 	}
 	case SS_LARGE:

@@ -259,14 +259,14 @@ struct heap {
 	bool live;
 	/* Blocks of other heaps freed by this thread, kept to serve this
 	   thread's next allocations of the class (no atomic, no cache line
-	   of the owner touched) and handed back in batches when too many.
-	   Each class's list is the free list of a slab of its own that
-	   belongs to no SuperSlab: while it holds blocks, the class's
-	   direct entries point to it, so malloc's inline pop takes them
-	   first at no cost to the common path.  Its `used` counts down from
-	   zero as blocks come in (malloc counts up): it holds -used.  Last,
-	   so that a thread which never frees other threads' blocks never
-	   touches these pages. */
+	   of the owner touched); beyond a limit per class, further ones
+	   go straight back to their owners.  Each class's list is the free
+	   list of a slab of its own that belongs to no SuperSlab: while it
+	   holds blocks, the class's direct entries point to it, so malloc's
+	   inline pop takes them first at no cost to the common path.  Its
+	   `used` counts down from zero as blocks come in (malloc counts
+	   up): it holds -used.  Last, so that a thread which never frees
+	   other threads' blocks never touches these pages. */
 	struct slab foreign[SS_NCLASS];
 };
 

@@ -184,6 +184,42 @@ START_TEST(test_foreign_blocks_reused_first)
 }
 END_TEST
 
+/* A thread keeps 16 KiB of another thread's blocks per class (78 of 208
+   bytes, alloc/sizeclass.c); the ones it frees beyond that go straight
+   back to the owner, which gets exactly those.  (Handing back the whole
+   cache when it overflowed left 42 here and sent 158 back.) */
+START_TEST(test_foreign_cache_full)
+{
+	enum { N = 200, KEPT = 16384 / 208 };
+	void *blocks[N];
+	struct reuse r = { .n = N, .blocks = blocks };
+	sink = malloc(200);               /* this thread has a heap */
+	free(sink);
+	pthread_t t;
+	pthread_create(&t, NULL, owner_thread, &r);
+	while (atomic_load(&r.stage) != 1)
+		sched_yield();
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	void *again[N];
+	int kept = 0;
+	for (int i = 0; i < N; i++) {
+		again[i] = malloc(200);
+		for (int k = 0; k < N; k++)
+			if (again[i] == blocks[k]) {
+				kept++;
+				break;
+			}
+	}
+	atomic_store(&r.stage, 2);        /* the owner allocates N again */
+	pthread_join(t, NULL);
+	ck_assert_int_eq(kept, KEPT);
+	ck_assert_int_eq(r.reused, N - KEPT);
+	for (int i = 0; i < N; i++)
+		free(again[i]);
+}
+END_TEST
+
 static void *leave_blocks(void *arg)
 {
 	struct handoff *h = arg;
@@ -586,6 +622,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_thread_caches);
 	tcase_add_test(tc, test_cross_thread_free);
 	tcase_add_test(tc, test_foreign_blocks_reused_first);
+	tcase_add_test(tc, test_foreign_cache_full);
 	tcase_add_test(tc, test_thread_exit_reclaim);
 	tcase_add_test(tc, test_fork_threaded);
 	tcase_add_test(tc, test_stress);
