@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# `make bench` part for libsuperslab: bench_random_mixed under glibc,
+# `make bench` part for libsuperslab: bench_random_mixed (1 thread, then
+# 2 threads with cross-thread frees) and bench_producer_consumer under glibc,
 # libsuperslab (also with SUPERSLAB_PREFAULT=1 and SUPERSLAB_HUGEPAGES=1)
 # and, when installed, mimalloc, jemalloc and tcmalloc, all by LD_PRELOAD
 # on the same binary.  Runs alternate between allocators (so a noisy
@@ -11,10 +12,13 @@
 # preload that silently fell back to glibc cannot be measured by mistake.
 set -eu
 : "${top_builddir:=.}"
-bin="$top_builddir/bench/bench_random_mixed"
+mixed="$top_builddir/bench/bench_random_mixed"
+pc="$top_builddir/bench/bench_producer_consumer"
 ss="$top_builddir/alloc/.libs/libsuperslab.so"
 runs=${BENCH_RUNS:-5}
-[ -x "$bin" ] || { echo "superslab.sh: $bin not built" >&2; exit 1; }
+for bin in "$mixed" "$pc"; do
+	[ -x "$bin" ] || { echo "superslab.sh: $bin not built" >&2; exit 1; }
+done
 [ -f "$ss" ] || { echo "superslab.sh: $ss not built (shared library needed)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ss-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -36,9 +40,10 @@ findlib() {
 	l=$(findlib libtcmalloc_minimal.so.4) && [ -n "$l" ] && echo "tcmalloc|$l|-|libtcmalloc"
 } >"$tmp/allocators" || true
 
-bench() {	# WORKLOAD-NAME ARGS...
+bench() {	# WORKLOAD-NAME BINARY ARGS...
 	name=$1
-	shift
+	bin=$2
+	shift 2
 	: >"$tmp/results"
 	i=0
 	while [ $i -lt "$runs" ]; do
@@ -60,7 +65,7 @@ bench() {	# WORKLOAD-NAME ARGS...
 			echo "$alloc $ops $flt $rss $cpu" >>"$tmp/results"
 		done <"$tmp/allocators"
 	done
-	echo "$name: bench_random_mixed $*, median of $runs alternating runs"
+	echo "$name: ${bin##*/} $*, median of $runs alternating runs"
 	printf '  %-20s %12s %9s %13s %9s %13s %12s\n' allocator "ops/s" "vs glibc" \
 		"ops/cpu-s" "vs glibc" "minor faults" "max RSS KiB"
 	median() {	# COLUMN ALLOCATOR
@@ -87,5 +92,6 @@ bench() {	# WORKLOAD-NAME ARGS...
 }
 
 echo "Figures are noisy on a shared machine: compare ratios within one run (load: $(cut -d' ' -f1-3 /proc/loadavg))."
-bench "1 thread" 10000000 8192 42
-bench "2 threads, 90% cross-thread frees" 5000000 8192 42 2 90
+bench "1 thread" "$mixed" 10000000 8192 42
+bench "2 threads, 90% cross-thread frees" "$mixed" 5000000 8192 42 2 90
+bench "producer-consumer, every free cross-thread" "$pc" 5000000 42
