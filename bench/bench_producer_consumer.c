@@ -16,15 +16,11 @@
  * free as two operations.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "bench-alloc.h"
 
 #define RING 4096
 
@@ -37,15 +33,6 @@ static struct {
 static long g_iters;
 static uint32_t g_seed;
 static pthread_barrier_t g_warm, g_go, g_done;
-
-static inline uint32_t xorshift32(uint32_t *s)
-{
-	uint32_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 /* Spin a little, then give the core away: on a loaded machine the other
    thread may be waiting for it. */
@@ -124,13 +111,6 @@ static void *consumer_main(void *arg)
 	return NULL;
 }
 
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -144,10 +124,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	Dl_info info;
-	void *(*m)(size_t) = malloc;
-	const char *lib = dladdr((void *)m, &info) && info.dli_fname ? info.dli_fname : "?";
-	printf("Allocator = %s\n", lib);
+	bench_print_allocator();
 
 	pthread_barrier_init(&g_warm, NULL, 3);
 	pthread_barrier_init(&g_go, NULL, 3);
@@ -159,25 +136,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_barrier_wait(&g_warm);
-	struct rusage r0, r1;
-	getrusage(RUSAGE_SELF, &r0);
-	double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-	double t0 = clock_s(CLOCK_MONOTONIC);
+	struct bench_timer timer;
+	bench_start(&timer);
 	pthread_barrier_wait(&g_go);
 	pthread_barrier_wait(&g_done);
-	double t = clock_s(CLOCK_MONOTONIC) - t0;
-	double c = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	getrusage(RUSAGE_SELF, &r1);
+	char what[64];
+	snprintf(what, sizeof what, "iter=%ld producer-consumer", g_iters);
+	bench_report(&timer, 2 * g_iters, what);
 	pthread_join(prod, NULL);
 	pthread_join(cons, NULL);
-
-	long total = 2 * g_iters;
-	printf("Throughput = %.0f ops/s [iter=%ld producer-consumer] time=%.3fs\n",
-	       (double)total / t, g_iters, t);
-	printf("CPU throughput = %.0f ops/cpu-s cpu=%.3fs\n", (double)total / c, c);
-	printf("Minor faults = %ld (timed region)\n", r1.ru_minflt - r0.ru_minflt);
-	struct rusage end;
-	getrusage(RUSAGE_SELF, &end);
-	printf("Max RSS = %ld KiB\n", end.ru_maxrss);
 	return 0;
 }

@@ -19,15 +19,11 @@
  * prove the preloaded allocator is the one measured.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "bench-alloc.h"
 
 #define RING 4096
 
@@ -47,15 +43,6 @@ struct worker {
 static long g_iters, g_ws;
 static unsigned g_cross;
 static pthread_barrier_t g_start, g_warm, g_go, g_done;
-
-static inline uint32_t xorshift32(uint32_t *s)
-{
-	uint32_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
-}
 
 static void drain(struct ring *in)
 {
@@ -128,13 +115,6 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 4 || argc > 6) {
@@ -152,10 +132,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	Dl_info info;
-	void *(*m)(size_t) = malloc;
-	const char *lib = dladdr((void *)m, &info) && info.dli_fname ? info.dli_fname : "?";
-	printf("Allocator = %s\n", lib);
+	bench_print_allocator();
 
 	struct worker *w = calloc(nthreads, sizeof *w);
 	struct ring *rings = calloc(nthreads, sizeof *rings);
@@ -180,29 +157,16 @@ int main(int argc, char **argv)
 	}
 	pthread_barrier_wait(&g_start);
 	pthread_barrier_wait(&g_warm);
-	struct rusage r0, r1;
-	getrusage(RUSAGE_SELF, &r0);
-	double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-	double t0 = clock_s(CLOCK_MONOTONIC);
+	struct bench_timer timer;
+	bench_start(&timer);
 	pthread_barrier_wait(&g_go);
 	pthread_barrier_wait(&g_done);
-	double t = clock_s(CLOCK_MONOTONIC) - t0;
-	double c = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-	getrusage(RUSAGE_SELF, &r1);
+	char what[128];
+	snprintf(what, sizeof what, "iter=%ld ws=%ld threads=%u cross=%u%%", g_iters, g_ws,
+		 nthreads, g_cross);
+	bench_report(&timer, g_iters * (long)nthreads, what);
 	for (unsigned i = 0; i < nthreads; i++)
 		pthread_join(w[i].tid, NULL);
-
-	long total = g_iters * (long)nthreads;
-	printf("Throughput = %.0f ops/s [iter=%ld ws=%ld threads=%u cross=%u%%] time=%.3fs\n",
-	       (double)total / t, g_iters, g_ws, nthreads, g_cross, t);
-	/* The same work per CPU second (all threads, user and system time,
-	   page faults included): on a shared machine, time spent waiting
-	   for a core is not the allocator's. */
-	printf("CPU throughput = %.0f ops/cpu-s cpu=%.3fs\n", (double)total / c, c);
-	printf("Minor faults = %ld (timed region)\n", r1.ru_minflt - r0.ru_minflt);
-	struct rusage end;
-	getrusage(RUSAGE_SELF, &end);
-	printf("Max RSS = %ld KiB\n", end.ru_maxrss);
 	free(w);
 	free(rings);
 	return 0;
