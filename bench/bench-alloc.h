@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the allocator benchmarks share: their random numbers, and the
- * lines bench/superslab.sh reads from them (which object defines malloc,
- * throughput per wall-clock and per CPU second, minor faults of the
- * timed region, max RSS).
+ * What the allocator benchmarks share: their random numbers and
+ * allocations, and the lines bench/superslab.sh reads from them (which
+ * object defines malloc, throughput per wall-clock and per CPU second,
+ * minor faults of the timed region, max RSS).
  */
 #ifndef BENCH_ALLOC_H
 #define BENCH_ALLOC_H
@@ -22,6 +22,22 @@ static inline uint32_t xorshift32(uint32_t *s)
 	x ^= x >> 17;
 	x ^= x << 5;
 	return *s = x;
+}
+
+/* The allocation both workloads make from a random number r: 16 to 1039
+   bytes, first and last byte written (so a page is touched as a program
+   would touch it).  Out of memory ends the run. */
+static inline void *bench_alloc(uint32_t r)
+{
+	size_t n = 16 + (r & 0x3FF);
+	unsigned char *p = malloc(n);
+	if (!p) {
+		perror("malloc");
+		exit(1);
+	}
+	p[0] = (unsigned char)r;
+	p[n - 1] = (unsigned char)(r >> 8);
+	return p;
 }
 
 /* The object malloc binds to: a driver checks it, so a preload that fell

@@ -48,15 +48,7 @@ static void produce(long iters, uint32_t *seed)
 {
 	size_t h = atomic_load_explicit(&ring.head, memory_order_relaxed);
 	for (long i = 0; i < iters; i++) {
-		uint32_t r = xorshift32(seed);
-		size_t n = 16 + (r & 0x3FF);
-		unsigned char *p = malloc(n);
-		if (!p) {
-			perror("bench_producer_consumer: malloc");
-			exit(1);
-		}
-		p[0] = (unsigned char)r;
-		p[n - 1] = (unsigned char)(r >> 8);
+		void *p = bench_alloc(xorshift32(seed));
 		unsigned spins = 0;
 		while (h - atomic_load_explicit(&ring.tail, memory_order_acquire) >= RING)
 			backoff(&spins);

@@ -76,15 +76,7 @@ static void run(struct worker *w, void **slots, long iters, uint32_t *seed)
 				free(slots[k]);
 			slots[k] = NULL;
 		} else {
-			size_t n = 16 + (r & 0x3FF);
-			unsigned char *p = malloc(n);
-			if (!p) {
-				perror("bench_random_mixed: malloc");
-				exit(1);
-			}
-			p[0] = (unsigned char)r;
-			p[n - 1] = (unsigned char)(r >> 8);
-			slots[k] = p;
+			slots[k] = bench_alloc(r);
 		}
 		if (g_cross && (i & 63) == 0)
 			drain(w->in);
