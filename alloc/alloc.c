@@ -12,6 +12,8 @@
  * in the block's second word (its address xor a secret, written by free,
  * cleared by malloc) whether it is free already: a double free.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

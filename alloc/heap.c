@@ -6,6 +6,8 @@
  * reclaim at thread exit through a pthread key destructor, and fork()
  * handlers that hold every global lock across the fork.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <string.h>

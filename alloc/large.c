@@ -9,6 +9,8 @@
  * size or more cannot carry a header at the masked address; the few
  * that exist are kept in a table.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

@@ -6,6 +6,8 @@
  * must not allocate: no stdio, no strdup, getenv-like scanning of environ
  * by hand, and /proc/self/environ when libc has not set environ yet.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -10,6 +10,8 @@
  * Hence MADV_FREE by default, whole 2 MiB units (no THP split), and
  * pre-faulting only of the aligned part, never of alignment slack.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>

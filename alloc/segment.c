@@ -10,6 +10,8 @@
  * may read back as zeros (MADV_FREE), so purged and never-touched ones
  * ("clean") are kept in a side stack, not linked through themselves.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

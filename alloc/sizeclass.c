@@ -7,6 +7,8 @@
  * largest class of 128 KiB.  Every class is a multiple of 16, and the
  * power-of-two classes serve the aligned calls.
  */
+#include "config.h"
+
 #include "ss-int.h"
 
 uint32_t ss_class_size[SS_NCLASS];

@@ -6,6 +6,8 @@
  * pages are touched only when needed), rotate full and partial slabs, and
  * hand empty slabs and SuperSlabs back.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "ss-int.h"

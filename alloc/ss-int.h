@@ -37,8 +37,9 @@
 #define SS_NOINLINE __attribute__((noinline))
 #define SS_COLD     __attribute__((cold, noinline))
 
-/* Internal invariants: kept unless NDEBUG (mimalloc's mi_assert_internal). */
-#ifndef NDEBUG
+/* Internal invariants, checked in --enable-debug builds (mimalloc's
+   mi_assert_internal); compiled out otherwise. */
+#ifdef PF_DEBUG
 # define ss_assert(c) \
 	((c) ? (void)0 : ss_assert_fail(#c, __FILE__, __LINE__))
 #else

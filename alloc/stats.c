@@ -5,6 +5,8 @@
  * into a stack buffer and write()s it: no stdio stream, no allocation,
  * so it is safe in a destructor of a preloaded library.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -38,8 +38,13 @@ static inline uint64_t load_u64(const void *p)
 	return v;
 }
 
-/* Checked in debug builds (no NDEBUG), like mimalloc's mi_assert_internal. */
-#define pf_assert(cond) assert(cond)
+/* Internal invariants, checked in --enable-debug builds like mimalloc's
+   mi_assert_internal; compiled out otherwise. */
+#ifdef PF_DEBUG
+# define pf_assert(cond) assert(cond)
+#else
+# define pf_assert(cond) ((void)0)
+#endif
 
 /* Record the reason for a failure, retrievable by pf_errmsg(). */
 void error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

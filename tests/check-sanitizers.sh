@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The sanitizer run of CI: configure a separate build directory with
-# --enable-sanitizers (ASan + UBSan for libpf, the tools and the tests;
+# --enable-sanitizers --enable-debug (ASan + UBSan for libpf, the tools and the tests;
 # UBSan alone for libsuperslab and the programs linked with it, since ASan
 # replaces malloc) and run `make check` there.  The fuzz replays
 # (tests/run-fuzz.sh) and the bad-input test are then checked for memory
@@ -28,7 +28,7 @@ cd "$build"
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:allocator_may_return_null=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
-[ -f Makefile ] || "$srcdir/configure" -q --enable-sanitizers
+[ -f Makefile ] || "$srcdir/configure" -q --enable-sanitizers --enable-debug
 make -j"$jobs"
 status=0
 make -j"$jobs" check || status=$?
