@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
-#include "perfdata-format.h"
+#include "perfdata/format.h"
 #include "check-run.h"
 
 #define SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \

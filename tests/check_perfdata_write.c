@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "buildid-int.h"
-#include "capture-int.h"
-#include "perfdata-format.h"
-#include "perfdata-write-int.h"
+#include "symbols/buildid-int.h"
+#include "record/capture-int.h"
+#include "perfdata/format.h"
+#include "perfdata/write-int.h"
 #include "check-run.h"
 
 static char path[] = "/tmp/check_perfdata_write.XXXXXX";

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
-#include "symbols-int.h"
-#include "inline-index-int.h"
+#include "symbols/symtab-int.h"
+#include "symbols/inline-index-int.h"
 #include "check-run.h"
 
 START_TEST(aliases)

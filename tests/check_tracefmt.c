@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tracefmt-int.h"
+#include "script/tracefmt-int.h"
 #include "check-run.h"
 
 static const char *const formats[] = {

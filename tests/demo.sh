@@ -13,9 +13,9 @@ set -eu
 tools=$top_builddir/tools
 
 if "$tools/pfrecord" -e page-faults -c 1 -g -o pf.data -- \
-	"$top_builddir/tests/pfdemo" 2>pf.err; then
+	"$top_builddir/tests/progs/pfdemo" 2>pf.err; then
 	cat pf.err
-	title="page faults of tests/pfdemo"
+	title="page faults of tests/progs/pfdemo"
 	"$tools/pfscript" -q -i pf.data | "$tools/pfcollapse" >pf.folded
 else
 	echo "pfrecord could not record here: $(head -n 1 pf.err)"

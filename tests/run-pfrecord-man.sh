@@ -4,7 +4,7 @@
 # workload as ./app, a busy shell loop as PID 1234 and durations cut to 1 s.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-demo="$top_builddir/tests/pfdemo"
+demo="$top_builddir/tests/progs/pfdemo"
 page="$top_srcdir/man/pfrecord.1"
 pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
 	skip "perf_event_open refused: $(cat "$tmp/probe.err")"

@@ -6,8 +6,8 @@
 # reported, --stat agrees with getrusage, bad options give clear errors.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-demo="$top_builddir/tests/pfdemo"
-[ -x "$demo" ] || skip "tests/pfdemo not built"
+demo="$top_builddir/tests/progs/pfdemo"
+[ -x "$demo" ] || skip "tests/progs/pfdemo not built"
 
 # perf_event_open may be refused (containers, perf_event_paranoid).
 if ! pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then

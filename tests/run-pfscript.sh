@@ -8,8 +8,8 @@
 # known numbers of faults.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-demo="$top_builddir/tests/cxxdemo"
-[ -x "$demo" ] || skip "tests/cxxdemo is not built"
+demo="$top_builddir/tests/progs/cxxdemo"
+[ -x "$demo" ] || skip "tests/progs/cxxdemo is not built"
 command -v perf >/dev/null 2>&1 || skip "perf is not installed"
 perf record -q -e page-faults -c 1 -o "$tmp/probe.data" -- true \
 	>/dev/null 2>"$tmp/probe.err" ||

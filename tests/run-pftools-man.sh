@@ -10,9 +10,9 @@
 # are installed.
 . "$top_srcdir/tests/lib.sh"
 
-demo="$top_builddir/tests/pfdemo"
+demo="$top_builddir/tests/progs/pfdemo"
 page="$top_srcdir/man/pftools.7"
-[ -x "$demo" ] || skip "tests/pfdemo is not built"
+[ -x "$demo" ] || skip "tests/progs/pfdemo is not built"
 pfrecord -q -o "$tmp/probe.data" -- true 2>"$tmp/probe.err" ||
 	skip "perf_event_open refused: $(cat "$tmp/probe.err")"
 

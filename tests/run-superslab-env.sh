@@ -4,7 +4,7 @@
 # fall back to the default, and each has its effect (stats at exit, one
 # trace line per failure, prewarmed memory takes no faults, purging).
 . "$top_srcdir/tests/lib.sh"
-probe="$top_builddir/tests/superslab-probe"
+probe="$top_builddir/tests/progs/superslab-probe"
 # The probe links the allocator; a preloaded copy (make check-preload)
 # would make every helper process print its warnings too.
 unset LD_PRELOAD

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * flamegraph.pl's consistent palette (--cp): a file of "name->colour"
+ * lines that keeps a function's colour from one graph to the next.  New
+ * names get their palette colour and are added; the file is rewritten
+ * sorted by name, as flamegraph.pl writes it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+#include "util/pf-int.h"
+#include "folded/folded-int.h"
+#include "flame/flame-int.h"
+
+struct entry {
+	char *name;
+	size_t len;
+	char *colour;
+};
+
+struct palette_map {
+	struct entry *e;
+	size_t n, cap;
+	size_t *tab;		/* index + 1 */
+	size_t tcap;
+};
+
+static size_t hash(const char *s, size_t n)
+{
+	size_t h = 5381;
+
+	while (n--)
+		h = h * 33 ^ (unsigned char)*s++;
+	return h;
+}
+
+static int rehash(struct palette_map *pm)
+{
+	size_t cap = pm->tcap ? pm->tcap * 2 : 256, i;
+	size_t *t = calloc(cap, sizeof *t);
+
+	if (!t) {
+		error_set("out of memory");
+		return -1;
+	}
+	for (i = 0; i < pm->n; i++) {
+		size_t j = hash(pm->e[i].name, pm->e[i].len) & (cap - 1);
+
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = i + 1;
+	}
+	free(pm->tab);
+	pm->tab = t;
+	pm->tcap = cap;
+	return 0;
+}
+
+static size_t *slot(struct palette_map *pm, const char *name, size_t len)
+{
+	size_t j = hash(name, len) & (pm->tcap - 1);
+
+	while (pm->tab[j]) {
+		struct entry *e = &pm->e[pm->tab[j] - 1];
+
+		if (e->len == len && memcmp(e->name, name, len) == 0)
+			break;
+		j = (j + 1) & (pm->tcap - 1);
+	}
+	return &pm->tab[j];
+}
+
+const char *palette_map_get(struct palette_map *pm, const char *name, size_t len)
+{
+	size_t *s = slot(pm, name, len);
+
+	return *s ? pm->e[*s - 1].colour : NULL;
+}
+
+int palette_map_put(struct palette_map *pm, const char *name, size_t len, const char *colour)
+{
+	size_t *s;
+	struct entry *e;
+
+	if ((pm->n + 1) * 2 > pm->tcap && rehash(pm) < 0)
+		return -1;
+	s = slot(pm, name, len);
+	if (*s) {
+		e = &pm->e[*s - 1];
+		free(e->colour);
+		return (e->colour = strdup(colour)) ? 0 : (error_set("out of memory"), -1);
+	}
+	if (pm->n == pm->cap) {
+		size_t cap = pm->cap ? pm->cap * 2 : 64;
+		struct entry *p = xrealloc(pm->e, cap * sizeof *p);
+
+		if (!p)
+			return -1;
+		pm->e = p;
+		pm->cap = cap;
+	}
+	e = &pm->e[pm->n];
+	e->name = malloc(len + 1);
+	e->colour = strdup(colour);
+	if (!e->name || !e->colour) {
+		free(e->name);
+		free(e->colour);
+		error_set("out of memory");
+		return -1;
+	}
+	memcpy(e->name, name, len);
+	e->name[len] = '\0';
+	e->len = len;
+	*s = ++pm->n;
+	return 0;
+}
+
+struct palette_map *palette_map_load(const char *path)
+{
+	struct palette_map *pm = calloc(1, sizeof *pm);
+	pf_lines *r;
+	char *line;
+	size_t len;
+
+	if (!pm || rehash(pm) < 0) {
+		free(pm);
+		error_set("out of memory");
+		return NULL;
+	}
+	if (access(path, F_OK) != 0)
+		return pm;	/* a first run creates it */
+	if (!(r = pf_lines_open(path)))
+		goto fail;
+	while ((line = pf_lines_next(r, &len))) {
+		char *arrow = strstr(line, "->");
+		char *end;
+
+		if (!arrow)
+			continue;
+		/* perl's split("->") keeps the field between the first two */
+		end = strstr(arrow + 2, "->");
+		if (end)
+			*end = '\0';
+		if (palette_map_put(pm, line, (size_t)(arrow - line), arrow + 2) < 0) {
+			folded_close_quietly(r);
+			goto fail;
+		}
+	}
+	if (pf_lines_failed(r)) {
+		folded_close_quietly(r);
+		goto fail;
+	}
+	pf_lines_close(r);
+	return pm;
+fail:
+	palette_map_free(pm);
+	return NULL;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+int palette_map_save(struct palette_map *pm, const char *path)
+{
+	FILE *out;
+	size_t i;
+
+	/* sorting breaks the hash slots; the map is not used after this */
+	qsort(pm->e, pm->n, sizeof *pm->e, cmp_entry);
+	out = fopen(path, "w");
+	if (!out) {
+		error_set_errno(errno, "%s", path);
+		return -1;
+	}
+	for (i = 0; i < pm->n; i++) {
+		fwrite(pm->e[i].name, 1, pm->e[i].len, out);
+		fprintf(out, "->%s\n", pm->e[i].colour);
+	}
+	if (fclose(out) != 0) {
+		error_set_errno(errno, "%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+void palette_map_free(struct palette_map *pm)
+{
+	size_t i;
+
+	if (!pm)
+		return;
+	for (i = 0; i < pm->n; i++) {
+		free(pm->e[i].name);
+		free(pm->e[i].colour);
+	}
+	free(pm->e);
+	free(pm->tab);
+	free(pm);
+}

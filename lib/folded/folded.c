@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Folded-stack reader and store.  Lines are split the way flamegraph.pl's
+ * regular expression /^(.*)\s+?(\d+(?:\.\d*)?)$/ splits them, so that the
+ * same input gives the same frames; frame names are interned in an
+ * open-addressing hash table and each line keeps only frame ids, its
+ * counts and the few bytes after its last frame that its sort order needs.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <pf/pf.h>
+#include "util/pf-int.h"
+#include "folded/folded-int.h"
+
+
+/* Word-at-a-time hash: interning sees every frame of every line. */
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = xrealloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int is_blank(unsigned char c)
+{
+	/* perl's \s: space, \t, \n, \v, \f, \r */
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Length of a count token \d+(\.\d*)? at P, or 0 when it is not one. */
+static size_t count_token(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == 0)
+		return 0;
+	if (i < n && p[i] == '.') {
+		i++;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	return i == n ? n : 0;
+}
+
+/* The last count of LINE[0..len): the token after the last blank.  Sets
+   *start to where the token begins; the stack ends one byte before.  Only
+   the digits and the dot of a count are looked at, so a stack costs
+   nothing here however long it is. */
+static int last_count(const char *line, size_t len, size_t *start)
+{
+	size_t i = len;
+
+	while (i > 0 && ((line[i - 1] >= '0' && line[i - 1] <= '9') || line[i - 1] == '.'))
+		i--;
+	if (i == 0 || i == len || !is_blank((unsigned char)line[i - 1]) ||
+	    !count_token(line + i, len - i))
+		return 0;
+	*start = i;
+	return 1;
+}
+
+/* The value of a count token (see count_token).  Counts are nearly always
+   small integers, which are exact in a double and need no strtod: it took
+   a fifth of pfdiff's time on large profiles. */
+static double count_value(const char *p, size_t n)
+{
+	char buf[64];
+	uint64_t v = 0;
+	size_t i;
+
+	if (n <= 15) {
+		for (i = 0; i < n && p[i] != '.'; i++)
+			v = v * 10 + (uint64_t)(p[i] - '0');
+		if (i == n || (i == n - 1 && i > 0))	/* "123" or "123." */
+			return (double)v;
+	}
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return strtod(buf, NULL);
+}
+
+/* Whether the count at P (N bytes) is 2^64 or more: such a count, or a
+   sum of counts that large, is an error rather than a rounded number. */
+static int count_too_big(const char *p, size_t n)
+{
+	size_t i = 0, digits;
+
+	while (i < n && p[i] == '0')
+		i++;
+	for (digits = 0; i + digits < n && p[i + digits] != '.'; digits++)
+		;
+	return digits > 20 ||
+	       (digits == 20 && memcmp(p + i, "18446744073709551615", 20) > 0);
+}
+
+struct split {
+	size_t stack_len;
+	size_t c1, c1_len, c2, c2_len;
+	int n;
+};
+
+static int split_line(const char *line, size_t len, struct split *s)
+{
+	size_t a, b;
+
+	if (!last_count(line, len, &a))
+		return 0;
+	s->n = 1;
+	s->c1 = a;
+	s->c1_len = len - a;
+	s->stack_len = a - 1;
+	/* A stack that itself ends in a count: differential input. */
+	if (last_count(line, a - 1, &b)) {
+		s->n = 2;
+		s->c2 = s->c1;
+		s->c2_len = s->c1_len;
+		s->c1 = b;
+		s->c1_len = a - 1 - b;
+		s->stack_len = b - 1;
+	}
+	return s->n;
+}
+
+int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff)
+{
+	size_t i, a, b;
+
+	for (i = 0; i < len && is_blank((unsigned char)line[i]); i++)
+		;
+	if (i == len)
+		return 0;
+	if (!last_count(line, len, &a))
+		return -1;
+	if (count_too_big(line + a, len - a))
+		return -2;
+	*key_len = a - 1;
+	*count = count_value(line + a, len - a);
+	*diff = last_count(line, a - 1, &b);
+	return 1;
+}
+
+PF_EXPORT int pf_folded_split(const char *line, size_t len, size_t *stack_len,
+			      double *c1, double *c2)
+{
+	struct split s;
+
+	if (!split_line(line, len, &s))
+		return 0;
+	*stack_len = s.stack_len;
+	*c1 = count_value(line + s.c1, s.c1_len);
+	*c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : *c1;
+	return s.n;
+}
+
+PF_EXPORT pf_folded *pf_folded_new(unsigned flags)
+{
+	pf_folded *f = calloc(1, sizeof *f);
+
+	if (!f) {
+		error_set("out of memory");
+		return NULL;
+	}
+	f->flags = flags;
+	return f;
+}
+
+PF_EXPORT void pf_folded_free(pf_folded *f)
+{
+	if (!f)
+		return;
+	free(f->names);
+	free(f->name_off);
+	free(f->name_len);
+	free(f->htab);
+	free(f->hval);
+	free(f->ids);
+	free(f->lines);
+	free(f->tails);
+	free(f->first_bad);
+	free(f->scratch);
+	free(f->rscratch);
+	free(f->fields);
+	free(f->prev);
+	free(f->prev_end);
+	free(f->prev_ids);
+	free(f);
+}
+
+static int rehash(pf_folded *f)
+{
+	size_t cap = f->hcap ? f->hcap * 2 : 1024;
+	uint32_t *t = calloc(cap, sizeof *t);
+	size_t i;
+
+	if (!t) {
+		error_set("out of memory");
+		return -1;
+	}
+	for (i = 0; i < f->nnames; i++) {
+		size_t j = f->hval[i] & (cap - 1);
+
+		while (t[j])
+			j = (j + 1) & (cap - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(f->htab);
+	f->htab = t;
+	f->hcap = cap;
+	return 0;
+}
+
+/* The three per-name arrays share one capacity. */
+static int grow_names(pf_folded *f)
+{
+	size_t cap = f->nnames_cap ? f->nnames_cap * 2 : 256;
+	size_t *off = xrealloc(f->name_off, cap * sizeof *off);
+	uint32_t *len;
+	uint64_t *hv;
+
+	if (!off)
+		return -1;
+	f->name_off = off;
+	if (!(len = xrealloc(f->name_len, cap * sizeof *len)))
+		return -1;
+	f->name_len = len;
+	if (!(hv = xrealloc(f->hval, cap * sizeof *hv)))
+		return -1;
+	f->hval = hv;
+	f->nnames_cap = cap;
+	return 0;
+}
+
+uint32_t folded_intern(pf_folded *f, const char *name, size_t len)
+{
+	uint64_t h = hash_bytes(name, len);
+	size_t j;
+	uint32_t id;
+
+	if ((f->nnames + 1) * 2 > f->hcap && rehash(f) < 0)
+		return UINT32_MAX;
+	for (j = h & (f->hcap - 1); f->htab[j]; j = (j + 1) & (f->hcap - 1)) {
+		id = f->htab[j] - 1;
+		if (f->hval[id] == h && f->name_len[id] == len &&
+		    memcmp(f->names + f->name_off[id], name, len) == 0)
+			return id;
+	}
+	if (f->nnames >= UINT32_MAX - 1 || len > UINT32_MAX) {
+		error_set("too many or too long frame names");
+		return UINT32_MAX;
+	}
+	if (f->nnames == f->nnames_cap && grow_names(f) < 0)
+		return UINT32_MAX;
+	if (grow((void **)&f->names, &f->names_cap, f->names_len + len + 1, 1) < 0)
+		return UINT32_MAX;
+	id = (uint32_t)f->nnames++;
+	f->name_off[id] = f->names_len;
+	f->name_len[id] = (uint32_t)len;
+	f->hval[id] = h;
+	memcpy(f->names + f->names_len, name, len);
+	f->names[f->names_len + len] = '\0';
+	f->names_len += len + 1;
+	f->htab[j] = id + 1;
+	return id;
+}
+
+static char *scratch(pf_folded *f, size_t n)
+{
+	if (grow((void **)&f->scratch, &f->scratch_cap, n, 1) < 0)
+		return NULL;
+	return f->scratch;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* s/0x[0-9a-fA-F]+/0x.../g over the stack; the counts are copied as is. */
+static const char *strip_hex(pf_folded *f, const char *line, size_t *len,
+			     size_t stack_len)
+{
+	char *out = scratch(f, *len * 2 + 8);
+	size_t i = 0, o = 0;
+
+	if (!out)
+		return NULL;
+	while (i < stack_len) {
+		if (i + 2 < stack_len && line[i] == '0' && line[i + 1] == 'x' &&
+		    is_hex(line[i + 2])) {
+			for (i += 2; i < stack_len && is_hex(line[i]); i++)
+				;
+			memcpy(out + o, "0x...", 5);
+			o += 5;
+		} else {
+			out[o++] = line[i++];
+		}
+	}
+	memcpy(out + o, line + stack_len, *len - stack_len);
+	o += *len - stack_len;
+	*len = o;
+	return out;
+}
+
+/* Fields of STACK split on ';' with trailing empty ones dropped, as perl's
+   split does: pairs of (start, end) offsets in f->fields. */
+static int split_fields(pf_folded *f, const char *stack, size_t len, size_t *n)
+{
+	size_t i, start = 0, k = 0, keep = 0;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && stack[i] != ';')
+			continue;
+		if (grow((void **)&f->fields, &f->fields_cap, k * 2 + 2, sizeof *f->fields) < 0)
+			return -1;
+		f->fields[k * 2] = (uint32_t)start;
+		f->fields[k * 2 + 1] = (uint32_t)i;
+		k++;
+		if (i > start)
+			keep = k;
+		start = i + 1;
+	}
+	*n = keep;
+	return 0;
+}
+
+/* "c;b;a 1 2" from "a;b;c 1 2", the way flamegraph.pl --reverse rewrites
+   a line before sorting. */
+static const char *reverse_line(pf_folded *f, const char *line, size_t *len,
+				const struct split *s)
+{
+	size_t n, i, o = 0;
+	char *out;
+
+	if (split_fields(f, line, s->stack_len, &n) < 0 ||
+	    grow((void **)&f->rscratch, &f->rscratch_cap, *len + 4, 1) < 0)
+		return NULL;
+	out = f->rscratch;
+	for (i = n; i-- > 0;) {
+		size_t a = f->fields[i * 2], b = f->fields[i * 2 + 1];
+
+		memcpy(out + o, line + a, b - a);
+		o += b - a;
+		if (i > 0)
+			out[o++] = ';';
+	}
+	out[o++] = ' ';
+	memcpy(out + o, line + s->c1, s->c1_len);
+	o += s->c1_len;
+	if (s->n == 2) {
+		out[o++] = ' ';
+		memcpy(out + o, line + s->c2, s->c2_len);
+		o += s->c2_len;
+	}
+	*len = o;
+	return out;
+}
+
+static int skip_line(pf_folded *f, const char *name, uint64_t lineno)
+{
+	if (f->skipped++ == 0) {
+		size_t n = strlen(name) + 32;
+
+		f->first_bad = xmalloc(n);
+		if (!f->first_bad)
+			return -1;
+		snprintf(f->first_bad, n, "%s:%llu", name, (unsigned long long)lineno);
+	}
+	return 0;
+}
+
+/* Length of the common prefix of A and B (N bytes at most). */
+static size_t common_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	while (i + 8 <= n) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Intern the frames of STACK and append their ids to f->ids; *N is the
+   number kept (trailing empty fields dropped) and *END where the last kept
+   one ends.  Folded files are usually sorted, so a line tends to share
+   most of its frames with the one before: those ids are reused instead of
+   hashing the names again. */
+static int frame_ids(pf_folded *f, const char *stack, size_t len, size_t *n, size_t *end)
+{
+	size_t reuse = 0, k, start, keep = 0, shared;
+	uint32_t *ids;
+
+	shared = common_prefix(stack, f->prev, len < f->prev_len ? len : f->prev_len);
+	while (reuse < f->prev_n && f->prev_end[reuse] < shared)
+		reuse++;
+	/* at most one field per byte, plus one */
+	if (grow((void **)&f->ids, &f->ids_cap, f->nids + len + 1, sizeof *f->ids) < 0 ||
+	    grow((void **)&f->prev_end, &f->prev_end_cap, len + 1, sizeof *f->prev_end) < 0 ||
+	    grow((void **)&f->prev, &f->prev_cap, len + 1, 1) < 0)
+		return -1;
+	ids = f->ids + f->nids;
+	if (reuse)	/* prev_ids is NULL before the first line */
+		memcpy(ids, f->prev_ids, reuse * sizeof *ids);
+	for (k = 0; k < reuse; k++)
+		if (f->prev_end[k] > (k ? f->prev_end[k - 1] + 1 : 0))
+			keep = k + 1;
+	start = reuse ? f->prev_end[reuse - 1] + 1 : 0;
+	for (k = reuse; start <= len; k++) {
+		const char *semi = memchr(stack + start, ';', len - start);
+		size_t stop = semi ? (size_t)(semi - stack) : len;
+		uint32_t id = folded_intern(f, stack + start, stop - start);
+
+		if (id == UINT32_MAX)
+			return -1;
+		ids[k] = id;
+		f->prev_end[k] = stop;
+		if (stop > start)
+			keep = k + 1;
+		start = stop + 1;
+	}
+	/* remember this line for the next one */
+	if (grow((void **)&f->prev_ids, &f->prev_ids_cap, k, sizeof *f->prev_ids) < 0)
+		return -1;
+	memcpy(f->prev_ids, ids, k * sizeof *ids);
+	memcpy(f->prev, stack, len);
+	f->prev_len = len;
+	f->prev_n = k;
+	*n = keep;
+	*end = keep ? f->prev_end[keep - 1] : 0;
+	f->nids += keep;
+	return 0;
+}
+
+PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
+				 const char *name, uint64_t lineno)
+{
+	struct split s;
+	struct fline *l;
+	size_t i, n, end = 0;
+
+	for (i = 0; i < len && is_blank((unsigned char)line[i]); i++)
+		;
+	if (i == len)
+		return 0;	/* blank lines are not worth a warning */
+	if (!split_line(line, len, &s))
+		return skip_line(f, name, lineno) < 0 ? -1 : 0;
+	if (count_too_big(line + s.c1, s.c1_len) ||
+	    (s.n == 2 && count_too_big(line + s.c2, s.c2_len))) {
+		error_set("%s:%llu: count does not fit in 64 bits", name,
+			  (unsigned long long)lineno);
+		return -1;
+	}
+	if ((f->flags & PF_FOLDED_STRIPHEX) &&
+	    (!(line = strip_hex(f, line, &len, s.stack_len)) || !split_line(line, len, &s)))
+		return -1;
+	if ((f->flags & PF_FOLDED_REVERSE) &&
+	    (!(line = reverse_line(f, line, &len, &s)) || !split_line(line, len, &s)))
+		return -1;
+	if (frame_ids(f, line, s.stack_len, &n, &end) < 0 ||
+	    grow((void **)&f->lines, &f->lines_cap, f->nlines + 1, sizeof *f->lines) < 0)
+		return -1;
+	if (len - end > UINT32_MAX ||
+	    grow((void **)&f->tails, &f->tails_cap, f->tails_len + (len - end), 1) < 0)
+		return -1;
+	l = &f->lines[f->nlines++];
+	l->frames = f->nids - n;
+	l->nframes = (uint32_t)n;
+	l->tail = f->tails_len;
+	l->tail_len = (uint32_t)(len - end);
+	l->stack_tail = (uint32_t)(s.stack_len - end);
+	l->key_tail = (uint32_t)((s.n == 2 ? s.c2 : s.c1) - 1 - end);
+	l->ncounts = (uint32_t)s.n;
+	l->c1 = count_value(line + s.c1, s.c1_len);
+	l->c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : l->c1;
+	memcpy(f->tails + f->tails_len, line + end, len - end);
+	f->tails_len += len - end;
+	if (s.n == 2)
+		f->diff = 1;
+	f->total += l->c2;
+	f->total1 += l->c1;
+	if (f->total > 0x1p64 || f->total1 > 0x1p64) {
+		error_set("%s:%llu: counts add up to more than 64 bits", name,
+			  (unsigned long long)lineno);
+		return -1;
+	}
+	return 1;
+}
+
+void folded_close_quietly(pf_lines *r)
+{
+	char saved[512];
+
+	snprintf(saved, sizeof saved, "%s", pf_errmsg());
+	pf_lines_close(r);
+	error_set("%s", saved);
+}
+
+PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
+{
+	pf_lines *r = pf_lines_open(path);
+	const char *name;
+	char *line;
+	size_t len;
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	name = pf_lines_name(r);
+	f->first_lineno = 0;
+	while ((line = pf_lines_next(r, &len))) {
+		int k = pf_folded_add_line(f, line, len, name, pf_lines_lineno(r));
+
+		if (k < 0) {
+			rc = -1;
+			break;
+		}
+		if (k > 0 && f->first_lineno == 0)
+			f->first_lineno = pf_lines_lineno(r);
+	}
+	if (rc == 0 && pf_lines_failed(r))
+		rc = -1;
+	if (rc < 0)
+		folded_close_quietly(r);	/* keep the message of the failure */
+	else if (pf_lines_close(r) < 0)
+		rc = -1;
+	return rc;
+}
+
+PF_EXPORT size_t pf_folded_count(const pf_folded *f)
+{
+	return f->nlines;
+}
+
+PF_EXPORT uint64_t pf_folded_skipped(const pf_folded *f, const char **first)
+{
+	if (first)
+		*first = f->first_bad;
+	return f->skipped;
+}
+
+PF_EXPORT int pf_folded_is_diff(const pf_folded *f)
+{
+	return f->diff;
+}
+
+PF_EXPORT double pf_folded_total(const pf_folded *f)
+{
+	return f->total;
+}
+
+PF_EXPORT double pf_folded_total_first(const pf_folded *f)
+{
+	return f->total1;
+}
+
+PF_EXPORT const uint32_t *pf_folded_line(const pf_folded *f, size_t i,
+					 size_t *nframes, double *c1, double *c2)
+{
+	const struct fline *l = &f->lines[i];
+
+	*nframes = l->nframes;
+	if (c1)
+		*c1 = l->c1;
+	if (c2)
+		*c2 = l->c2;
+	return f->ids + l->frames;
+}
+
+PF_EXPORT const char *pf_folded_name(const pf_folded *f, uint32_t id, size_t *len)
+{
+	if (len)
+		*len = f->name_len[id];
+	return f->names + f->name_off[id];
+}
+
+PF_EXPORT size_t pf_folded_names(const pf_folded *f)
+{
+	return f->nnames;
+}
+
+const struct fline *folded_lines(const pf_folded *f)
+{
+	return f->lines;
+}
+
+const uint32_t *folded_ids(const pf_folded *f)
+{
+	return f->ids;
+}
+
+const char *folded_tail(const pf_folded *f, const struct fline *l)
+{
+	return f->tails + l->tail;
+}

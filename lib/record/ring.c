@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Draining the ring buffers: the kernel already writes perf's record
+ * format, so moving records to the perf.data writer is a copy, plus a walk
+ * over the record headers to count samples and losses, note the DSOs
+ * mapped, and shorten DWARF stack copies to the part the kernel filled.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "record/capture-int.h"
+#include "util/pf-int.h"
+
+#define DRAIN_PIECE     (1u << 20)      /* records moved per copy */
+
+/* ---- DSOs seen, for the build-id section */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+void saw_dso(void *arg, const char *path)
+{
+	pf_capture *r = arg;
+	size_t i;
+
+	if (r->ndsos * 2 >= r->dso_cap) {
+		size_t cap = r->dso_cap ? r->dso_cap * 2 : 256;
+		char **t = calloc(cap, sizeof *t);
+
+		if (!t)
+			return;
+		for (i = 0; i < r->dso_cap; i++) {
+			if (!r->dsos[i])
+				continue;
+			size_t j = hash_str(r->dsos[i]) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = r->dsos[i];
+		}
+		free(r->dsos);
+		r->dsos = t;
+		r->dso_cap = cap;
+	}
+	for (i = hash_str(path) & (r->dso_cap - 1); r->dsos[i]; i = (i + 1) & (r->dso_cap - 1))
+		if (strcmp(r->dsos[i], path) == 0)
+			return;
+	if ((r->dsos[i] = strdup(path)))
+		r->ndsos++;
+}
+
+/* Walk the records just copied: count samples and losses, note DSOs. */
+static void scan(pf_capture *r, const unsigned char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
+		uint64_t v;
+
+		memcpy(&h, p + off, sizeof h);
+		if (h.size < sizeof h || off + h.size > len)
+			break;
+		switch (h.type) {
+		case PERF_RECORD_SAMPLE:
+			r->st.samples++;
+			/* PERF_SAMPLE_TIME follows [IDENTIFIER,] IP and TID. */
+			if (h.size >= r->time_at + 8) {
+				memcpy(&v, p + off + r->time_at, 8);
+				if (!r->meta.first_time || v < r->meta.first_time)
+					r->meta.first_time = v;
+				if (v > r->meta.last_time)
+					r->meta.last_time = v;
+			}
+			break;
+		case PERF_RECORD_LOST:                 /* u64 id, u64 lost */
+			if (h.size >= 24) {
+				memcpy(&v, p + off + 16, 8);
+				r->st.lost += v;
+			}
+			break;
+		case PERF_RECORD_LOST_SAMPLES:         /* u64 lost */
+			if (h.size >= 16) {
+				memcpy(&v, p + off + 8, 8);
+				r->st.lost += v;
+			}
+			break;
+		case PERF_RECORD_MMAP2: {
+			uint32_t prot;
+			const char *name = (const char *)p + off + 72;
+
+			memcpy(&prot, p + off + 64, 4);
+			if (h.size > 72 && (prot & PROT_EXEC) && name[0] == '/' &&
+			    memchr(name, 0, h.size - 72))
+				saw_dso(r, name);
+			break;
+		}
+		}
+		off += h.size;
+	}
+}
+
+/* Where PERF_SAMPLE_STACK_USER starts in a sample record of sample type t
+   (the fields before it, as <linux/perf_event.h> orders them); 0 when the
+   record is too short to tell. */
+static size_t stack_user_at(const unsigned char *p, size_t size, uint64_t t,
+			    uint64_t regs_mask)
+{
+	size_t off = sizeof(struct perf_event_header);
+	uint64_t v;
+
+	off += 8 * (!!(t & PERF_SAMPLE_IDENTIFIER) + !!(t & PERF_SAMPLE_IP) +
+		    !!(t & PERF_SAMPLE_TID) + !!(t & PERF_SAMPLE_TIME) +
+		    !!(t & PERF_SAMPLE_ADDR) + !!(t & PERF_SAMPLE_ID) +
+		    !!(t & PERF_SAMPLE_STREAM_ID) + !!(t & PERF_SAMPLE_CPU) +
+		    !!(t & PERF_SAMPLE_PERIOD));
+	if (t & PERF_SAMPLE_CALLCHAIN) {
+		if (off + 8 > size)
+			return 0;
+		memcpy(&v, p + off, 8);
+		off += 8 + 8 * v;
+	}
+	if (off + 8 > size)
+		return 0;
+	memcpy(&v, p + off, 8);         /* regs ABI; 0: no registers */
+	off += 8 + (v ? 8 * __builtin_popcountll(regs_mask) : 0);
+	return off + 8 <= size ? off : 0;
+}
+
+/* DWARF samples carry a fixed-size stack copy of which the kernel filled
+   only dyn_size bytes (often a quarter): keep just those, as a shorter
+   { size, data[size], dyn_size } that perf reads the same.  Compacts the
+   records in place; returns the new length. */
+size_t trim_stacks(const pf_capture *r, unsigned char *p, size_t len)
+{
+	const struct perf_event_attr *a = &r->ev[0].attr;
+	size_t in = 0, out = 0;
+
+	while (in + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
+		size_t at, keep = 0;
+		uint64_t size, dyn;
+
+		memcpy(&h, p + in, sizeof h);
+		if (h.size < sizeof h || in + h.size > len)
+			break;
+		if (h.type == PERF_RECORD_SAMPLE &&
+		    (at = stack_user_at(p + in, h.size, r->sample_type, a->sample_regs_user))) {
+			memcpy(&size, p + in + at, 8);
+			if (size && at + 16 + size <= h.size) {
+				memcpy(&dyn, p + in + at + 8 + size, 8);
+				keep = (dyn + 7) & ~7ULL;
+				if (keep > size)
+					keep = size;
+			}
+			if (size && keep < size) {
+				size_t tail = h.size - (at + 8 + size);   /* dyn_size and after */
+
+				h.size -= size - keep;
+				memcpy(p + in, &h, sizeof h);
+				memcpy(p + in + at, &keep, 8);
+				memmove(p + out, p + in, at + 8 + keep);
+				memmove(p + out + at + 8 + keep, p + in + at + 8 + size, tail);
+				out += h.size;
+				in += h.size + (size - keep);
+				continue;
+			}
+		}
+		if (out != in)
+			memmove(p + out, p + in, h.size);
+		out += h.size;
+		in += h.size;
+	}
+	if (in < len && out != in)
+		memmove(p + out, p + in, len - in);
+	return out + (len - in);
+}
+
+/* Copy len bytes at ring offset pos (mod size) to dst. */
+static void ring_copy(const struct ring *ring, uint64_t pos, void *dst, size_t len)
+{
+	size_t at = pos & (ring->size - 1);
+	size_t first = ring->size - at < len ? ring->size - at : len;
+
+	memcpy(dst, ring->data + at, first);
+	memcpy((unsigned char *)dst + first, ring->data, len - first);
+}
+
+/* Move one ring's new records to the writer in pieces of whole records of
+   at most DRAIN_PIECE bytes, so each fits a recycled writer chunk and the
+   kernel gets its space back piece by piece.  Returns bytes moved or -1. */
+static ssize_t drain_ring(pf_capture *r, struct ring *ring)
+{
+	uint64_t head = __atomic_load_n(&ring->meta->data_head, __ATOMIC_ACQUIRE);
+	uint64_t tail = ring->meta->data_tail;
+	size_t moved = 0;
+
+	while (tail < head) {
+		size_t span = 0, len;
+		unsigned char *dst;
+
+		while (tail + span < head) {
+			struct perf_event_header h;
+
+			ring_copy(ring, tail + span, &h, sizeof h);
+			if (h.size < sizeof h || tail + span + h.size > head) {
+				span = head - tail;     /* cannot happen; keep the bytes */
+				break;
+			}
+			if (span && span + h.size > DRAIN_PIECE)
+				break;
+			span += h.size;
+		}
+		dst = pdw_reserve(r->w, span);
+		if (!dst)
+			return -1;
+		ring_copy(ring, tail, dst, span);
+		tail += span;
+		__atomic_store_n(&ring->meta->data_tail, tail, __ATOMIC_RELEASE);
+		len = span;
+		if (r->trim) {
+			len = trim_stacks(r, dst, span);
+			pdw_unreserve(r->w, span - len);
+		}
+		scan(r, dst, len);
+		moved += len;
+	}
+	return moved;
+}
+
+int rings_drain(pf_capture *r, int force)
+{
+	size_t moved = 0;
+
+	for (size_t i = 0; i < r->nrings; i++) {
+		if (!r->rings[i].meta)
+			continue;
+		ssize_t n = drain_ring(r, &r->rings[i]);
+
+		if (n < 0)
+			return -1;
+		moved += n;
+	}
+	if (moved) {
+		r->st.wakeups++;
+		return pdw_round(r->w, force);
+	}
+	return force ? pdw_round(r->w, 1) : 0;
+}

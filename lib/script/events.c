@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The records perf script can show besides samples: memory maps
+ * (--show-mmap-events, perf_event__fprintf_mmap/_mmap2); and where to find
+ * the recorded kernel's symbols in perf's build-id cache.  The file header
+ * (--header) is script-header.c's.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pf/pf.h>
+#include "util/pf-int.h"
+#include "perfdata/read-int.h"
+#include "script/print-int.h"
+
+/* --show-mmap-events: perf_event__fprintf_mmap()/_mmap2(). */
+void sp_print_mmap(struct printer *pr, const struct pf_record *rec)
+{
+	const unsigned char *p = rec->data;
+	const struct pf_scriptprint_opts *o = pr->o;
+	int pid = (int)load_u32(p + 8), tid = (int)load_u32(p + 12);
+	size_t nameoff = rec->type == PERF_RECORD_MMAP ? 40 : 72;
+
+	if (rec->size <= nameoff || !rec->evsel)
+		return;
+	const char *comm = pf_machine_comm(pr->m, pid, tid);
+	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, pid) ||
+	    !sp_in_list(o->tids, NULL, tid))
+		return;
+	unsigned f = pr->fields[rec->evsel->idx];
+	/* The command is the mapping process's; ids, cpu and time come from
+	   the record's sample_id, as perf prints them. */
+	sp_print_start(pr, f, pr->use_callchain && (f & PF_F_IP), comm,
+		    rec->pid >= 0 ? rec->pid : pid, rec->tid >= 0 ? rec->tid : tid,
+		    (uint32_t)rec->cpu, rec->time == UINT64_MAX ? 0 : rec->time);
+	int namelen = (int)strnlen((const char *)p + nameoff, rec->size - nameoff);
+	if (rec->type == PERF_RECORD_MMAP) {
+		sp_ob_printf(pr, "PERF_RECORD_MMAP %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 "]: %c %.*s\n",
+			pid, tid, load_u64(p + 16), load_u64(p + 24), load_u64(p + 32),
+			(rec->misc & PERF_RECORD_MISC_MMAP_DATA) ? 'r' : 'x',
+			namelen, (const char *)p + nameoff);
+		return;
+	}
+	uint32_t prot = load_u32(p + 64), flags = load_u32(p + 68);
+	sp_ob_printf(pr, "PERF_RECORD_MMAP2 %d/%d: [%#" PRIx64 "(%#" PRIx64 ") @ %#" PRIx64 " ",
+		pid, tid, load_u64(p + 16), load_u64(p + 24), load_u64(p + 32));
+	if (rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) {
+		unsigned n = p[40] > 20 ? 20 : p[40];
+
+		ob_putc(pr, '<');
+		for (unsigned i = 0; i < n; i++)
+			sp_ob_printf(pr, "%02x", p[44 + i]);
+		ob_putc(pr, '>');
+	} else {
+		sp_ob_printf(pr, "%02x:%02x %" PRIu64 " %" PRIu64, load_u32(p + 40), load_u32(p + 44),
+			load_u64(p + 48), load_u64(p + 56));
+	}
+	sp_ob_printf(pr, "]: %c%c%c%c %.*s\n", (prot & 1) ? 'r' : '-', (prot & 2) ? 'w' : '-',
+		(prot & 4) ? 'x' : '-', (flags & 1) ? 's' : 'p', namelen,
+		(const char *)p + nameoff);
+}
+
+/* perf record keeps a copy of /proc/kallsyms in its build-id cache,
+   ~/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms: the recorded kernel's
+   symbols even after a reboot, and cheaper to read than /proc.  The path,
+   or NULL. */
+char *sp_cached_kallsyms(pf_perfdata *pd)
+{
+	size_t size, pos = 0;
+	const unsigned char *p = pf_perfdata_feature(pd, HEADER_BUILD_ID, &size);
+	const char *home = getenv("HOME");
+
+	while (p && home && size - pos >= sizeof(struct perfdata_build_id_event)) {
+		struct perfdata_build_id_event copy;
+		/* Feature data need not be aligned: read the fixed part from a copy. */
+		const struct perfdata_build_id_event *b = memcpy(&copy, p + pos, sizeof copy);
+		const char *filename = (const char *)(p + pos) + sizeof copy;
+		size_t n = b->header.size, len = PERFDATA_BUILD_ID_SIZE;
+		char hex[2 * PERFDATA_BUILD_ID_SIZE + 1], *path;
+
+		if (n < sizeof *b || n > size - pos)
+			break;
+		pos += n;
+		if ((b->header.misc & PERF_RECORD_MISC_CPUMODE_MASK) != PERF_RECORD_MISC_KERNEL ||
+		    strncmp(filename, "[kernel.kallsyms]", n - sizeof *b) != 0)
+			continue;
+		if (b->header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
+			len = b->build_id[PERFDATA_BUILD_ID_SIZE] < len ?
+			      b->build_id[PERFDATA_BUILD_ID_SIZE] : len;
+		for (size_t i = 0; i < len; i++)
+			snprintf(hex + 2 * i, 3, "%02x", b->build_id[i]);
+		hex[2 * len] = 0;
+		if (asprintf(&path, "%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, hex) < 0)
+			return NULL;
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}

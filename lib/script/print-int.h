@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the perf-script printer shared by script-print.c (samples),
+ * script-events.c (--show-mmap-events) and script-header.c (--header): the
+ * printer's state and its output buffer, filled with small formatters
+ * instead of stdio, which is where perf script spends its time.
+ */
+#ifndef PF_SCRIPT_PRINT_INT_H
+#define PF_SCRIPT_PRINT_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <pf/perfdata.h>
+#include <pf/symbols.h>
+#include <pf/scriptprint.h>
+#include "util/pf-int.h"
+
+#define MAX_FRAMES 1024
+
+struct line_cache;
+struct tf_set;
+
+struct printer {
+	const struct pf_scriptprint_opts *o;
+	pf_perfdata *pd;
+	pf_machine *m;
+	unsigned *fields;       /* per event */
+	int name_width;
+	int use_callchain;
+	FILE *out;
+	char *ob;               /* output buffer, written out when nearly full */
+	size_t on;
+	unsigned flushes;
+	struct line_cache *lines;       /* formatted frame lines, see print_chain */
+	int write_failed;
+	char fault_frame[300];          /* --data-frame's name this sample */
+	struct tf_set *tf;              /* tracepoint formats, or NULL */
+	char *trace_text;               /* a sample's trace field */
+	struct pf_frame frames[MAX_FRAMES];
+	uint64_t ips[MAX_FRAMES];
+};
+
+/* A frame line as printed, remembered per (process maps, mode, address). */
+struct line_cache {
+	const void *maps;
+	unsigned gen, mode, fields;
+	uint64_t ip;
+	char *text;
+	size_t len;
+};
+#define LINE_CACHE_SIZE 65536
+
+#define TRACE_TEXT_SIZE 8192
+#define OB_SIZE ((size_t)1 << 16)
+#define OB_ROOM 4096            /* every ob_* call but sp_ob_printf fits */
+
+/* script-print.c */
+void sp_ob_flush(struct printer *pr);
+void sp_ob_write(struct printer *pr, const char *s, size_t n);
+void sp_ob_printf(struct printer *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sp_in_list(const char *list, const char *s, long n);
+void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
+		 int pid, int tid, uint32_t cpu, uint64_t time);
+
+/* script-events.c */
+void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
+char *sp_cached_kallsyms(pf_perfdata *pd);
+
+/* script-header.c */
+void sp_print_header(struct printer *pr);
+void sp_print_feature(struct printer *pr, int feat);
+
+static inline void ob_reserve(struct printer *pr, size_t n)
+{
+	if (unlikely(pr->on + n > OB_SIZE))
+		sp_ob_flush(pr);
+}
+
+static inline void ob_putc(struct printer *pr, char c)
+{
+	ob_reserve(pr, 1);
+	pr->ob[pr->on++] = c;
+}
+
+static inline void ob_puts(struct printer *pr, const char *s)
+{
+	sp_ob_write(pr, s, strlen(s));
+}
+
+/* V in hex, right-aligned in WIDTH columns (printf's "%*" PRIx64). */
+static inline void ob_hex(struct printer *pr, uint64_t v, int width)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	ob_reserve(pr, 32);
+	for (int i = n; i < width; i++)
+		pr->ob[pr->on++] = ' ';
+	while (n)
+		pr->ob[pr->on++] = tmp[--n];
+}
+
+/* V in decimal, right-aligned in WIDTH columns. */
+static inline void ob_dec(struct printer *pr, uint64_t v, int width)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_reserve(pr, 48);
+	for (int i = n; i < width; i++)
+		pr->ob[pr->on++] = ' ';
+	while (n)
+		pr->ob[pr->on++] = tmp[--n];
+}
+
+#endif /* PF_SCRIPT_PRINT_INT_H */
