@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/table.h"
 
 /*
  * Append SYM tidied as stackcollapse-perf.pl does ("tidy_generic"): ';'
@@ -25,8 +26,8 @@ void tidy_symbol(struct buf *out, const char *sym, size_t len, int java);
 /* Frame cache (framecache.c): frame line -> the text it folds to. */
 struct framecache;
 struct fc_entry {
-	uint64_t hash;
-	const char *key;	/* NULL: empty slot */
+	struct table_entry h;
+	const char *key;
 	size_t key_len;
 	const char *text;
 	long text_len;		/* -1: the line adds no frame */

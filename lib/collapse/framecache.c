@@ -15,21 +15,16 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
+#include "util/arena.h"
+#include "util/table.h"
 #include "collapse/collapse-int.h"
 
 #define BUDGET ((size_t)64 << 20)	/* bytes of keys and values */
-#define BLOCK ((size_t)1 << 20)
-
-struct fc_block {
-	struct fc_block *next;
-	size_t used;
-	char data[BLOCK];
-};
+#define LONGEST ((size_t)1 << 20)	/* longer lines are not kept */
 
 struct framecache {
-	struct fc_entry *slots;
-	size_t mask, used, bytes;
-	struct fc_block *blocks;
+	struct table t;		/* of struct fc_entry */
+	struct arena text;
 };
 
 struct framecache *fc_new(void)
@@ -38,9 +33,7 @@ struct framecache *fc_new(void)
 
 	if (!fc)
 		return NULL;
-	fc->mask = 4095;
-	fc->slots = calloc(fc->mask + 1, sizeof *fc->slots);
-	if (!fc->slots) {
+	if (table_init(&fc->t, sizeof(struct fc_entry), 2048) < 0) {
 		free(fc);
 		return NULL;
 	}
@@ -49,96 +42,49 @@ struct framecache *fc_new(void)
 
 void fc_free(struct framecache *fc)
 {
-	struct fc_block *b, *next;
-
 	if (!fc)
 		return;
-	for (b = fc->blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	free(fc->slots);
+	arena_release(&fc->text);
+	table_release(&fc->t);
 	free(fc);
 }
 
 const struct fc_entry *fc_find(const struct framecache *fc, const char *line,
 			       size_t len, uint64_t hash)
 {
-	size_t i;
+	const struct fc_entry *e;
 
-	for (i = hash & fc->mask;; i = (i + 1) & fc->mask) {
-		const struct fc_entry *e = &fc->slots[i];
-
-		if (!e->key)
-			return NULL;
-		if (e->hash == hash && e->key_len == len &&
+	hash = table_hash(hash);
+	TABLE_PROBE(&fc->t, hash, e)
+		if (e->h.hash == hash && e->key_len == len &&
 		    memcmp(e->key, line, len) == 0)
 			return e;
-	}
-}
-
-static char *alloc(struct framecache *fc, size_t n)
-{
-	struct fc_block *b = fc->blocks;
-
-	if (!b || BLOCK - b->used < n) {
-		b = malloc(sizeof *b);
-		if (!b)
-			return NULL;
-		b->next = fc->blocks;
-		b->used = 0;
-		fc->blocks = b;
-	}
-	b->used += n;
-	return b->data + b->used - n;
-}
-
-static int grow(struct framecache *fc)
-{
-	size_t cap = (fc->mask + 1) * 2, i, j;
-	struct fc_entry *slots = calloc(cap, sizeof *slots);
-
-	if (!slots)
-		return -1;
-	for (i = 0; i <= fc->mask; i++) {
-		if (!fc->slots[i].key)
-			continue;
-		for (j = fc->slots[i].hash & (cap - 1); slots[j].key; j = (j + 1) & (cap - 1))
-			;
-		slots[j] = fc->slots[i];
-	}
-	free(fc->slots);
-	fc->slots = slots;
-	fc->mask = cap - 1;
-	return 0;
+	return NULL;
 }
 
 int fc_insert(struct framecache *fc, const char *line, size_t len,
 	      uint64_t hash, const char *text, long text_len)
 {
-	size_t n = len + (text_len > 0 ? (size_t)text_len : 0), i;
+	size_t n = len + (text_len > 0 ? (size_t)text_len : 0);
 	struct fc_entry *e;
 	char *p;
 
 	/* Full, or a line too long to be worth keeping: no caching. */
-	if (fc->bytes + n > BUDGET || n > BLOCK)
+	if (fc->text.bytes + n > BUDGET || n > LONGEST)
 		return 0;
-	if ((fc->used + 1) * 2 > fc->mask + 1 && grow(fc) < 0)
-		return -1;
-	if (!(p = alloc(fc, n)))
+	if (table_reserve(&fc->t) < 0 || !(p = arena_alloc(&fc->text, n)))
 		return -1;
 	memcpy(p, line, len);
 	if (text_len > 0)
 		memcpy(p + len, text, (size_t)text_len);
-	for (i = hash & fc->mask; fc->slots[i].key; i = (i + 1) & fc->mask)
+	hash = table_hash(hash);
+	TABLE_PROBE(&fc->t, hash, e)
 		;
-	e = &fc->slots[i];
-	e->hash = hash;
+	e->h.hash = hash;
 	e->key = p;
 	e->key_len = len;
 	e->text = p + len;
 	e->text_len = text_len;
-	fc->used++;
-	fc->bytes += n;
+	table_filled(&fc->t);
 	return 0;
 }

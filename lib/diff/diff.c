@@ -69,9 +69,9 @@ static int merge(pf_diff *d)
 {
 	size_t n = pf_folded_count(d->f), i;
 	const struct fline *lines = folded_lines(d->f);
-	uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
+	uint32_t *order = mem_alloc((n ? n : 1) * sizeof *order);
 
-	d->stacks = xmalloc((n ? n : 1) * sizeof *d->stacks);
+	d->stacks = mem_alloc((n ? n : 1) * sizeof *d->stacks);
 	if (!order || !d->stacks) {
 		free(order);
 		return -1;
@@ -340,7 +340,7 @@ static void ranked(const pf_diff *d, FILE *out, struct row *rows, size_t n, size
 PF_EXPORT int pf_diff_report(const pf_diff *d, FILE *out, size_t top)
 {
 	size_t nn = pf_folded_names(d->f), i, j;
-	struct row *rows = xmalloc((d->nstacks + nn + 1) * sizeof *rows);
+	struct row *rows = mem_alloc((d->nstacks + nn + 1) * sizeof *rows);
 	struct row *funcs = rows ? rows + d->nstacks : NULL;
 	uint32_t *stamp = calloc(nn + 1, sizeof *stamp);
 	double change = d->total2 - d->total1;

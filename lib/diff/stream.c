@@ -90,7 +90,7 @@ static int check(const char *path, double *total, int *repeats)
 			*repeats = 1;
 		}
 		if (s.key_len + 1 > prev_cap) {
-			char *p = xrealloc(prev, (prev_cap = s.key_len * 2 + 64));
+			char *p = mem_realloc(prev, (prev_cap = s.key_len * 2 + 64));
 
 			if (!p) {
 				rc = -1;
@@ -182,7 +182,7 @@ static int merge(struct src *a, struct src *b, double t1, double t2, int normali
 
 		len = lo->key_len;
 		if (len + 1 > cap) {
-			char *p = xrealloc(key, (cap = len * 2 + 64));
+			char *p = mem_realloc(key, (cap = len * 2 + 64));
 
 			if (!p) {
 				rc = -1;

@@ -17,7 +17,7 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
-#include "util/hash-int.h"
+#include "util/table.h"
 #include "folded/folded-int.h"
 #include "flame/flame-int.h"
 
@@ -30,45 +30,8 @@ struct entry {
 struct name_attrs {
 	struct entry *e;
 	size_t n, cap;
-	size_t *tab;		/* entry index + 1, open addressing */
-	size_t tcap;
+	struct strmap index;	/* function -> index into e */
 };
-
-static size_t *slot(const struct name_attrs *na, const char *name, size_t len)
-{
-	size_t mask = na->tcap - 1, i = (size_t)pf_hash(name, len) & mask;
-
-	while (na->tab[i]) {
-		const struct entry *e = &na->e[na->tab[i] - 1];
-
-		if (e->len == len && memcmp(e->name, name, len) == 0)
-			break;
-		i = (i + 1) & mask;
-	}
-	return &na->tab[i];
-}
-
-static int grow(struct name_attrs *na)
-{
-	size_t tcap = na->tcap ? na->tcap * 2 : 64, i;
-	struct entry *e = realloc(na->e, tcap / 2 * sizeof *e);
-	size_t *tab = calloc(tcap, sizeof *tab);
-
-	if (e)
-		na->e = e;
-	if (!e || !tab) {
-		free(tab);
-		error_set("out of memory");
-		return -1;
-	}
-	free(na->tab);
-	na->tab = tab;
-	na->tcap = tcap;
-	na->cap = tcap / 2;
-	for (i = 0; i < na->n; i++)
-		*slot(na, na->e[i].name, na->e[i].len) = i + 1;
-	return 0;
-}
 
 /* Point A's fields into the attribute text S (modified in place). */
 static int parse_attrs(char *s, struct frame_attrs *a, const char *path, uint64_t lineno)
@@ -112,7 +75,8 @@ static int add_line(struct name_attrs *na, const char *line, size_t len, const c
 		    uint64_t lineno)
 {
 	const char *tab = memchr(line, '\t', len);
-	size_t name_len, *sl;
+	const struct strmap_entry *known;
+	size_t name_len;
 	struct entry e;
 
 	if (!tab) {
@@ -125,7 +89,7 @@ static int add_line(struct name_attrs *na, const char *line, size_t len, const c
 		error_set("%s:%llu: NUL byte in line", path, (unsigned long long)lineno);
 		return -1;
 	}
-	if (!(e.name = xmalloc(len + 1)))
+	if (!(e.name = mem_alloc(len + 1)))
 		return -1;
 	memcpy(e.name, line, len);
 	e.name[len] = '\0';
@@ -135,18 +99,25 @@ static int add_line(struct name_attrs *na, const char *line, size_t len, const c
 		free(e.name);
 		return -1;
 	}
-	if (na->n == na->cap && grow(na) < 0) {
+	known = strmap_find(&na->index, e.name, e.len);
+	if (known) {
+		/* The index keeps the name's address: give it the new one. */
+		size_t i = known->value;
+
+		if (strmap_put(&na->index, e.name, e.len, i) < 0) {
+			free(e.name);
+			return -1;
+		}
+		free(na->e[i].name);
+		na->e[i] = e;
+		return 0;
+	}
+	if (GROW(na->e, na->cap, na->n + 1) < 0 ||
+	    strmap_put(&na->index, e.name, e.len, na->n) < 0) {
 		free(e.name);
 		return -1;
 	}
-	sl = slot(na, e.name, e.len);
-	if (*sl) {
-		free(na->e[*sl - 1].name);
-		na->e[*sl - 1] = e;
-	} else {
-		na->e[na->n] = e;
-		*sl = ++na->n;
-	}
+	na->e[na->n++] = e;
 	return 0;
 }
 
@@ -157,9 +128,12 @@ struct name_attrs *name_attrs_load(const char *path)
 	char *line;
 	size_t len;
 
-	if (!na || grow(na) < 0) {
-		free(na);
+	if (!na) {
 		error_set("out of memory");
+		return NULL;
+	}
+	if (strmap_init(&na->index) < 0) {
+		free(na);
 		return NULL;
 	}
 	if (!(r = pf_lines_open(path)))
@@ -182,9 +156,9 @@ fail:
 const struct frame_attrs *name_attrs_get(const struct name_attrs *na, const char *name,
 					 size_t len)
 {
-	size_t i = *slot(na, name, len);
+	const struct strmap_entry *known = strmap_find(&na->index, name, len);
 
-	return i ? &na->e[i - 1].a : NULL;
+	return known ? &na->e[known->value].a : NULL;
 }
 
 void name_attrs_free(struct name_attrs *na)
@@ -196,6 +170,6 @@ void name_attrs_free(struct name_attrs *na)
 	for (i = 0; i < na->n; i++)
 		free(na->e[i].name);
 	free(na->e);
-	free(na->tab);
+	strmap_release(&na->index);
 	free(na);
 }

@@ -120,7 +120,7 @@ static int push_frame(struct flow *w, uint32_t name, uint32_t depth, double t,
 
 	if (g->nframes == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 4096;
-		struct frame *p = xrealloc(g->frames, cap * sizeof *p);
+		struct frame *p = mem_realloc(g->frames, cap * sizeof *p);
 
 		if (!p)
 			return -1;
@@ -129,7 +129,7 @@ static int push_frame(struct flow *w, uint32_t name, uint32_t depth, double t,
 	}
 	if (depth >= w->open_cap) {
 		size_t cap = w->open_cap ? w->open_cap * 2 : 256;
-		uint32_t *p = xrealloc(w->open, cap * sizeof *p);
+		uint32_t *p = mem_realloc(w->open, cap * sizeof *p);
 
 		if (!p)
 			return -1;
@@ -184,7 +184,7 @@ static int sb_add(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {
 		size_t cap = (b->n + n + 1) * 2;
-		char *p = xrealloc(b->p, cap);
+		char *p = mem_realloc(b->p, cap);
 
 		if (!p)
 			return -1;
@@ -254,8 +254,8 @@ static int chain_rewrite(struct flow *w, pf_folded *f, const struct fline *l)
 			continue;
 		if (w->ncur == w->names_cap) {
 			size_t cap = w->names_cap * 2 + 16;
-			uint32_t *a = xrealloc(w->cur, cap * sizeof *a);
-			uint32_t *b = a ? xrealloc(w->last, cap * sizeof *b) : NULL;
+			uint32_t *a = mem_realloc(w->cur, cap * sizeof *a);
+			uint32_t *b = a ? mem_realloc(w->last, cap * sizeof *b) : NULL;
 
 			if (a)
 				w->cur = a;
@@ -286,8 +286,8 @@ static int flow_line(struct flow *w, pf_folded *f, const struct fline *l, double
 
 	if (n > w->names_cap) {
 		size_t cap = n * 2;
-		uint32_t *a = xrealloc(w->last, cap * sizeof *a);
-		uint32_t *b = a ? xrealloc(w->cur, cap * sizeof *b) : NULL;
+		uint32_t *a = mem_realloc(w->last, cap * sizeof *a);
+		uint32_t *b = a ? mem_realloc(w->cur, cap * sizeof *b) : NULL;
 
 		if (a)
 			w->last = a;
@@ -328,7 +328,7 @@ static int flow_line(struct flow *w, pf_folded *f, const struct fline *l, double
 static uint32_t *line_order(pf_folded *f, int flamechart)
 {
 	size_t n = pf_folded_count(f), i;
-	uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
+	uint32_t *order = mem_alloc((n ? n : 1) * sizeof *order);
 
 	if (!order)
 		return NULL;

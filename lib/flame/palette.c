@@ -15,6 +15,7 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
+#include "util/table.h"
 #include "folded/folded-int.h"
 #include "flame/flame-int.h"
 
@@ -27,84 +28,28 @@ struct entry {
 struct palette_map {
 	struct entry *e;
 	size_t n, cap;
-	size_t *tab;		/* index + 1 */
-	size_t tcap;
+	struct strmap index;	/* name -> index into e */
 };
-
-static size_t hash(const char *s, size_t n)
-{
-	size_t h = 5381;
-
-	while (n--)
-		h = h * 33 ^ (unsigned char)*s++;
-	return h;
-}
-
-static int rehash(struct palette_map *pm)
-{
-	size_t cap = pm->tcap ? pm->tcap * 2 : 256, i;
-	size_t *t = calloc(cap, sizeof *t);
-
-	if (!t) {
-		error_set("out of memory");
-		return -1;
-	}
-	for (i = 0; i < pm->n; i++) {
-		size_t j = hash(pm->e[i].name, pm->e[i].len) & (cap - 1);
-
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = i + 1;
-	}
-	free(pm->tab);
-	pm->tab = t;
-	pm->tcap = cap;
-	return 0;
-}
-
-static size_t *slot(struct palette_map *pm, const char *name, size_t len)
-{
-	size_t j = hash(name, len) & (pm->tcap - 1);
-
-	while (pm->tab[j]) {
-		struct entry *e = &pm->e[pm->tab[j] - 1];
-
-		if (e->len == len && memcmp(e->name, name, len) == 0)
-			break;
-		j = (j + 1) & (pm->tcap - 1);
-	}
-	return &pm->tab[j];
-}
 
 const char *palette_map_get(struct palette_map *pm, const char *name, size_t len)
 {
-	size_t *s = slot(pm, name, len);
+	const struct strmap_entry *s = strmap_find(&pm->index, name, len);
 
-	return *s ? pm->e[*s - 1].colour : NULL;
+	return s ? pm->e[s->value].colour : NULL;
 }
 
 int palette_map_put(struct palette_map *pm, const char *name, size_t len, const char *colour)
 {
-	size_t *s;
+	const struct strmap_entry *s = strmap_find(&pm->index, name, len);
 	struct entry *e;
 
-	if ((pm->n + 1) * 2 > pm->tcap && rehash(pm) < 0)
-		return -1;
-	s = slot(pm, name, len);
-	if (*s) {
-		e = &pm->e[*s - 1];
+	if (s) {
+		e = &pm->e[s->value];
 		free(e->colour);
 		return (e->colour = strdup(colour)) ? 0 : (error_set("out of memory"), -1);
 	}
-	if (pm->n == pm->cap) {
-		size_t cap = pm->cap ? pm->cap * 2 : 64;
-		struct entry *p = xrealloc(pm->e, cap * sizeof *p);
-
-		if (!p)
-			return -1;
-		pm->e = p;
-		pm->cap = cap;
-	}
+	if (GROW(pm->e, pm->cap, pm->n + 1) < 0)
+		return -1;
 	e = &pm->e[pm->n];
 	e->name = malloc(len + 1);
 	e->colour = strdup(colour);
@@ -117,7 +62,12 @@ int palette_map_put(struct palette_map *pm, const char *name, size_t len, const 
 	memcpy(e->name, name, len);
 	e->name[len] = '\0';
 	e->len = len;
-	*s = ++pm->n;
+	if (strmap_put(&pm->index, e->name, len, pm->n) < 0) {
+		free(e->name);
+		free(e->colour);
+		return -1;
+	}
+	pm->n++;
 	return 0;
 }
 
@@ -128,9 +78,12 @@ struct palette_map *palette_map_load(const char *path)
 	char *line;
 	size_t len;
 
-	if (!pm || rehash(pm) < 0) {
-		free(pm);
+	if (!pm) {
 		error_set("out of memory");
+		return NULL;
+	}
+	if (strmap_init(&pm->index) < 0) {
+		free(pm);
 		return NULL;
 	}
 	if (access(path, F_OK) != 0)
@@ -177,7 +130,7 @@ int palette_map_save(struct palette_map *pm, const char *path)
 	FILE *out;
 	size_t i;
 
-	/* sorting breaks the hash slots; the map is not used after this */
+	/* sorting breaks the index; the map is not used after this */
 	qsort(pm->e, pm->n, sizeof *pm->e, cmp_entry);
 	out = fopen(path, "w");
 	if (!out) {
@@ -206,6 +159,6 @@ void palette_map_free(struct palette_map *pm)
 		free(pm->e[i].colour);
 	}
 	free(pm->e);
-	free(pm->tab);
+	strmap_release(&pm->index);
 	free(pm);
 }

@@ -13,6 +13,7 @@
 
 #include <pf/folded.h>
 #include <pf/lines.h>
+#include "util/table.h"
 
 /* One kept line.  Its text is the frames joined with ';' followed by the
    tail: the stack's trailing empty fields (stack_tail bytes) and then the
@@ -28,6 +29,11 @@ struct fline {
 	double c1, c2;
 };
 
+struct name_entry {
+	struct table_entry h;
+	uint32_t id;
+};
+
 /* A profile in memory: interned names, line records, statistics. */
 struct pf_folded {
 	unsigned flags;
@@ -37,9 +43,7 @@ struct pf_folded {
 	size_t *name_off;
 	uint32_t *name_len;
 	size_t nnames, nnames_cap;
-	uint32_t *htab;		/* id + 1, 0 = empty */
-	uint64_t *hval;		/* hash of each id */
-	size_t hcap;
+	struct table name_table;	/* of struct name_entry */
 	/* lines */
 	uint32_t *ids;
 	size_t nids, ids_cap;

@@ -13,45 +13,9 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
+#include "util/hash-int.h"
 #include "folded/folded-int.h"
 
-
-/* Word-at-a-time hash: interning sees every frame of every line. */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
-	uint64_t w;
-
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-		p += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	return h;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = xrealloc(*p, n * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 static int is_blank(unsigned char c)
 {
@@ -196,6 +160,10 @@ PF_EXPORT pf_folded *pf_folded_new(unsigned flags)
 		error_set("out of memory");
 		return NULL;
 	}
+	if (table_init(&f->name_table, sizeof(struct name_entry), 512) < 0) {
+		free(f);
+		return NULL;
+	}
 	f->flags = flags;
 	return f;
 }
@@ -207,8 +175,7 @@ PF_EXPORT void pf_folded_free(pf_folded *f)
 	free(f->names);
 	free(f->name_off);
 	free(f->name_len);
-	free(f->htab);
-	free(f->hval);
+	table_release(&f->name_table);
 	free(f->ids);
 	free(f->lines);
 	free(f->tails);
@@ -222,86 +189,63 @@ PF_EXPORT void pf_folded_free(pf_folded *f)
 	free(f);
 }
 
-static int rehash(pf_folded *f)
-{
-	size_t cap = f->hcap ? f->hcap * 2 : 1024;
-	uint32_t *t = calloc(cap, sizeof *t);
-	size_t i;
-
-	if (!t) {
-		error_set("out of memory");
-		return -1;
-	}
-	for (i = 0; i < f->nnames; i++) {
-		size_t j = f->hval[i] & (cap - 1);
-
-		while (t[j])
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(f->htab);
-	f->htab = t;
-	f->hcap = cap;
-	return 0;
-}
-
 /* The three per-name arrays share one capacity. */
 static int grow_names(pf_folded *f)
 {
 	size_t cap = f->nnames_cap ? f->nnames_cap * 2 : 256;
-	size_t *off = xrealloc(f->name_off, cap * sizeof *off);
+	size_t *off = mem_realloc(f->name_off, cap * sizeof *off);
 	uint32_t *len;
-	uint64_t *hv;
 
 	if (!off)
 		return -1;
 	f->name_off = off;
-	if (!(len = xrealloc(f->name_len, cap * sizeof *len)))
+	if (!(len = mem_realloc(f->name_len, cap * sizeof *len)))
 		return -1;
 	f->name_len = len;
-	if (!(hv = xrealloc(f->hval, cap * sizeof *hv)))
-		return -1;
-	f->hval = hv;
 	f->nnames_cap = cap;
 	return 0;
 }
 
 uint32_t folded_intern(pf_folded *f, const char *name, size_t len)
 {
-	uint64_t h = hash_bytes(name, len);
-	size_t j;
+	uint64_t h = table_hash(pf_hash(name, len));
+	struct name_entry *e;
 	uint32_t id;
 
-	if ((f->nnames + 1) * 2 > f->hcap && rehash(f) < 0)
-		return UINT32_MAX;
-	for (j = h & (f->hcap - 1); f->htab[j]; j = (j + 1) & (f->hcap - 1)) {
-		id = f->htab[j] - 1;
-		if (f->hval[id] == h && f->name_len[id] == len &&
-		    memcmp(f->names + f->name_off[id], name, len) == 0)
-			return id;
-	}
+	TABLE_PROBE(&f->name_table, h, e)
+		if (e->h.hash == h && f->name_len[e->id] == len &&
+		    memcmp(f->names + f->name_off[e->id], name, len) == 0)
+			return e->id;
 	if (f->nnames >= UINT32_MAX - 1 || len > UINT32_MAX) {
 		error_set("too many or too long frame names");
 		return UINT32_MAX;
 	}
 	if (f->nnames == f->nnames_cap && grow_names(f) < 0)
 		return UINT32_MAX;
-	if (grow((void **)&f->names, &f->names_cap, f->names_len + len + 1, 1) < 0)
+	if (GROW(f->names, f->names_cap, f->names_len + len + 1) < 0)
 		return UINT32_MAX;
+	switch (table_reserve(&f->name_table)) {
+	case -1:
+		return UINT32_MAX;
+	case 1:
+		TABLE_PROBE(&f->name_table, h, e)
+			;
+	}
 	id = (uint32_t)f->nnames++;
 	f->name_off[id] = f->names_len;
 	f->name_len[id] = (uint32_t)len;
-	f->hval[id] = h;
 	memcpy(f->names + f->names_len, name, len);
 	f->names[f->names_len + len] = '\0';
 	f->names_len += len + 1;
-	f->htab[j] = id + 1;
+	e->h.hash = h;
+	e->id = id;
+	table_filled(&f->name_table);
 	return id;
 }
 
 static char *scratch(pf_folded *f, size_t n)
 {
-	if (grow((void **)&f->scratch, &f->scratch_cap, n, 1) < 0)
+	if (GROW(f->scratch, f->scratch_cap, n) < 0)
 		return NULL;
 	return f->scratch;
 }
@@ -346,7 +290,7 @@ static int split_fields(pf_folded *f, const char *stack, size_t len, size_t *n)
 	for (i = 0; i <= len; i++) {
 		if (i < len && stack[i] != ';')
 			continue;
-		if (grow((void **)&f->fields, &f->fields_cap, k * 2 + 2, sizeof *f->fields) < 0)
+		if (GROW(f->fields, f->fields_cap, k * 2 + 2) < 0)
 			return -1;
 		f->fields[k * 2] = (uint32_t)start;
 		f->fields[k * 2 + 1] = (uint32_t)i;
@@ -368,7 +312,7 @@ static const char *reverse_line(pf_folded *f, const char *line, size_t *len,
 	char *out;
 
 	if (split_fields(f, line, s->stack_len, &n) < 0 ||
-	    grow((void **)&f->rscratch, &f->rscratch_cap, *len + 4, 1) < 0)
+	    GROW(f->rscratch, f->rscratch_cap, *len + 4) < 0)
 		return NULL;
 	out = f->rscratch;
 	for (i = n; i-- > 0;) {
@@ -396,7 +340,7 @@ static int skip_line(pf_folded *f, const char *name, uint64_t lineno)
 	if (f->skipped++ == 0) {
 		size_t n = strlen(name) + 32;
 
-		f->first_bad = xmalloc(n);
+		f->first_bad = mem_alloc(n);
 		if (!f->first_bad)
 			return -1;
 		snprintf(f->first_bad, n, "%s:%llu", name, (unsigned long long)lineno);
@@ -436,9 +380,9 @@ static int frame_ids(pf_folded *f, const char *stack, size_t len, size_t *n, siz
 	while (reuse < f->prev_n && f->prev_end[reuse] < shared)
 		reuse++;
 	/* at most one field per byte, plus one */
-	if (grow((void **)&f->ids, &f->ids_cap, f->nids + len + 1, sizeof *f->ids) < 0 ||
-	    grow((void **)&f->prev_end, &f->prev_end_cap, len + 1, sizeof *f->prev_end) < 0 ||
-	    grow((void **)&f->prev, &f->prev_cap, len + 1, 1) < 0)
+	if (GROW(f->ids, f->ids_cap, f->nids + len + 1) < 0 ||
+	    GROW(f->prev_end, f->prev_end_cap, len + 1) < 0 ||
+	    GROW(f->prev, f->prev_cap, len + 1) < 0)
 		return -1;
 	ids = f->ids + f->nids;
 	if (reuse)	/* prev_ids is NULL before the first line */
@@ -461,7 +405,7 @@ static int frame_ids(pf_folded *f, const char *stack, size_t len, size_t *n, siz
 		start = stop + 1;
 	}
 	/* remember this line for the next one */
-	if (grow((void **)&f->prev_ids, &f->prev_ids_cap, k, sizeof *f->prev_ids) < 0)
+	if (GROW(f->prev_ids, f->prev_ids_cap, k) < 0)
 		return -1;
 	memcpy(f->prev_ids, ids, k * sizeof *ids);
 	memcpy(f->prev, stack, len);
@@ -499,10 +443,10 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	    (!(line = reverse_line(f, line, &len, &s)) || !split_line(line, len, &s)))
 		return -1;
 	if (frame_ids(f, line, s.stack_len, &n, &end) < 0 ||
-	    grow((void **)&f->lines, &f->lines_cap, f->nlines + 1, sizeof *f->lines) < 0)
+	    GROW(f->lines, f->lines_cap, f->nlines + 1) < 0)
 		return -1;
 	if (len - end > UINT32_MAX ||
-	    grow((void **)&f->tails, &f->tails_cap, f->tails_len + (len - end), 1) < 0)
+	    GROW(f->tails, f->tails_cap, f->tails_len + (len - end)) < 0)
 		return -1;
 	l = &f->lines[f->nlines++];
 	l->frames = f->nids - n;

@@ -74,7 +74,7 @@ static int read_full(pf_perfdata *pd, void *buf, size_t n)
    keep it as the feature.  1, or -1 on error. */
 static int keep_tracing_data(pf_perfdata *pd, uint64_t size)
 {
-	unsigned char *data = xmalloc(size ? size : 1);
+	unsigned char *data = mem_alloc(size ? size : 1);
 	int r;
 
 	if (!data)
@@ -150,7 +150,7 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 		return -1;
 	}
 	if (pd->rbuf_cap < h.size) {
-		void *p = xrealloc(pd->rbuf, 65536);
+		void *p = mem_realloc(pd->rbuf, 65536);
 		if (!p)
 			return -1;
 		pd->rbuf = p;
@@ -188,7 +188,7 @@ static int qvec_push(struct qvec *q, const struct qent *e)
 {
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 1024;
-		void *p = xrealloc(q->v, cap * sizeof *q->v);
+		void *p = mem_realloc(q->v, cap * sizeof *q->v);
 
 		if (!p)
 			return -1;
@@ -342,7 +342,7 @@ static int fill(pf_perfdata *pd)
 		   aligned copy, never with unaligned loads. */
 		int misaligned = ((uintptr_t)rec & 7) != 0;
 		if (misaligned) {
-			if (!pd->rbuf && !(pd->rbuf = xmalloc(65536)))
+			if (!pd->rbuf && !(pd->rbuf = mem_alloc(65536)))
 				return -1;
 			memcpy(pd->rbuf, rec, h.size);
 			rec = pd->rbuf;
@@ -366,7 +366,7 @@ static int fill(pf_perfdata *pd)
 		/* Stream, alignment and decompression buffers are reused:
 		   keep a copy. */
 		if (!pd->mem || misaligned || from_z) {
-			void *copy = xmalloc(size);
+			void *copy = mem_alloc(size);
 
 			if (!copy)
 				return -1;
@@ -481,7 +481,7 @@ static int start(pf_perfdata *pd, const unsigned char *hdr, size_t avail)
 static int slurp(pf_perfdata *pd, int fd, const void *prefix, size_t plen)
 {
 	size_t cap = 1 << 20, n = 0;
-	unsigned char *buf = xmalloc(cap);
+	unsigned char *buf = mem_alloc(cap);
 	int dupfd = dup(fd);
 
 	if (!buf || dupfd < 0) {
@@ -500,7 +500,7 @@ static int slurp(pf_perfdata *pd, int fd, const void *prefix, size_t plen)
 		close(dupfd);
 	for (;;) {
 		if (n == cap) {
-			void *p = xrealloc(buf, cap *= 2);
+			void *p = mem_realloc(buf, cap *= 2);
 			if (!p) {
 				free(buf);
 				return -1;

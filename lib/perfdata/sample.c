@@ -24,7 +24,7 @@ int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 	struct pf_evsel *e;
 	void *p;
 
-	p = xrealloc(pd->evsel, (pd->nr_evsel + 1) * sizeof *pd->evsel);
+	p = mem_realloc(pd->evsel, (pd->nr_evsel + 1) * sizeof *pd->evsel);
 	if (!p)
 		return -1;
 	pd->evsel = p;
@@ -47,7 +47,7 @@ int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 	}
 	pd->evsel[pd->nr_evsel++] = e;
 
-	p = xrealloc(pd->idmap, (pd->nr_idmap + nr_ids) * sizeof *pd->idmap);
+	p = mem_realloc(pd->idmap, (pd->nr_idmap + nr_ids) * sizeof *pd->idmap);
 	if (!p && nr_ids)
 		return -1;
 	pd->idmap = p;
@@ -109,7 +109,7 @@ int pd_set_feature(pf_perfdata *pd, int feat, const void *data, size_t size,
 	free(pd->feat_str[feat]);
 	pd->feat_str[feat] = NULL;
 	if (copy) {
-		void *p = xmalloc(size ? size : 1);
+		void *p = mem_alloc(size ? size : 1);
 
 		if (!p)
 			return -1;

@@ -361,7 +361,7 @@ void *pdw_reserve(struct pdw *w, size_t len)
 			}
 			pthread_mutex_unlock(&w->mu);
 		}
-		if (!c && !(c = xmalloc(sizeof *c + cap)))
+		if (!c && !(c = mem_alloc(sizeof *c + cap)))
 			return NULL;
 		c->used = 0;
 		c->cap = cap;

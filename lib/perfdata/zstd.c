@@ -35,7 +35,7 @@ int pd_z_feed(pf_perfdata *pd, const unsigned char *data, size_t n, uint64_t off
 	while (in.pos < in.size) {
 		if (pd->zcap - pd->zlen < ZSTD_DStreamOutSize()) {
 			size_t cap = pd->zcap ? pd->zcap * 2 : 4 * ZSTD_DStreamOutSize();
-			void *p = xrealloc(pd->zbuf, cap);
+			void *p = mem_realloc(pd->zbuf, cap);
 
 			if (!p)
 				return -1;

@@ -13,6 +13,7 @@
 
 #include <pf/pf.h>
 #include "perfdata/write-int.h"
+#include "util/table.h"
 
 #define MAX_EVENTS      16
 
@@ -48,8 +49,7 @@ struct pf_capture {
 	struct pdw_meta meta;
 	struct pf_capture_stats st;
 
-	char **dsos;                    /* files mapped executable, a hash set */
-	size_t dso_cap, ndsos;
+	struct strmap dsos;             /* files mapped executable (owned names) */
 };
 
 /* ring.c */

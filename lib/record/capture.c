@@ -494,9 +494,11 @@ static void close_events(pf_capture *r)
 static void free_record(pf_capture *r)
 {
 	close_events(r);
-	for (size_t i = 0; i < r->dso_cap; i++)
-		free(r->dsos[i]);
-	free(r->dsos);
+	struct strmap_entry *e;
+
+	STRMAP_EACH(&r->dsos, e)
+		free((char *)e->name);
+	strmap_release(&r->dsos);
 	free(r->tracing);
 	free(r);
 }
@@ -510,6 +512,10 @@ PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 	last_errno = 0;
 	if (!r) {
 		error_set("out of memory");
+		return NULL;
+	}
+	if (strmap_init(&r->dsos) < 0) {
+		free(r);
 		return NULL;
 	}
 	r->o = *opts;
@@ -614,7 +620,8 @@ static int by_path(const void *a, const void *b)
 
 static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *n)
 {
-	struct pdw_build_id *ids = calloc(r->ndsos + 1, sizeof *ids);
+	struct pdw_build_id *ids = calloc(r->dsos.t.used + 1, sizeof *ids);
+	struct strmap_entry *e;
 	size_t k = 0;
 	int len;
 
@@ -627,12 +634,11 @@ static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *
 		ids[k].kernel = 1;
 		ids[k++].len = len;
 	}
-	for (size_t i = 0; i < r->dso_cap; i++) {
-		if (r->dsos[i] && (len = buildid_of_file(r->dsos[i], ids[k].id)) > 0) {
-			ids[k].path = r->dsos[i];
+	STRMAP_EACH(&r->dsos, e)
+		if ((len = buildid_of_file(e->name, ids[k].id)) > 0) {
+			ids[k].path = e->name;
 			ids[k++].len = len;
 		}
-	}
 	/* Hash order is not deterministic across runs: sort by path. */
 	qsort(ids, k, sizeof *ids, by_path);
 	*n = k;

@@ -18,43 +18,19 @@
 
 /* ---- DSOs seen, for the build-id section */
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 void saw_dso(void *arg, const char *path)
 {
 	pf_capture *r = arg;
-	size_t i;
+	size_t len = strlen(path);
+	char *copy;
 
-	if (r->ndsos * 2 >= r->dso_cap) {
-		size_t cap = r->dso_cap ? r->dso_cap * 2 : 256;
-		char **t = calloc(cap, sizeof *t);
-
-		if (!t)
-			return;
-		for (i = 0; i < r->dso_cap; i++) {
-			if (!r->dsos[i])
-				continue;
-			size_t j = hash_str(r->dsos[i]) & (cap - 1);
-			while (t[j])
-				j = (j + 1) & (cap - 1);
-			t[j] = r->dsos[i];
-		}
-		free(r->dsos);
-		r->dsos = t;
-		r->dso_cap = cap;
-	}
-	for (i = hash_str(path) & (r->dso_cap - 1); r->dsos[i]; i = (i + 1) & (r->dso_cap - 1))
-		if (strcmp(r->dsos[i], path) == 0)
-			return;
-	if ((r->dsos[i] = strdup(path)))
-		r->ndsos++;
+	if (strmap_find(&r->dsos, path, len))
+		return;
+	/* A DSO lost here only loses its build-id: not worth failing for. */
+	if (!(copy = strdup(path)))
+		return;
+	if (strmap_put(&r->dsos, copy, len, 0) < 0)
+		free(copy);
 }
 
 /* Walk the records just copied: count samples and losses, note DSOs. */

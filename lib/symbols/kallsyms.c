@@ -21,7 +21,7 @@ static const char *module_name(struct symtab *t, const char *mod)
 	for (size_t i = t->nr_modules; i-- > 0;)
 		if (strcmp(t->modules[i], mod) == 0)
 			return t->modules[i];
-	void *p = xrealloc(t->modules, (t->nr_modules + 1) * sizeof *t->modules);
+	void *p = mem_realloc(t->modules, (t->nr_modules + 1) * sizeof *t->modules);
 	if (!p)
 		return NULL;
 	t->modules = p;

@@ -192,7 +192,7 @@ static int maps_reserve(struct maps *ms, size_t extra)
 	size_t cap = ms->cap ? ms->cap * 2 : 32;
 	while (cap < ms->n + extra)
 		cap *= 2;
-	void *p = xrealloc(ms->v, cap * sizeof *ms->v);
+	void *p = mem_realloc(ms->v, cap * sizeof *ms->v);
 	if (!p)
 		return -1;
 	ms->v = p;

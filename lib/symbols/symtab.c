@@ -21,7 +21,7 @@ int symtab_add(struct symtab *t, uint64_t start, uint64_t size,
 
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
-		void *p = xrealloc(t->v, cap * sizeof *t->v);
+		void *p = mem_realloc(t->v, cap * sizeof *t->v);
 
 		if (!p)
 			return -1;

@@ -23,7 +23,7 @@ int buf_grow(struct buf *b, size_t n)
 	}
 	while (cap - b->len < n)
 		cap *= 2;
-	p = xrealloc(b->p, cap);
+	p = mem_realloc(b->p, cap);
 	if (!p)
 		return -1;
 	b->p = p;

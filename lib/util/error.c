@@ -42,21 +42,3 @@ void error_set_errno(int errnum, const char *fmt, ...)
 		snprintf(last_error + n, sizeof last_error - n, ": %s",
 			 strerror(errnum));
 }
-
-void *xmalloc(size_t size)
-{
-	void *p = malloc(size);
-
-	if (!p)
-		error_set("out of memory allocating %zu bytes", size);
-	return p;
-}
-
-void *xrealloc(void *ptr, size_t size)
-{
-	void *p = realloc(ptr, size);
-
-	if (!p)
-		error_set("out of memory allocating %zu bytes", size);
-	return p;
-}

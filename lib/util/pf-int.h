@@ -53,9 +53,16 @@ void error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_set_errno(int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Allocation that cannot fail quietly: on failure it records ENOMEM and
-   returns NULL like its libc counterpart. */
-void *xmalloc(size_t size);
-void *xrealloc(void *ptr, size_t size);
+/* malloc and realloc that record "out of memory allocating N bytes" for
+   pf_errmsg() when they return NULL. */
+void *mem_alloc(size_t size);
+void *mem_realloc(void *ptr, size_t size);
+
+/* Make *P, an array of *CAP elements of SIZE bytes, hold at least NEED,
+   doubling from FIRST (git's ALLOC_GROW): amortized O(1) appends, overflow
+   checked.  -1 (error recorded) when out of memory; *P is then unchanged. */
+int mem_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
+#define GROW(ptr, cap, need) \
+	mem_grow((void **)&(ptr), &(cap), (need), sizeof *(ptr), 16)
 
 #endif /* PF_INT_H */

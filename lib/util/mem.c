@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Allocation that says why it failed (util/pf-int.h): the size goes into
+ * the thread's error message, so a tool reports "out of memory allocating
+ * N bytes" instead of a bare ENOMEM.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "util/pf-int.h"
+
+void *mem_alloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (!p)
+		error_set("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+void *mem_realloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size);
+
+	if (!p)
+		error_set("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+int mem_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t n = *cap ? *cap : first;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size) {
+			error_set("out of memory: %zu elements of %zu bytes", need, size);
+			return -1;
+		}
+		n *= 2;
+	}
+	q = mem_realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
