@@ -63,7 +63,7 @@ pfcollapse </dev/null >"$tmp/out" || fail "empty stdin: exit status $?"
 
 # Help lists every option the man page lists, and the other way round.
 pfcollapse --help >"$tmp/help" || fail "--help: exit status $?"
-sed -n 's/^ *\(-h, \)\{0,1\}\(--[a-z-]*\).*/\2/p' "$tmp/help" | sort >"$tmp/help.opts"
+sed -n 's/^ *\(-[hV], \)\{0,1\}\(--[a-z-]*\).*/\2/p' "$tmp/help" | sort >"$tmp/help.opts"
 # In the page each option is the line after a .TP of the OPTIONS section.
 sed -n '/^\.SH OPTIONS/,/^\.SH /{ /^\.TP/{ n; s/\\-/-/g; s/^\.B[IR]* .*\(--[a-z-]*\).*/\1/p; }; }' \
 	"$top_srcdir/man/pfcollapse.1" | sort -u >"$tmp/man.opts"

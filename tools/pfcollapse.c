@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "tool.h"
 
 #define PROG "pfcollapse"
 #define MAX_WARNINGS 5
@@ -31,9 +32,9 @@ static const char usage_text[] =
 	"  --context           with --inline, add file:line to each function\n"
 	"  --event-filter=EV   keep samples of event EV (default: the first seen)\n"
 	"  -h, --help          show this help and exit\n"
-	"  --version           show the version and exit\n";
+	"  -V, --version       show the version and exit\n";
 
-enum { OPT_VERSION = 256, OPT_FILTER };
+enum { OPT_FILTER = 256 };
 
 static const struct option longopts[] = {
 	{ "pid", no_argument, NULL, 'p' },
@@ -46,7 +47,7 @@ static const struct option longopts[] = {
 	{ "context", no_argument, NULL, 'c' },
 	{ "event-filter", required_argument, NULL, OPT_FILTER },
 	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -56,7 +57,7 @@ static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
 
 	/* Single-dash long options too, as perl's Getopt::Long takes them. */
 	opterr = 0;
-	while ((ch = getopt_long_only(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long_only(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': o->pid = 1; break;
 		case 't': o->tid = 1; break;
@@ -70,20 +71,16 @@ static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
-		case OPT_VERSION:
-			printf(PROG " (pftools) %s\n", PACKAGE_VERSION);
-			exit(0);
+		case 'V':
+			print_version();
 		default:
-			fprintf(stderr, PROG ": %s: %s\n", argv[optind - 1],
-				ch == ':' ? "option needs an argument"
-					  : "unrecognized option");
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			exit(2);
+			usage_error("%s: %s", argv[optind - 1],
+				    ch == ':' ? "option needs an argument" : "unrecognized option");
 		}
 	}
 }
 
-/* Feed one input; 0 on success, -1 after printing the error. */
+/* Feed one input; 0 on success, -1 after saying what failed. */
 static int collapse_file(pf_collapse *c, const char *path,
 			 unsigned long long *unrecognized)
 {
@@ -93,7 +90,7 @@ static int collapse_file(pf_collapse *c, const char *path,
 	int rc = 0;
 
 	if (!r) {
-		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		return -1;
 	}
 	while ((line = pf_lines_next(r, &len))) {
@@ -102,21 +99,21 @@ static int collapse_file(pf_collapse *c, const char *path,
 		if (st == 0)
 			continue;
 		if (st < 0) {
-			fprintf(stderr, PROG ": %s: line %llu: %s\n", pf_lines_name(r),
-				(unsigned long long)pf_lines_lineno(r), pf_errmsg());
+			warn("%s: line %llu: %s", pf_lines_name(r),
+			     (unsigned long long)pf_lines_lineno(r), pf_errmsg());
 			rc = -1;
 			break;
 		}
 		if (++*unrecognized <= MAX_WARNINGS)
-			fprintf(stderr, PROG ": %s: line %llu: unrecognized line ignored\n",
-				pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
+			warn("%s: line %llu: unrecognized line ignored",
+			     pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
 	}
 	if (rc == 0 && pf_lines_failed(r)) {
-		fprintf(stderr, PROG ": %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		rc = -1;
 	}
 	if (rc == 0 && pf_collapse_end(c) < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", pf_lines_name(r), pf_errmsg());
+		warn("%s: %s", pf_lines_name(r), pf_errmsg());
 		rc = -1;
 	}
 	pf_lines_close(r);
@@ -132,30 +129,26 @@ int main(int argc, char **argv)
 	pf_collapse *c;
 	int i, rc = 0;
 
+	tool_init(PROG);
 	parse_options(argc, argv, &o);
-	if (o.context && !o.inline_frames) {
-		fprintf(stderr, PROG ": --context needs --inline\n");
-		return 2;
-	}
+	if (o.context && !o.inline_frames)
+		usage_error("--context needs --inline");
 	c = pf_collapse_new(&o);
-	if (!c) {
-		fprintf(stderr, PROG ": %s\n", pf_errmsg());
-		return 1;
-	}
+	if (!c)
+		die_lib();
 	if (optind == argc)
 		rc = collapse_file(c, "-", &unrecognized);
 	for (i = optind; i < argc && rc == 0; i++)
 		rc = collapse_file(c, argv[i], &unrecognized);
 	if (rc == 0) {
 		if (unrecognized > MAX_WARNINGS)
-			fprintf(stderr, PROG ": %llu unrecognized lines ignored\n",
-				unrecognized);
+			warn("%llu unrecognized lines ignored", unrecognized);
 		if ((kept = pf_collapse_kept_event(c)))
 			fprintf(stderr, "Filtering for events of type: %s\n", kept);
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 		if (pf_fold_write(pf_collapse_fold(c), stdout) < 0 ||
 		    fflush(stdout) != 0) {
-			fprintf(stderr, PROG ": standard output: %s\n", pf_errmsg());
+			warn("standard output: %s", pf_errmsg());
 			rc = -1;
 		}
 	}

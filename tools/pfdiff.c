@@ -12,6 +12,7 @@
 
 #include <pf/pf.h>
 #include <pf/diff.h>
+#include "tool.h"
 
 static const char usage_text[] =
 "Usage: pfdiff [OPTION]... BEFORE AFTER\n"
@@ -37,12 +38,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage_error(const char *msg)
-{
-	fprintf(stderr, "pfdiff: %s\nTry 'pfdiff --help' for more information.\n", msg);
-	exit(2);
-}
-
 int main(int argc, char **argv)
 {
 	unsigned flags = 0;
@@ -52,6 +47,7 @@ int main(int argc, char **argv)
 	pf_diff *d;
 	static char outbuf[1 << 20];
 
+	tool_init("pfdiff");
 	while ((c = getopt_long(argc, argv, "nsN:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': flags |= PF_DIFF_NORMALIZE; break;
@@ -63,31 +59,27 @@ int main(int argc, char **argv)
 				usage_error("bad --top: expected a count");
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': puts("pfdiff (" PACKAGE_NAME ") " PACKAGE_VERSION); return 0;
-		default:
-			fputs("Try 'pfdiff --help' for more information.\n", stderr);
-			return 2;
+		case 'V': print_version();
+		default: usage_hint();
 		}
 	}
 	if (argc - optind != 2)
-		usage_error(argc - optind < 2 ? "two folded files needed: BEFORE AFTER"
-					     : "too many files: only BEFORE and AFTER");
+		usage_error("%s", argc - optind < 2 ? "two folded files needed: BEFORE AFTER"
+						   : "too many files: only BEFORE and AFTER");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (!report) {
 		rc = pf_diff_merge_sorted(argv[optind], argv[optind + 1], flags, stdout);
 		if (rc < 0)
-			fprintf(stderr, "pfdiff: %s\n", pf_errmsg());
+			die_lib();
 		if (rc != 0)
-			return rc < 0;
+			return 0;
 	}
 	d = pf_diff_load(argv[optind], argv[optind + 1], flags);
-	if (!d) {
-		fprintf(stderr, "pfdiff: %s\n", pf_errmsg());
-		return 1;
-	}
+	if (!d)
+		die_lib();
 	rc = report ? pf_diff_report(d, stdout, (size_t)top) : pf_diff_write(d, stdout);
 	if (rc < 0)
-		fprintf(stderr, "pfdiff: standard output: %s\n", pf_errmsg());
+		die("standard output: %s", pf_errmsg());
 	pf_diff_free(d);
-	return rc < 0;
+	return 0;
 }

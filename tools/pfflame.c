@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "tool.h"
 
 static const char usage_text[] =
 "Usage: pfflame [OPTION]... [FILE]...\n"
@@ -96,13 +97,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage_error(const char *msg, const char *arg)
-{
-	fprintf(stderr, "pfflame: %s%s%s\nTry 'pfflame --help' for more information.\n",
-		msg, arg ? ": " : "", arg ? arg : "");
-	exit(2);
-}
-
 static double number(const char *arg, const char *what, int allow_pct, int *pct)
 {
 	char *end;
@@ -113,7 +107,7 @@ static double number(const char *arg, const char *what, int allow_pct, int *pct)
 		end++;
 	}
 	if (end == arg || *end || !(v >= 0))
-		usage_error(what, arg);
+		usage_error("%s: %s", what, arg);
 	return v;
 }
 
@@ -129,6 +123,7 @@ int main(int argc, char **argv)
 	pf_flame *g;
 	static char outbuf[1 << 20];
 
+	tool_init("pfflame");
 	pf_flame_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "N:hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -164,67 +159,53 @@ int main(int argc, char **argv)
 		case OPT_TEXT: text = 1; break;
 		case 'N': top = (long)number(optarg, "bad --top", 0, NULL); break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': puts("pfflame (" PACKAGE_NAME ") " PACKAGE_VERSION); return 0;
-		default:
-			fputs("Try 'pfflame --help' for more information.\n", stderr);
-			return 2;
+		case 'V': print_version();
+		default: usage_hint();
 		}
 	}
 	if (pf_flame_opts_check(&o) < 0)
-		usage_error(pf_errmsg(), NULL);
+		usage_error("%s", pf_errmsg());
 	f = pf_folded_new(flags);
-	if (!f) {
-		fprintf(stderr, "pfflame: %s\n", pf_errmsg());
-		return 1;
-	}
+	if (!f)
+		die_lib();
 	first_file = optind;
 	do {
 		const char *path = optind < argc ? argv[optind] : "-";
 
-		if (pf_folded_read(f, path) < 0) {
-			fprintf(stderr, "pfflame: %s\n", pf_errmsg());
-			pf_folded_free(f);
-			return 1;
-		}
+		if (pf_folded_read(f, path) < 0)
+			die_lib();
 	} while (++optind < argc);
 	skipped = pf_folded_skipped(f, &first_bad);
 	if (!(pf_folded_total(f) > 0)) {
 		if (skipped)
-			fprintf(stderr, "pfflame: %s: not a folded stack line "
-				"(\"frame;frame count\"); no stack counts found\n", first_bad);
-		else if (argc - first_file <= 1)
-			fprintf(stderr, "pfflame: %s: no stack counts found\n",
-				first_file < argc && strcmp(argv[first_file], "-") ?
-				argv[first_file] : "<stdin>");
-		else
-			fprintf(stderr, "pfflame: no stack counts found in the input\n");
-		pf_folded_free(f);
-		return 1;
+			die("%s: not a folded stack line (\"frame;frame count\"); "
+			    "no stack counts found", first_bad);
+		if (argc - first_file <= 1)
+			die("%s: no stack counts found",
+			    first_file < argc && strcmp(argv[first_file], "-") ?
+			    argv[first_file] : "<stdin>");
+		die("no stack counts found in the input");
 	}
 	if (skipped)
-		fprintf(stderr, "pfflame: skipped %llu line%s that %s not folded stacks (first at %s)\n",
-			(unsigned long long)skipped, skipped == 1 ? "" : "s",
-			skipped == 1 ? "is" : "are", first_bad);
+		warn("skipped %llu line%s that %s not folded stacks (first at %s)",
+		     (unsigned long long)skipped, skipped == 1 ? "" : "s",
+		     skipped == 1 ? "is" : "are", first_bad);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (text) {
 		c = pf_flame_write_text(f, stdout, (size_t)top, o.countname);
 		if (c < 0)
-			fprintf(stderr, "pfflame: standard output: %s\n", pf_errmsg());
+			die("standard output: %s", pf_errmsg());
 		pf_folded_free(f);
 		return c < 0;
 	}
 	if (o.total > 0 && o.total < pf_folded_total(f)) {
 		if (o.total / pf_folded_total(f) > 0.02)
-			fprintf(stderr, "pfflame: --total %g is less than the actual total %g, ignored\n",
-				o.total, pf_folded_total(f));
+			warn("--total %g is less than the actual total %g, ignored",
+			     o.total, pf_folded_total(f));
 	}
 	g = pf_flame_build(f, &o);
-	if (!g || pf_flame_write_svg(g, stdout) < 0) {
-		fprintf(stderr, "pfflame: %s\n", pf_errmsg());
-		pf_flame_free(g);
-		pf_folded_free(f);
-		return 1;
-	}
+	if (!g || pf_flame_write_svg(g, stdout) < 0)
+		die_lib();
 	pf_flame_free(g);
 	pf_folded_free(f);
 	return 0;

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 
 #include <pf/pf.h>
+#include "tool.h"
 
 static volatile sig_atomic_t stop_signal;
 static struct rlimit nofile = { RLIM_INFINITY, RLIM_INFINITY };  /* the command's */
@@ -119,11 +120,9 @@ static int parse_callgraph(const char *arg, struct options *o)
 	return -1;
 }
 
-static int bad(const char *what, const char *arg)
+static noreturn void bad(const char *what, const char *arg)
 {
-	fprintf(stderr, "pfrecord: %s: invalid %s\n", arg, what);
-	fputs("Try 'pfrecord --help'.\n", stderr);
-	exit(2);
+	usage_error("%s: invalid %s", arg, what);
 }
 
 static unsigned long number(const char *arg, const char *what, unsigned long max)
@@ -224,29 +223,20 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			puts("pfrecord (pftools) " PACKAGE_VERSION);
-			exit(0);
+			print_version();
 		default:
-			fputs("Try 'pfrecord --help'.\n", stderr);
-			exit(2);
+			usage_hint();
 		}
 	}
 	o->cmd = argv + optind;
 	int targets = (*o->cmd != NULL) + (o->rec.npids > 0) + o->rec.system_wide;
-	if (o->stat && !*o->cmd) {
-		fputs("pfrecord: --stat needs a command\nTry 'pfrecord --help'.\n", stderr);
-		exit(2);
-	}
-	if (targets == 0 || (o->rec.npids && targets > 1)) {
-		fputs(targets ? "pfrecord: give a command, -p/-t or -a, not several\n"
-		      : "pfrecord: nothing to record: give a command, -p PID, -t TID or -a\n", stderr);
-		fputs("Try 'pfrecord --help'.\n", stderr);
-		exit(2);
-	}
-	if ((o->repeat || o->sep) && !o->stat) {
-		fputs("pfrecord: -r and -x go with --stat\nTry 'pfrecord --help'.\n", stderr);
-		exit(2);
-	}
+	if (o->stat && !*o->cmd)
+		usage_error("--stat needs a command");
+	if (targets == 0 || (o->rec.npids && targets > 1))
+		usage_error("%s", targets ? "give a command, -p/-t or -a, not several"
+				 : "nothing to record: give a command, -p PID, -t TID or -a");
+	if ((o->repeat || o->sep) && !o->stat)
+		usage_error("-r and -x go with --stat");
 }
 
 /* ---- the command */
@@ -263,12 +253,12 @@ static int child_start(char **argv, struct child *c, int stdout_to_stderr)
 	int go[2], err[2];
 
 	if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-		fprintf(stderr, "pfrecord: pipe: %s\n", strerror(errno));
+		warn("pipe: %s", strerror(errno));
 		return -1;
 	}
 	c->pid = fork();
 	if (c->pid < 0) {
-		fprintf(stderr, "pfrecord: fork: %s\n", strerror(errno));
+		warn("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (c->pid == 0) {
@@ -371,24 +361,24 @@ static int stat_once(struct options *o, double *fig, int *status)
 	if (child_start(o->cmd, &c, 0) != 0)
 		return -1;
 	if (!(st = pf_stat_open(c.pid))) {
-		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		kill(c.pid, SIGKILL);
 		waitpid(c.pid, NULL, 0);
 		return -1;
 	}
 	if (pf_stat_user_only(st) && !warned++)
-		fputs("pfrecord: warning: kernel.perf_event_paranoid keeps the kernel out: "
-		      "counting user space only (no context switches)\n", stderr);
+		warn("warning: kernel.perf_event_paranoid keeps the kernel out: "
+		     "counting user space only (no context switches)");
 	t0 = now();
 	if ((e = child_go(&c)) != 0) {
-		fprintf(stderr, "pfrecord: %s: cannot run: %s\n", o->cmd[0], strerror(e));
+		warn("%s: cannot run: %s", o->cmd[0], strerror(e));
 		waitpid(c.pid, NULL, 0);
 		pf_stat_close(st, NULL);
 		return -1;
 	}
 	while (wait4(c.pid, status, 0, &ru) < 0) {
 		if (errno != EINTR) {
-			fprintf(stderr, "pfrecord: wait: %s\n", strerror(errno));
+			warn("wait: %s", strerror(errno));
 			pf_stat_close(st, NULL);
 			return -1;
 		}
@@ -397,7 +387,7 @@ static int stat_once(struct options *o, double *fig, int *status)
 	}
 	fig[F_WALL] = now() - t0;
 	if (pf_stat_close(st, counts) != 0) {
-		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		return -1;
 	}
 	for (int i = 0; i < PF_STAT_NCOUNTERS; i++)
@@ -455,7 +445,7 @@ static int stat_main(struct options *o)
 	double (*figs)[F_N] = calloc(runs, sizeof *figs);
 
 	if (!figs) {
-		fputs("pfrecord: out of memory\n", stderr);
+		warn("out of memory");
 		return 1;
 	}
 	for (int r = 0; r < runs; r++) {
@@ -521,7 +511,7 @@ static int record(struct options *o, int argc, char **argv)
 	}
 	rec = pf_capture_open(&o->rec);
 	if (!rec) {
-		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		if (have_cmd) {
 			kill(c.pid, SIGKILL);
 			waitpid(c.pid, NULL, 0);
@@ -529,17 +519,17 @@ static int record(struct options *o, int argc, char **argv)
 		return 1;
 	}
 	if (pf_capture_user_only(rec) && !o->quiet)
-		fputs("pfrecord: warning: kernel.perf_event_paranoid keeps the kernel out: "
-		      "recording user space only\n", stderr);
+		warn("warning: kernel.perf_event_paranoid keeps the kernel out: "
+		     "recording user space only");
 	if (!o->rec.on_exec && pf_capture_enable(rec) != 0) {
-		fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+		warn("%s", pf_errmsg());
 		rc = 1;
 	}
 	if (have_cmd) {
 		int e = child_go(&c);
 
 		if (e) {
-			fprintf(stderr, "pfrecord: %s: cannot run: %s\n", o->cmd[0], strerror(e));
+			warn("%s: cannot run: %s", o->cmd[0], strerror(e));
 			rc = 1;
 		}
 	}
@@ -549,7 +539,7 @@ static int record(struct options *o, int argc, char **argv)
 		int r = pf_capture_poll(rec, 100);
 
 		if (r < 0) {
-			fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+			warn("%s", pf_errmsg());
 			rc = 1;
 			break;
 		}
@@ -569,7 +559,7 @@ static int record(struct options *o, int argc, char **argv)
 	}
 	if (pf_capture_close(rec, &st) != 0) {
 		if (rc == 0)    /* else already said */
-			fprintf(stderr, "pfrecord: %s\n", pf_errmsg());
+			warn("%s", pf_errmsg());
 		return 1;
 	}
 	if (!o->quiet) {
@@ -578,8 +568,8 @@ static int record(struct options *o, int argc, char **argv)
 			(unsigned long long)st.samples);
 	}
 	if (st.lost)
-		fprintf(stderr, "pfrecord: warning: lost %llu samples (ring buffer full: "
-			"try a larger -m)\n", (unsigned long long)st.lost);
+		warn("warning: lost %llu samples (ring buffer full: try a larger -m)",
+		     (unsigned long long)st.lost);
 	if (rc)
 		return rc;
 	return have_cmd ? exit_status(status) : 0;
@@ -590,6 +580,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct sigaction sa;
 
+	tool_init("pfrecord");
 	memset(&o, 0, sizeof o);
 	parse_args(argc, argv, &o);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
+#include "tool.h"
 
 #define PROG "pfscript"
 
@@ -40,10 +41,10 @@ static const char usage_text[] =
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
 	"  -q, --quiet          no progress report on standard error\n"
 	"  -h, --help           show this help and exit\n"
-	"      --version        show the version and exit\n";
+	"  -V, --version        show the version and exit\n";
 
 enum {
-	OPT_VERSION = 256, OPT_MAX_STACK, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
+	OPT_MAX_STACK = 256, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
 	OPT_SHOW_MMAP, OPT_HEADER,
 };
@@ -65,16 +66,9 @@ static const struct option longopts[] = {
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
-
-static void usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, PROG ": %s%s\nTry '" PROG " --help' for more information.\n",
-		what, arg);
-	exit(2);
-}
 
 int main(int argc, char **argv)
 {
@@ -82,18 +76,19 @@ int main(int argc, char **argv)
 	int ch, quiet = 0;
 	char *end;
 
+	tool_init(PROG);
 	pf_scriptprint_init(&o);
-	while ((ch = getopt_long(argc, argv, "i:F:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:F:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i': o.input = optarg; break;
 		case 'F':
 			if (pf_scriptprint_fields(&o, optarg) < 0)
-				usage_error(pf_errmsg(), "");
+				usage_error("%s", pf_errmsg());
 			break;
 		case OPT_MAX_STACK:
 			o.max_stack = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || o.max_stack < 0)
-				usage_error("invalid --max-stack: ", optarg);
+				usage_error("invalid --max-stack: %s", optarg);
 			break;
 		case OPT_INLINE: o.inlines = 1; break;
 		case OPT_NO_INLINE: o.inlines = 0; break;
@@ -108,23 +103,16 @@ int main(int argc, char **argv)
 		case OPT_HEADER: o.header = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case OPT_VERSION: puts(PROG " (pftools) " PACKAGE_VERSION); return 0;
-		default:
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			return 2;
+		case 'V': print_version();
+		default: usage_hint();
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument: ", argv[optind]);
+		usage_error("unexpected argument: %s", argv[optind]);
 	o.progress = !quiet && isatty(2);
-	if (pf_scriptprint_run(&o) < 0) {
-		fflush(stdout);
-		fprintf(stderr, PROG ": %s\n", pf_errmsg());
-		return 1;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROG ": write error\n");
-		return 1;
-	}
+	if (pf_scriptprint_run(&o) < 0)
+		die_lib();
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die("standard output: write error");
 	return 0;
 }
