@@ -2,11 +2,12 @@
 /*
  * Allocation that says why it failed (util/pf-int.h): the size goes into
  * the thread's error message, so a tool reports "out of memory allocating
- * N bytes" instead of a bare ENOMEM.
+ * N bytes" instead of a bare ENOMEM.  Also the copy of versioned options.
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/pf-int.h"
 
@@ -47,5 +48,19 @@ int mem_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
 		return -1;
 	*p = q;
 	*cap = n;
+	return 0;
+}
+
+int opts_copy(void *dst, size_t dst_size, const void *src, const char *what)
+{
+	size_t size;
+
+	memcpy(&size, src, sizeof size);
+	if (size < sizeof size || size > (size_t)1 << 16) {
+		error_set("%s: options not set up by their _opts_init()", what);
+		return -1;
+	}
+	memcpy(dst, src, size < dst_size ? size : dst_size);
+	memcpy(dst, &dst_size, sizeof dst_size);
 	return 0;
 }

@@ -65,4 +65,14 @@ int mem_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
 #define GROW(ptr, cap, need) \
 	mem_grow((void **)&(ptr), &(cap), (need), sizeof *(ptr), 16)
 
+/*
+ * Public options structs (struct pf_X_opts) start with "size_t size",
+ * which pf_X_opts_init() sets to the struct's size as the caller was
+ * compiled.  A library function copies what the caller's struct holds over
+ * its own defaults with opts_copy(), so fields added at the end in a later
+ * release keep their defaults for callers built against an older header.
+ * -1 (EINVAL recorded) when SRC does not look initialized.
+ */
+int opts_copy(void *dst, size_t dst_size, const void *src, const char *what);
+
 #endif /* PF_INT_H */
