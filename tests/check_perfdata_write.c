@@ -25,6 +25,7 @@ static uint64_t ids[2] = { 41, 42 };
 static struct pdw_event ev;
 static char *argv0[] = { "pfrecord", "-g", NULL };
 static struct pdw_meta meta;
+static const struct pdw_opts file_opts = { 0, 0, 0 }, pipe_opts = { 1, 0, 0 };
 
 static void setup(void)
 {
@@ -41,7 +42,8 @@ static void setup(void)
 	strcpy(ev.name, "page-faults");
 	ev.ids = ids;
 	ev.nids = 2;
-	meta = (struct pdw_meta){ .events = &ev, .nevents = 1, .argc = 2, .argv = argv0 };
+	meta = (struct pdw_meta){ .events = &ev, .nevents = 1, .argc = 2, .argv = argv0,
+		.clockid = -1 };
 }
 
 static void teardown(void)
@@ -90,7 +92,7 @@ END_TEST
 START_TEST(test_file_layout)
 {
 	struct pdw_build_id bid = { "/bin/true", { 1, 2, 3 }, 20, 0 };
-	struct pdw *w = pdw_open(path, -1, 0, &meta);
+	struct pdw *w = pdw_open(path, -1, &file_opts, &meta);
 	struct perfdata_header h;
 	struct perfdata_file_attr fa;
 	struct perfdata_section sec[16];
@@ -145,9 +147,110 @@ START_TEST(test_file_layout)
 }
 END_TEST
 
+/* The file's header as it is on disk now. */
+static struct perfdata_header header_now(void)
+{
+	struct perfdata_header h;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &h, sizeof h, 0), sizeof h);
+	close(fd);
+	return h;
+}
+
+/* A recording killed half way: the header is valid from the start (no
+   data yet, as perf record writes it) and covers each chunk written. */
+START_TEST(test_provisional_header)
+{
+	struct pdw *w = pdw_open(path, -1, &file_opts, &meta);
+	struct perfdata_header h;
+	uint64_t bytes;
+
+	ck_assert_ptr_nonnull(w);
+	h = header_now();
+	ck_assert(h.magic == PERFDATA_MAGIC);
+	ck_assert_uint_eq(h.data.size, 0);
+	ck_assert_uint_eq(h.data.offset, PERFDATA_HEADER_SIZE + PERFDATA_ATTR_SIZE + 16 + 16);
+	ck_assert_uint_eq(h.adds_features[0], 0);
+	add_comm(w);
+	ck_assert_int_eq(pdw_round(w, 1), 0);
+	/* The writer thread writes the chunk, then the size. */
+	for (int i = 0; i < 6000 && header_now().data.size == 0; i++)
+		usleep(10000);
+	h = header_now();
+	ck_assert_uint_eq(h.data.size, 48);
+	ck_assert_uint_eq(pdw_bytes(w), h.data.offset + 48);
+	ck_assert_int_eq(pdw_close(w, &meta, NULL, 0, &bytes), 0);
+	ck_assert_uint_eq(header_now().data.size, 48);
+	ck_assert_uint_ne(header_now().adds_features[0], 0);
+}
+END_TEST
+
+/* perf record's habit: an earlier recording becomes FILE.old. */
+START_TEST(test_keep_old)
+{
+	struct pdw_opts o = { 0, 1, 0 };
+	char old[64];
+	struct stat st;
+	struct pdw *w;
+
+	snprintf(old, sizeof old, "%s.old", path);
+	ck_assert_int_eq(truncate(path, 0), 0);
+	w = pdw_open(path, -1, &o, &meta);                /* empty: not kept */
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(pdw_close(w, &meta, NULL, 0, NULL), 0);
+	ck_assert_int_ne(stat(old, &st), 0);
+	w = pdw_open(path, -1, &o, &meta);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(pdw_close(w, &meta, NULL, 0, NULL), 0);
+	ck_assert_int_eq(stat(old, &st), 0);
+	ck_assert_int_gt(st.st_size, 0);
+	unlink(old);
+}
+END_TEST
+
+#ifdef HAVE_ZSTD
+/* -z: runs of records in PERF_RECORD_COMPRESSED, round markers plain, and
+   the HEADER_COMPRESSED feature. */
+START_TEST(test_compressed)
+{
+	struct pdw_opts o = { 0, 0, 3 };
+	struct pdw *w = pdw_open(path, -1, &o, &meta);
+	struct perfdata_header h;
+	struct perf_event_header rh;
+	uint64_t bytes;
+	size_t len, off;
+	unsigned char *f;
+	int compressed = 0, rounds = 0;
+
+	ck_assert_ptr_nonnull(w);
+	for (int i = 0; i < 5000; i++)
+		add_comm(w);
+	ck_assert_int_eq(pdw_round(w, 1), 0);
+	add_comm(w);
+	ck_assert_int_eq(pdw_close(w, &meta, NULL, 0, &bytes), 0);
+	f = slurp(&len);
+	memcpy(&h, f, sizeof h);
+	ck_assert(h.adds_features[0] & (1ULL << HEADER_COMPRESSED));
+	ck_assert_uint_lt(h.data.size, 5001 * 40 / 4);          /* it did compress */
+	for (off = h.data.offset; off < h.data.offset + h.data.size; off += rh.size) {
+		memcpy(&rh, f + off, sizeof rh);
+		ck_assert_uint_ge(rh.size, 8);
+		compressed += rh.type == PERF_RECORD_COMPRESSED;
+		rounds += rh.type == PERF_RECORD_FINISHED_ROUND;
+	}
+	ck_assert_uint_eq(off, h.data.offset + h.data.size);
+	ck_assert_int_ge(compressed, 2);
+	ck_assert_int_eq(rounds, 1);
+	free(f);
+}
+END_TEST
+#endif
+
 START_TEST(test_pipe_start)
 {
-	struct pdw *w = pdw_open(path, -1, 1, &meta);
+	struct pdw *w = pdw_open(path, -1, &pipe_opts, &meta);
 	struct perf_event_header rh;
 	uint64_t magic, hsize, bytes, id;
 	size_t len, off;
@@ -264,6 +367,11 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_id_hdr_size);
 	tcase_add_test(tc, test_file_layout);
+	tcase_add_test(tc, test_provisional_header);
+	tcase_add_test(tc, test_keep_old);
+#ifdef HAVE_ZSTD
+	tcase_add_test(tc, test_compressed);
+#endif
 	tcase_add_test(tc, test_pipe_start);
 	tcase_add_test(tc, test_build_id);
 	tcase_add_test(tc, test_trim_stacks);

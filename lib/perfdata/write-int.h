@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals of the capture side: the perf.data writer (perfdata-write.c),
- * the description of running processes from /proc (procmaps.c) and the
- * tracefs lookups (tracepoint.c).  Never installed.
+ * The perf.data writer (write.c), used by the capture side (record/).
+ * Never installed.
  */
 #ifndef PF_PERFDATA_WRITE_INT_H
 #define PF_PERFDATA_WRITE_INT_H
@@ -30,6 +29,7 @@ struct pdw_meta {
 	const void *tracing_data;       /* TRACING_DATA blob, or NULL */
 	size_t tracing_size;
 	uint64_t first_time, last_time; /* of the samples; 0: none */
+	int clockid;                    /* -k: HEADER_CLOCKID and CLOCK_DATA; -1: none */
 };
 
 /* A build id to store (HEADER_BUILD_ID, or HEADER_BUILD_ID records). */
@@ -40,13 +40,32 @@ struct pdw_build_id {
 	int kernel;
 };
 
+struct pdw_opts {
+	int pipe_mode;          /* perf's pipe format (forced for FIFOs) */
+	int keep_old;           /* a non-empty regular file becomes PATH.old */
+	int zstd_level;         /* PERF_RECORD_COMPRESSED at this level; 0: off */
+};
+
 struct pdw;
 
-/* Open the output and write its beginning (file: room for the header,
-   the attributes; pipe: the pipe header, attributes, features and tracing
-   data as records).  fd < 0: create path.  NULL on failure (error_set). */
-struct pdw *pdw_open(const char *path, int fd, int pipe_mode,
+/* Open the output and write its beginning: file: a valid provisional
+   header (data size 0, as perf record does), the attributes and their ids;
+   pipe: the pipe header, attributes, features and tracing data as records.
+   fd < 0: create path (a FIFO without a reader fails at once).  NULL on
+   failure (error_set).  The writer keeps the file's header valid as data
+   goes out, so a recording killed half way is readable up to there. */
+struct pdw *pdw_open(const char *path, int fd, const struct pdw_opts *o,
 		     const struct pdw_meta *meta);
+
+/* Whether the output is perf's pipe format; its descriptor. */
+int pdw_pipe_mode(const struct pdw *w);
+int pdw_fd(const struct pdw *w);
+
+/* Bytes written to the output so far (header and records). */
+uint64_t pdw_bytes(struct pdw *w);
+
+/* The errno of a failed write (EPIPE: the reader went away), else 0. */
+int pdw_error(struct pdw *w);
 
 /* Room for len bytes of records at the end of the data; valid until the
    next pdw_* call.  NULL on failure.  Records go out in the order reserved;
@@ -67,34 +86,5 @@ int pdw_close(struct pdw *w, const struct pdw_meta *meta,
 
 /* Size of the sample_id trailer of non-sample records for sample_type. */
 size_t pdw_id_hdr_size(uint64_t sample_type);
-
-/* procmaps.c: synthesize records describing what already runs. */
-struct synth {
-	struct pdw *w;
-	uint64_t sample_type;           /* for the sample_id trailer */
-	int with_data;                  /* also non-executable mappings (-d) */
-	void (*saw_dso)(void *arg, const char *path);  /* each file mapped */
-	void *arg;
-};
-/* PERF_RECORD_COMM for pid/tid. */
-int synth_comm(const struct synth *s, pid_t pid, pid_t tid, const char *comm);
-/* COMM records for each thread of pid and MMAP2 records for its mappings;
-   tid > 0: describe only that thread.  A process that exits meanwhile is not
-   an error. */
-int synth_process(const struct synth *s, pid_t pid, pid_t tid);
-/* Every process in /proc. */
-int synth_all(const struct synth *s);
-/* The kernel's text mapping ([kernel.kallsyms]_text). */
-int synth_kernel_mmap(const struct synth *s);
-
-/* tracepoint.c */
-/* The tracefs directory (mounted at /sys/kernel/tracing or under debugfs),
-   or NULL (error_set). */
-const char *tracefs_dir(void);
-/* The id of tracepoint SYS:NAME, or -1 (error_set; errno ENOENT). */
-long tracepoint_id(const char *sys, const char *name);
-/* The TRACING_DATA blob perf expects for these "sys:name" tracepoints.
-   Returns a malloc'd buffer (caller frees) or NULL. */
-void *tracing_data_build(char *const *names, size_t n, size_t *size);
 
 #endif /* PF_PERFDATA_WRITE_INT_H */

@@ -16,53 +16,37 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 
 #include <pf/pf.h>
 #include "symbols/buildid-int.h"
 #include "record/capture-int.h"
+#include "record/perf-open-int.h"
 #include "perfdata/format.h"
 #include "perfdata/write-int.h"
 #include "util/pf-int.h"
 
 #define DEFAULT_PAGES   1024            /* 4 MiB a buffer: no loss at -c 1 -g */
 #define DWARF_PAGES     8192            /* 32 MiB: stack copies are 8 KiB each */
+#define FALLBACK_PAGES  128             /* perf's default, within perf_event_mlock_kb */
 /* x86-64 user registers perf asks for: all but the segment registers. */
 #define DWARF_REGS_X86_64 0xff0fffULL
 
-static _Thread_local int last_errno;
-
-PF_EXPORT int pf_capture_errno(void)
+PF_EXPORT void pf_capture_opts_init(struct pf_capture_opts *o)
 {
-	return last_errno;
+	memset(o, 0, sizeof *o);
+	o->size = sizeof *o;
+	o->clockid = -1;
+	o->output = "pf.data";
+}
+
+/* The events opened on the kernel: those asked for, then sched_switch. */
+static struct pdw_event *opened(pf_capture *r, size_t e)
+{
+	return e < r->nuser ? &r->ev[e] : &r->sched;
 }
 
 /* ---- events */
-
-static const struct {
-	const char *name;
-	uint64_t config;
-	int clock;                      /* sampled by frequency by default */
-} sw_events[] = {
-	{ "page-faults", PERF_COUNT_SW_PAGE_FAULTS, 0 },
-	{ "faults", PERF_COUNT_SW_PAGE_FAULTS, 0 },
-	{ "minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, 0 },
-	{ "major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, 0 },
-	{ "cpu-clock", PERF_COUNT_SW_CPU_CLOCK, 1 },
-	{ "task-clock", PERF_COUNT_SW_TASK_CLOCK, 1 },
-	{ "context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES, 0 },
-	{ "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 0 },
-	{ "cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
-	{ "migrations", PERF_COUNT_SW_CPU_MIGRATIONS, 0 },
-};
-
-static int sw_event(const char *name)
-{
-	for (size_t i = 0; i < sizeof sw_events / sizeof sw_events[0]; i++)
-		if (strcmp(name, sw_events[i].name) == 0)
-			return i;
-	return -1;
-}
 
 /* Split perf's privilege-level modifiers off an event name, as in
    "page-faults:u" or "sched:sched_switch:k": u user, k kernel, h hypervisor.
@@ -76,26 +60,46 @@ static const char *split_modifiers(const char *name, char *base, size_t size)
 	    (size_t)(colon - name) >= size)
 		return "";
 	base[colon - name] = 0;
-	if (!strchr(base, ':') && sw_event(base) < 0) {
+	if (!strchr(base, ':') && !perf_event_lookup(base)) {
 		snprintf(base, size, "%s", name);       /* a tracepoint sys:u */
 		return "";
 	}
 	return colon + 1;
 }
 
+/* Fill e for tracepoint SYS:NAME. */
+static int tracepoint_event(struct pdw_event *e, const char *name, const char *full)
+{
+	const char *colon = strchr(name, ':');
+	size_t sl = colon - name;
+	char sys[128];
+	long id;
+
+	if (sl == 0 || sl >= sizeof sys || !colon[1]) {
+		error_set("%s: bad tracepoint name (want subsystem:event)", full);
+		return -1;
+	}
+	memcpy(sys, name, sl);
+	sys[sl] = 0;
+	if ((id = tracepoint_id(sys, colon + 1)) < 0)
+		return -1;
+	e->attr.type = PERF_TYPE_TRACEPOINT;
+	e->attr.config = id;
+	return 0;
+}
+
 static int add_event(pf_capture *r, const char *full)
 {
 	struct pdw_event *e;
 	int clock = 0;
-	char *name = r->base[r->nev % MAX_EVENTS];
+	char *name = r->base[r->nuser % MAX_EVENTS];
 	const char *mods = split_modifiers(full, name, sizeof r->base[0]);
 
-	if (r->nev == MAX_EVENTS) {
+	if (r->nuser == MAX_EVENTS) {
 		error_set("%s: too many events (at most %d)", name, MAX_EVENTS);
-		last_errno = EINVAL;
 		return -1;
 	}
-	e = &r->ev[r->nev];
+	e = &r->ev[r->nuser];
 	memset(e, 0, sizeof *e);
 	snprintf(e->name, sizeof e->name, "%s", full);
 	e->attr.size = PERFDATA_ATTR_SIZE;
@@ -105,55 +109,39 @@ static int add_event(pf_capture *r, const char *full)
 		e->attr.exclude_hv = !strchr(mods, 'h');
 	}
 	if (strchr(name, ':')) {
-		char sys[128];
-		const char *colon = strchr(name, ':');
-		size_t sl = colon - name;
-		long id;
-
-		if (sl == 0 || sl >= sizeof sys || !colon[1]) {
-			error_set("%s: bad tracepoint name (want subsystem:event)", full);
-			last_errno = ENOENT;
+		if (tracepoint_event(e, name, full) != 0)
 			return -1;
-		}
-		memcpy(sys, name, sl);
-		sys[sl] = 0;
-		id = tracepoint_id(sys, colon + 1);
-		if (id < 0) {
-			last_errno = ENOENT;
-			return -1;
-		}
-		e->attr.type = PERF_TYPE_TRACEPOINT;
-		e->attr.config = id;
 		r->tp_names[r->ntp++] = name;
 	} else {
-		int i = sw_event(name);
+		const struct perf_named_event *n = perf_event_lookup(name);
 
-		if (i < 0) {
-			error_set("%s: unknown event (try page-faults, minor-faults, major-faults, "
-				  "cpu-clock, task-clock, context-switches, cpu-migrations "
-				  "or a tracepoint subsys:name)", full);
-			last_errno = ENOENT;
+		if (!n) {
+			error_set("%s: unknown event (try %s)", full, perf_event_names());
 			return -1;
 		}
-		e->attr.type = PERF_TYPE_SOFTWARE;
-		e->attr.config = sw_events[i].config;
-		clock = sw_events[i].clock;
+		e->attr.type = n->type;
+		e->attr.config = n->config;
+		clock = n->clock;
 	}
-	if (r->o.period) {
+	if (e->attr.type == PERF_TYPE_SOFTWARE && e->attr.config == PERF_COUNT_SW_DUMMY) {
+		e->attr.sample_period = 1;      /* side-band only: never samples */
+	} else if (r->o.period) {
 		e->attr.sample_period = r->o.period;
 	} else if (r->o.freq || clock) {
 		e->attr.freq = 1;
-		e->attr.sample_freq = r->o.freq ? r->o.freq : 99;
+		e->attr.sample_freq = r->o.freq ? r->o.freq
+			: e->attr.type == PERF_TYPE_SOFTWARE ? 99 : 4000;
 	} else {
 		e->attr.sample_period = 1;
 	}
-	r->nev++;
+	r->nuser++;
 	return 0;
 }
 
 static int parse_events(pf_capture *r)
 {
-	const char *list = r->o.events && *r->o.events ? r->o.events : "page-faults";
+	const char *list = r->o.events && *r->o.events ? r->o.events
+		: r->o.flags & PF_CAPTURE_OFF_CPU ? "dummy" : "page-faults";
 	char *copy = strdup(list), *save = NULL;
 	int rc = 0;
 
@@ -164,44 +152,64 @@ static int parse_events(pf_capture *r)
 	for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save))
 		rc = add_event(r, t);
 	free(copy);
+	r->nev = r->nopen = r->nuser;
 	return rc;
 }
 
-/* The attribute fields every event shares; the first one also asks for the
-   side-band records (mmap, comm, fork/exit). */
+static size_t ring_pages(const pf_capture *r)
+{
+	return r->o.mmap_pages ? r->o.mmap_pages
+		: r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES;
+}
+
+/* The attribute fields every opened event shares; the first one also asks
+   for the side-band records (mmap, comm, fork/exit, context switches). */
 static void finish_attrs(pf_capture *r, size_t ring_bytes)
 {
 	uint64_t t = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU;
+	unsigned f = r->o.flags;
 
 	/* A fixed period is in the attribute already; only frequency mode
 	   varies it from sample to sample (perf does the same). */
-	for (size_t i = 0; i < r->nev; i++)
-		if (r->ev[i].attr.freq)
+	for (size_t i = 0; i < r->nopen; i++)
+		if (opened(r, i)->attr.freq)
 			t |= PERF_SAMPLE_PERIOD;
-	if (r->nev > 1)
+	if (r->nopen > 1 || r->nev > 1)
 		t |= PERF_SAMPLE_IDENTIFIER;
 	if (r->o.callgraph != PF_CALLGRAPH_NONE)
 		t |= PERF_SAMPLE_CALLCHAIN;
 	if (r->o.callgraph == PF_CALLGRAPH_DWARF)
 		t |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
-	if (r->o.data_addr)
+	if (f & PF_CAPTURE_DATA_ADDR)
 		t |= PERF_SAMPLE_ADDR;
 	r->sample_type = t;
-	r->time_at = sizeof(struct perf_event_header) + 16 + (r->nev > 1 ? 8 : 0);
+	r->time_at = sizeof(struct perf_event_header) + 16 + (t & PERF_SAMPLE_IDENTIFIER ? 8 : 0);
 	/* Every sample has the same layout unless tracepoints add RAW. */
-	r->trim = r->o.callgraph == PF_CALLGRAPH_DWARF && r->ntp == 0;
-	for (size_t i = 0; i < r->nev; i++) {
-		struct perf_event_attr *a = &r->ev[i].attr;
+	r->trim = r->o.callgraph == PF_CALLGRAPH_DWARF && r->ntp == 0 && !(f & PF_CAPTURE_OFF_CPU);
+	for (size_t i = 0; i < r->nopen; i++) {
+		struct perf_event_attr *a = &opened(r, i)->attr;
 
 		a->sample_type = t | (a->type == PERF_TYPE_TRACEPOINT ? PERF_SAMPLE_RAW : 0);
 		a->read_format = PERF_FORMAT_ID;
 		a->disabled = 1;
-		a->inherit = !r->o.system_wide && !r->o.threads_only;
-		a->enable_on_exec = r->o.on_exec;
+		a->inherit = !(f & (PF_CAPTURE_SYSTEM_WIDE | PF_CAPTURE_THREADS_ONLY |
+				    PF_CAPTURE_NO_INHERIT));
+		a->inherit_stat = a->inherit && (f & PF_CAPTURE_INHERIT_STAT);
+		a->enable_on_exec = !!(f & PF_CAPTURE_ON_EXEC);
 		a->sample_id_all = 1;
 		a->exclude_guest = 1;
 		a->watermark = 1;
 		a->wakeup_watermark = ring_bytes / 4;
+		if (f & PF_CAPTURE_ALL_USER)
+			a->exclude_kernel = a->exclude_hv = 1;
+		if (f & PF_CAPTURE_ALL_KERNEL)
+			a->exclude_user = 1;
+		if (f & PF_CAPTURE_USER_CALLCHAINS)
+			a->exclude_callchain_kernel = 1;
+		if (r->o.clockid >= 0) {
+			a->use_clockid = 1;
+			a->clockid = r->o.clockid;
+		}
 		if (r->o.callgraph == PF_CALLGRAPH_DWARF) {
 			a->exclude_callchain_user = 1;
 			a->sample_regs_user = DWARF_REGS_X86_64;
@@ -213,8 +221,9 @@ static void finish_attrs(pf_capture *r, size_t ring_bytes)
 			a->comm = 1;
 			a->comm_exec = 1;
 			a->task = 1;
+			a->context_switch = !!(f & PF_CAPTURE_OFF_CPU);
 			/* perf's DWARF unwinder needs the [stack] mapping too. */
-			a->mmap_data = r->o.data_addr || r->o.callgraph == PF_CALLGRAPH_DWARF;
+			a->mmap_data = (f & PF_CAPTURE_DATA_ADDR) || r->o.callgraph == PF_CALLGRAPH_DWARF;
 		}
 	}
 }
@@ -253,8 +262,8 @@ static int online_cpus(int *cpus, int max)
 	return n;
 }
 
-/* Threads of pid from /proc/PID/task, appended to *s. */
-static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
+/* Threads of pid from /proc/PID/task, appended to *tids. */
+static int add_threads(pid_t pid, pid_t **tids, size_t *n, size_t *cap)
 {
 	char path[64];
 	struct dirent *d;
@@ -263,20 +272,18 @@ static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	dir = opendir(path);
 	if (!dir)
-		return n;
+		return 0;       /* gone: ESRCH later */
 	while ((d = readdir(dir))) {
 		if (d->d_name[0] < '0' || d->d_name[0] > '9')
 			continue;
-		if (n == *cap) {
-			struct slot *t = realloc(*s, (*cap = *cap * 2 + 16) * sizeof **s);
-			if (!t)
-				break;
-			*s = t;
+		if (GROW(*tids, *cap, *n + 1) < 0) {
+			closedir(dir);
+			return -1;
 		}
-		(*s)[n++].pid = atoi(d->d_name);
+		(*tids)[(*n)++] = atoi(d->d_name);
 	}
 	closedir(dir);
-	return n;
+	return 0;
 }
 
 /* The kernel refuses to mmap inherited per-task events (all children would
@@ -284,90 +291,69 @@ static size_t add_threads(pid_t pid, struct slot **s, size_t n, size_t *cap)
    per (task, CPU), with one ring per CPU shared through SET_OUTPUT. */
 static struct slot *make_slots(pf_capture *r, size_t *n)
 {
-	static int cpus[4096];
-	struct slot *s = NULL, *tasks = NULL;
-	size_t cap = 0, k = 0, nt = 0;
-	int nc = online_cpus(cpus, 4096);
+	static int online[4096];
+	const int *cpus = r->o.cpus;
+	int nc = (int)r->o.ncpus;
+	pid_t *tasks = NULL;
+	size_t nt = 0, cap = 0, k = 0;
+	struct slot *s;
+	unsigned f = r->o.flags;
 
-	if (r->o.system_wide || r->o.on_exec) {
-		nt = 1;
-		tasks = calloc(1, sizeof *tasks);
-		if (tasks)
-			tasks[0].pid = r->o.system_wide ? -1 : r->o.pids[0];
-	} else if (r->o.threads_only) {
-		tasks = calloc(r->o.npids, sizeof *tasks);
-		for (size_t i = 0; tasks && i < r->o.npids; i++)
-			tasks[nt++].pid = r->o.pids[i];
+	if (!cpus || nc == 0) {
+		nc = online_cpus(online, 4096);
+		cpus = online;
+	}
+	if (f & (PF_CAPTURE_SYSTEM_WIDE | PF_CAPTURE_ON_EXEC | PF_CAPTURE_THREADS_ONLY)) {
+		size_t want = f & (PF_CAPTURE_SYSTEM_WIDE | PF_CAPTURE_ON_EXEC) ? 1 : r->o.npids;
+
+		if (GROW(tasks, cap, want) < 0)
+			return NULL;
+		if (f & PF_CAPTURE_SYSTEM_WIDE)
+			tasks[nt++] = -1;
+		else
+			for (size_t i = 0; i < want; i++)
+				tasks[nt++] = r->o.pids[i];
 	} else {
 		for (size_t i = 0; i < r->o.npids; i++)
-			nt = add_threads(r->o.pids[i], &tasks, nt, &cap);
+			if (add_threads(r->o.pids[i], &tasks, &nt, &cap) < 0) {
+				free(tasks);
+				return NULL;
+			}
 	}
-	if (nt == 0 || !tasks) {
+	if (nt == 0) {
 		free(tasks);
-		if (r->o.npids)
-			error_set("%d: no such process", (int)r->o.pids[0]);
-		else
-			error_set("out of memory");
-		last_errno = ESRCH;
+		error_set("%d: no such process", r->o.npids ? (int)r->o.pids[0] : -1);
 		return NULL;
 	}
-	s = calloc(nt * nc, sizeof *s);
+	s = mem_alloc(nt * nc * sizeof *s);
 	for (size_t t = 0; s && t < nt; t++)
 		for (int c = 0; c < nc; c++)
-			s[k++] = (struct slot){ tasks[t].pid, cpus[c], c };
+			s[k++] = (struct slot){ tasks[t], cpus[c], (size_t)c };
 	free(tasks);
-	if (!s) {
-		error_set("out of memory");
+	if (!s)
 		return NULL;
-	}
 	r->nrings = nc;
 	*n = k;
 	return s;
 }
 
-static void explain_open_error(const char *ev, int err)
-{
-	last_errno = err;
-	if (err == EACCES || err == EPERM) {
-		int level = 99;
-		FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
-
-		if (f) {
-			if (fscanf(f, "%d", &level) != 1)
-				level = 99;
-			fclose(f);
-		}
-		error_set("%s: perf_event_open: permission denied (kernel.perf_event_paranoid is %d): "
-			  "run as root or with CAP_PERFMON, or lower it with "
-			  "'sysctl kernel.perf_event_paranoid=1'", ev, level);
-	} else if (err == ENOENT || err == EOPNOTSUPP || err == ENODEV) {
-		error_set("%s: event not supported by this kernel or machine", ev);
-	} else if (err == ESRCH) {
-		error_set("%s: no such process", ev);
-	} else {
-		error_set_errno(err, "%s: perf_event_open", ev);
-	}
-}
-
+/* Map a ring of the default size, or of perf's smaller default where the
+   locked-memory limit refuses it, unless -m asked for a size. */
 static int map_ring(pf_capture *r, struct ring *ring, int fd)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
-	size_t pages = r->o.mmap_pages ? r->o.mmap_pages
-		: r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES;
-	void *p = MAP_FAILED;
+	size_t pages = ring_pages(r);
+	void *p;
 
-	/* Unprivileged users are held to perf_event_mlock_kb: fall back to
-	   perf's own default of 512 KiB rather than fail. */
-	while (p == MAP_FAILED) {
+	for (;;) {
 		p = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p != MAP_FAILED)
 			break;
-		if (errno != EPERM || r->o.mmap_pages || pages <= 128) {
-			error_set_errno(errno, "mmap of a %zu-page ring buffer", pages);
-			last_errno = errno;
+		if (errno != EPERM || r->o.mmap_pages || pages <= FALLBACK_PAGES) {
+			perf_mmap_explain(pages, r->nrings, errno);
 			return -1;
 		}
-		pages = 128;
+		pages = FALLBACK_PAGES;
 	}
 	ring->meta = p;
 	ring->data = (unsigned char *)p + page;
@@ -376,22 +362,24 @@ static int map_ring(pf_capture *r, struct ring *ring, int fd)
 	return 0;
 }
 
+/* 0, or the errno of perf_event_open (with pf_errmsg set) or -1 for
+   another failure. */
 static int open_events(pf_capture *r, const struct slot *s)
 {
-	size_t n = r->nslots, opened = 0;
+	size_t n = r->nslots, opened_fds = 0;
 
-	r->fds = malloc(r->nev * n * sizeof *r->fds);
+	r->fds = mem_alloc(r->nopen * n * sizeof *r->fds);
 	r->rings = calloc(r->nrings, sizeof *r->rings);
-	r->pfd = calloc(r->nrings, sizeof *r->pfd);
+	r->pfd = calloc(r->nrings + 1, sizeof *r->pfd);
 	if (!r->fds || !r->rings || !r->pfd) {
 		error_set("out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < r->nev * n; i++)
+	for (size_t i = 0; i < r->nopen * n; i++)
 		r->fds[i] = -1;
-	for (size_t e = 0; e < r->nev; e++) {
-		r->ev[e].ids = calloc(n, sizeof(uint64_t));
-		if (!r->ev[e].ids) {
+	for (size_t e = 0; e < r->nopen; e++) {
+		opened(r, e)->ids = calloc(n, sizeof(uint64_t));
+		if (!opened(r, e)->ids) {
 			error_set("out of memory");
 			return -1;
 		}
@@ -399,38 +387,88 @@ static int open_events(pf_capture *r, const struct slot *s)
 	for (size_t i = 0; i < n; i++) {
 		struct ring *ring = &r->rings[s[i].ring];
 
-		for (size_t e = 0; e < r->nev; e++) {
-			int fd = syscall(SYS_perf_event_open, &r->ev[e].attr, s[i].pid, s[i].cpu,
-					 -1, PERF_FLAG_FD_CLOEXEC);
+		for (size_t e = 0; e < r->nopen; e++) {
+			struct pdw_event *ev = opened(r, e);
+			int fd = perf_open(&ev->attr, s[i].pid, s[i].cpu, -1);
 			uint64_t id;
 
 			/* A thread of -p that exited since /proc listed it. */
-			if (fd < 0 && errno == ESRCH && !r->o.on_exec && r->o.npids)
+			if (fd < 0 && errno == ESRCH && !(r->o.flags & PF_CAPTURE_ON_EXEC) && r->o.npids)
 				break;
 			if (fd < 0) {
-				explain_open_error(r->ev[e].name, errno);
-				return -1;
+				int err = errno;
+				struct perf_open_target t = { s[i].pid,
+					!!(r->o.flags & PF_CAPTURE_SYSTEM_WIDE) };
+
+				perf_open_explain(ev->name, &t, err);
+				return err;
 			}
 			r->fds[e * n + i] = fd;
 			if (!ring->meta ? map_ring(r, ring, fd) != 0
 			    : ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, ring->fd) != 0) {
 				if (ring->meta)
-					error_set_errno(errno, "%s: redirecting output", r->ev[e].name);
+					error_set_errno(errno, "%s: redirecting output", ev->name);
 				return -1;
 			}
 			if (ioctl(fd, PERF_EVENT_IOC_ID, &id) != 0) {
-				error_set_errno(errno, "%s: reading the event id", r->ev[e].name);
+				error_set_errno(errno, "%s: reading the event id", ev->name);
 				return -1;
 			}
-			r->ev[e].ids[r->ev[e].nids++] = id;
-			opened++;
+			ev->ids[ev->nids++] = id;
+			opened_fds++;
 		}
 	}
-	if (opened == 0) {
-		explain_open_error(r->ev[0].name, ESRCH);
-		return -1;
+	if (opened_fds == 0) {
+		error_set("%d: no such process", r->o.npids ? (int)r->o.pids[0] : -1);
+		return ESRCH;
 	}
 	return 0;
+}
+
+/* Undo open_events(). */
+static void close_events(pf_capture *r)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+
+	for (size_t i = 0; r->rings && i < r->nrings; i++)
+		if (r->rings[i].meta)
+			munmap(r->rings[i].meta, r->rings[i].size + page);
+	for (size_t i = 0; r->fds && i < r->nopen * r->nslots; i++)
+		if (r->fds[i] >= 0)
+			close(r->fds[i]);
+	for (size_t e = 0; e < r->nopen; e++) {
+		free(opened(r, e)->ids);
+		opened(r, e)->ids = NULL;
+		opened(r, e)->nids = 0;
+	}
+	free(r->fds);
+	free(r->rings);
+	free(r->pfd);
+	r->fds = NULL;
+	r->rings = NULL;
+	r->pfd = NULL;
+}
+
+/* Open everything; where kernel.perf_event_paranoid keeps users out of
+   the kernel, record user space only rather than nothing, as perf does. */
+static int open_all(pf_capture *r, const struct slot *slots)
+{
+	int err = open_events(r, slots);
+	char msg[512];
+
+	if (err != EACCES && err != EPERM)
+		return err ? -1 : 0;
+	snprintf(msg, sizeof msg, "%s", pf_errmsg());
+	close_events(r);
+	r->user_only = 1;
+	for (size_t e = 0; e < r->nopen; e++) {
+		opened(r, e)->attr.exclude_kernel = 1;
+		opened(r, e)->attr.exclude_hv = 1;
+	}
+	err = open_events(r, slots);
+	if (err == EACCES || err == EPERM)
+		error_set("%s", msg);   /* the first refusal says why */
+	return err ? -1 : 0;
 }
 
 /* ---- the handle */
@@ -452,55 +490,54 @@ static pid_t tgid_of(pid_t tid)
 	return tgid;
 }
 
-static int describe_targets(pf_capture *r)
+/* Records describing what runs already: the kernel's text, and the
+   processes of -p/-t/-a (the command's exec is reported by the kernel,
+   except in the files after a --switch-output). */
+static int describe_targets(pf_capture *r, int again)
 {
+	unsigned f = r->o.flags;
 	struct synth s = { r->w, r->sample_type,
-		r->o.data_addr || r->o.callgraph == PF_CALLGRAPH_DWARF, saw_dso, r };
+		(f & PF_CAPTURE_DATA_ADDR) || r->o.callgraph == PF_CALLGRAPH_DWARF, saw_dso, r };
 	int rc = synth_kernel_mmap(&s);
 
-	if (rc == 0 && r->o.system_wide)
+	if (rc == 0 && (f & PF_CAPTURE_SYSTEM_WIDE))
 		rc = synth_all(&s);
-	else if (rc == 0 && !r->o.on_exec)
+	else if (rc == 0 && (!(f & PF_CAPTURE_ON_EXEC) || again))
 		for (size_t i = 0; rc == 0 && i < r->o.npids; i++)
-			rc = r->o.threads_only ? synth_process(&s, tgid_of(r->o.pids[i]), r->o.pids[i])
+			rc = f & PF_CAPTURE_THREADS_ONLY
+				? synth_process(&s, tgid_of(r->o.pids[i]), r->o.pids[i])
 				: synth_process(&s, r->o.pids[i], 0);
 	return rc ? rc : pdw_round(r->w, 1);
 }
 
-/* Undo open_events(). */
-static void close_events(pf_capture *r)
-{
-	size_t page = sysconf(_SC_PAGESIZE);
-
-	for (size_t i = 0; r->rings && i < r->nrings; i++)
-		if (r->rings[i].meta)
-			munmap(r->rings[i].meta, r->rings[i].size + page);
-	for (size_t i = 0; r->fds && i < r->nev * r->nslots; i++)
-		if (r->fds[i] >= 0)
-			close(r->fds[i]);
-	for (size_t e = 0; e < r->nev; e++) {
-		free(r->ev[e].ids);
-		r->ev[e].ids = NULL;
-		r->ev[e].nids = 0;
-	}
-	free(r->fds);
-	free(r->rings);
-	free(r->pfd);
-	r->fds = NULL;
-	r->rings = NULL;
-	r->pfd = NULL;
-}
-
 static void free_record(pf_capture *r)
 {
-	close_events(r);
 	struct strmap_entry *e;
 
+	close_events(r);
+	offcpu_free(r);
 	STRMAP_EACH(&r->dsos, e)
 		free((char *)e->name);
 	strmap_release(&r->dsos);
 	free(r->tracing);
 	free(r);
+}
+
+static int check_opts(pf_capture *r)
+{
+	unsigned f = r->o.flags;
+
+	if (!(f & PF_CAPTURE_SYSTEM_WIDE) && r->o.npids == 0)
+		error_set("no target");
+	else if (r->o.mmap_pages & (r->o.mmap_pages - 1))
+		error_set("ring buffer pages must be a power of 2");
+	else if ((f & PF_CAPTURE_ALL_USER) && (f & PF_CAPTURE_ALL_KERNEL))
+		error_set("user space only and kernel only exclude each other");
+	else if (r->o.compress_level < 0 || r->o.compress_level > 22)
+		error_set("%d: compression level out of range (1 to 22)", r->o.compress_level);
+	else
+		return 0;
+	return -1;
 }
 
 PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
@@ -509,78 +546,91 @@ PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 	struct slot *slots = NULL;
 	size_t page = sysconf(_SC_PAGESIZE);
 
-	last_errno = 0;
 	if (!r) {
 		error_set("out of memory");
 		return NULL;
 	}
-	if (strmap_init(&r->dsos) < 0) {
+	pf_capture_opts_init(&r->o);
+	if (opts_copy(&r->o, sizeof r->o, opts, "pf_capture_open") < 0 ||
+	    strmap_init(&r->dsos) < 0) {
 		free(r);
 		return NULL;
 	}
-	r->o = *opts;
 	if (!r->o.output)
 		r->o.output = "pf.data";
-	if ((!r->o.system_wide && r->o.npids == 0) ||
-	    (r->o.mmap_pages & (r->o.mmap_pages - 1))) {
-		error_set(r->o.npids ? "ring buffer pages must be a power of 2" : "no target");
-		last_errno = EINVAL;
+	if (check_opts(r) != 0 || parse_events(r) != 0)
 		goto fail;
-	}
-	if (parse_events(r) != 0)
+	if ((r->o.flags & PF_CAPTURE_OFF_CPU) && offcpu_init(r) != 0)
 		goto fail;
-	finish_attrs(r, (r->o.mmap_pages ? r->o.mmap_pages
-			 : r->o.callgraph == PF_CALLGRAPH_DWARF ? DWARF_PAGES : DEFAULT_PAGES) * page);
-	if (!(slots = make_slots(r, &r->nslots)))
+	finish_attrs(r, ring_pages(r) * page);
+	if (r->off)
+		offcpu_attr(r);
+	if (!(slots = make_slots(r, &r->nslots)) || open_all(r, slots) != 0)
 		goto fail;
-	if (open_events(r, slots) != 0) {
-		/* Like perf: where kernel.perf_event_paranoid keeps users out
-		   of the kernel, record user space only rather than nothing. */
-		if ((last_errno != EACCES && last_errno != EPERM) || r->user_only)
-			goto fail;
-		close_events(r);
-		r->user_only = 1;
-		for (size_t e = 0; e < r->nev; e++) {
-			r->ev[e].attr.exclude_kernel = 1;
-			r->ev[e].attr.exclude_hv = 1;
-		}
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s", pf_errmsg());
-		if (open_events(r, slots) != 0) {
-			error_set("%s", msg);
-			last_errno = EACCES;
-			goto fail;
-		}
-	}
 	free(slots);
 	slots = NULL;
 	if (r->ntp && !(r->tracing = tracing_data_build(r->tp_names, r->ntp, &r->tracing_size)))
 		goto fail;
-	r->meta = (struct pdw_meta){ .events = r->ev, .nevents = r->nev,
-		.argc = r->o.argc, .argv = r->o.argv,
-		.tracing_data = r->tracing, .tracing_size = r->tracing_size };
-	if (strcmp(r->o.output, "-") == 0)
-		r->w = pdw_open("stdout", STDOUT_FILENO, 1, &r->meta);
-	else
-		r->w = pdw_open(r->o.output, -1, r->o.pipe_mode, &r->meta);
-	if (!r->w || describe_targets(r) != 0)
-		goto fail;
 	return r;
 fail:
 	free(slots);
-	if (r->w)
-		pdw_close(r->w, &r->meta, NULL, 0, NULL);
 	free_record(r);
 	return NULL;
 }
 
 static int ioctl_all(pf_capture *r, unsigned long req)
 {
-	for (size_t i = 0; i < r->nev * r->nslots; i++)
+	for (size_t i = 0; i < r->nopen * r->nslots; i++)
 		if (r->fds[i] >= 0 && ioctl(r->fds[i], req, 0) != 0) {
-			error_set_errno(errno, "%s", r->ev[i / r->nslots].name);
+			error_set_errno(errno, "%s", opened(r, i / r->nslots)->name);
 			return -1;
 		}
+	return 0;
+}
+
+static struct pdw *open_output(pf_capture *r, int keep_old)
+{
+	struct pdw_opts wo = { !!(r->o.flags & PF_CAPTURE_PIPE), keep_old, r->o.compress_level };
+
+	r->meta = (struct pdw_meta){ .events = r->ev, .nevents = r->nev,
+		.argc = r->o.argc, .argv = r->o.argv,
+		.tracing_data = r->tracing, .tracing_size = r->tracing_size,
+		.clockid = r->o.clockid };
+	if (strcmp(r->o.output, "-") == 0) {
+		wo.pipe_mode = 1;
+		return pdw_open("stdout", STDOUT_FILENO, &wo, &r->meta);
+	}
+	return pdw_open(r->o.output, -1, &wo, &r->meta);
+}
+
+/* Pipes, FIFOs and sockets are read as the data comes: hand them every
+   poll's records, and watch them for a reader that went away. */
+static void setup_live(pf_capture *r)
+{
+	struct stat st;
+	int fd = pdw_fd(r->w);
+
+	r->live = !!(r->o.flags & PF_CAPTURE_LIVE);
+	r->pfd[r->nrings] = (struct pollfd){ -1, 0, 0 };
+	if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		r->live = 1;
+		r->pfd[r->nrings].fd = fd;
+	}
+}
+
+PF_EXPORT int pf_capture_start(pf_capture *r)
+{
+	if (r->w) {
+		error_set("%s: already started", r->o.output);
+		return -1;
+	}
+	if (!(r->w = open_output(r, 1)))
+		return -1;
+	setup_live(r);
+	if (describe_targets(r, 0) != 0)
+		return -1;
+	if (!(r->o.flags & PF_CAPTURE_ON_EXEC))
+		return ioctl_all(r, PERF_EVENT_IOC_ENABLE);
 	return 0;
 }
 
@@ -589,27 +639,38 @@ PF_EXPORT int pf_capture_user_only(const pf_capture *r)
 	return r->user_only;
 }
 
-PF_EXPORT int pf_capture_enable(pf_capture *r)
-{
-	return ioctl_all(r, PERF_EVENT_IOC_ENABLE);
-}
-
 PF_EXPORT int pf_capture_poll(pf_capture *r, int timeout_ms)
 {
 	struct pollfd *pfd = r->pfd;
 	size_t hup = 0;
 
-	for (size_t i = 0; i < r->nrings; i++)
-		pfd[i] = (struct pollfd){ r->rings[i].meta ? r->rings[i].fd : -1, POLLIN, 0 };
-	if (poll(pfd, r->nrings, timeout_ms) < 0 && errno != EINTR) {
-		error_set_errno(errno, "poll");
+	if (!r->w) {
+		error_set("%s: not started", r->o.output);
 		return -1;
 	}
 	for (size_t i = 0; i < r->nrings; i++)
-		hup += !r->rings[i].meta || (pfd[i].revents & (POLLHUP | POLLERR)) != 0;
-	if (rings_drain(r, 0) != 0)
+		pfd[i] = (struct pollfd){ r->rings[i].meta ? r->rings[i].fd : -1, POLLIN, 0 };
+	pfd[r->nrings].revents = 0;
+	if (poll(pfd, r->nrings + 1, timeout_ms) < 0 && errno != EINTR) {
+		error_set_errno(errno, "poll");
 		return -1;
-	return hup == r->nrings;
+	}
+	/* A pipe whose reader has gone reports POLLERR on the write end. */
+	if (pfd[r->nrings].revents & (POLLERR | POLLHUP))
+		return PF_CAPTURE_READER_GONE;
+	for (size_t i = 0; i < r->nrings; i++)
+		hup += !r->rings[i].meta || (pfd[i].revents & (POLLHUP | POLLERR)) != 0;
+	if (rings_drain(r, r->live) != 0)
+		return pdw_error(r->w) == EPIPE ? PF_CAPTURE_READER_GONE : -1;
+	if (r->limit_hit)
+		return PF_CAPTURE_LIMIT;
+	return hup == r->nrings ? PF_CAPTURE_TARGETS_GONE : PF_CAPTURE_RUNNING;
+}
+
+PF_EXPORT void pf_capture_get_stats(const pf_capture *r, struct pf_capture_stats *st)
+{
+	*st = r->st;
+	st->bytes = r->w ? pdw_bytes(r->w) : 0;
 }
 
 static int by_path(const void *a, const void *b)
@@ -644,18 +705,54 @@ static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *
 	*n = k;
 }
 
-PF_EXPORT int pf_capture_close(pf_capture *r, struct pf_capture_stats *stats)
+/* Write the current output's end and close it. */
+static int finish_output(pf_capture *r, uint64_t *bytes)
 {
 	struct pdw_build_id *ids;
 	size_t nids;
 	int rc;
 
-	ioctl_all(r, PERF_EVENT_IOC_DISABLE);
-	rc = rings_drain(r, 1);
 	collect_build_ids(r, &ids, &nids);
-	if (pdw_close(r->w, &r->meta, ids, nids, &r->st.bytes) != 0)
-		rc = -1;
+	rc = pdw_close(r->w, &r->meta, ids, nids, bytes);
+	r->w = NULL;
 	free(ids);
+	return rc;
+}
+
+PF_EXPORT int pf_capture_switch(pf_capture *r, const char *rename_to)
+{
+	int rc;
+
+	if (!r->w || pdw_pipe_mode(r->w)) {
+		error_set("%s: --switch-output needs a file", r->o.output);
+		return -1;
+	}
+	rc = rings_drain(r, 1);
+	if (finish_output(r, NULL) != 0 || rc != 0)
+		return -1;
+	if (rename(r->o.output, rename_to) != 0) {
+		error_set_errno(errno, "%s: renaming to %s", r->o.output, rename_to);
+		return -1;
+	}
+	r->prev_max_time = r->max_time = 0;
+	if (!(r->w = open_output(r, 0)))
+		return -1;
+	return describe_targets(r, 1);
+}
+
+PF_EXPORT int pf_capture_close(pf_capture *r, struct pf_capture_stats *stats)
+{
+	int rc = 0;
+
+	memset(&r->st.bytes, 0, sizeof r->st.bytes);
+	if (r->w) {
+		ioctl_all(r, PERF_EVENT_IOC_DISABLE);
+		/* After the reader went away nothing more can be written. */
+		if (!r->limit_hit && pdw_error(r->w) != EPIPE)
+			rc = rings_drain(r, 1);
+		if (finish_output(r, &r->st.bytes) != 0 && rc == 0)
+			rc = -1;
+	}
 	if (stats)
 		*stats = r->st;
 	free_record(r);

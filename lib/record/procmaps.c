@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 
 #include "util/pf-int.h"
-#include "perfdata/write-int.h"
+#include "record/capture-int.h"
 
 /* The sample_id trailer of a synthesized record: the task, nothing else
    (time 0 sorts it before every real event; id 0 means the first event). */

@@ -3,7 +3,9 @@
  * Draining the ring buffers: the kernel already writes perf's record
  * format, so moving records to the perf.data writer is a copy, plus a walk
  * over the record headers to count samples and losses, note the DSOs
- * mapped, and shorten DWARF stack copies to the part the kernel filled.
+ * mapped and the latest time, shorten DWARF stack copies to the part the
+ * kernel filled, hand off-CPU accounting its records, and stop exactly at
+ * --max-events.
  */
 #include "config.h"
 
@@ -33,47 +35,59 @@ void saw_dso(void *arg, const char *path)
 		free(copy);
 }
 
-/* Walk the records just copied: count samples and losses, note DSOs. */
-static void scan(pf_capture *r, const unsigned char *p, size_t len)
+uint64_t record_time(const pf_capture *r, const unsigned char *p)
+{
+	struct perf_event_header h;
+	size_t idl = pdw_id_hdr_size(r->sample_type);
+
+	memcpy(&h, p, sizeof h);
+	if (h.type == PERF_RECORD_SAMPLE)
+		return h.size >= r->time_at + 8 ? load_u64(p + r->time_at) : 0;
+	/* The sample_id trailer: TID, then TIME. */
+	if (h.type >= 64 || h.size < sizeof h + idl || !(r->sample_type & PERF_SAMPLE_TIME))
+		return 0;
+	return load_u64(p + h.size - idl + ((r->sample_type & PERF_SAMPLE_TID) ? 8 : 0));
+}
+
+/* Walk the records just copied: count samples and losses, note DSOs and
+   the latest time. */
+void ring_scan(pf_capture *r, const unsigned char *p, size_t len)
 {
 	size_t off = 0;
 
 	while (off + sizeof(struct perf_event_header) <= len) {
 		struct perf_event_header h;
-		uint64_t v;
+		uint64_t v = record_time(r, p + off);
 
 		memcpy(&h, p + off, sizeof h);
 		if (h.size < sizeof h || off + h.size > len)
 			break;
+		if (v > r->max_time)
+			r->max_time = v;
 		switch (h.type) {
 		case PERF_RECORD_SAMPLE:
 			r->st.samples++;
-			/* PERF_SAMPLE_TIME follows [IDENTIFIER,] IP and TID. */
-			if (h.size >= r->time_at + 8) {
-				memcpy(&v, p + off + r->time_at, 8);
-				if (!r->meta.first_time || v < r->meta.first_time)
-					r->meta.first_time = v;
-				if (v > r->meta.last_time)
-					r->meta.last_time = v;
-			}
+			if (v && (!r->meta.first_time || v < r->meta.first_time))
+				r->meta.first_time = v;
+			if (v > r->meta.last_time)
+				r->meta.last_time = v;
 			break;
 		case PERF_RECORD_LOST:                 /* u64 id, u64 lost */
 			if (h.size >= 24) {
-				memcpy(&v, p + off + 16, 8);
-				r->st.lost += v;
+				r->st.lost += load_u64(p + off + 16);
+				r->st.lost_chunks++;
 			}
 			break;
 		case PERF_RECORD_LOST_SAMPLES:         /* u64 lost */
 			if (h.size >= 16) {
-				memcpy(&v, p + off + 8, 8);
-				r->st.lost += v;
+				r->st.lost += load_u64(p + off + 8);
+				r->st.lost_chunks++;
 			}
 			break;
 		case PERF_RECORD_MMAP2: {
-			uint32_t prot;
+			uint32_t prot = load_u32(p + off + 64);
 			const char *name = (const char *)p + off + 72;
 
-			memcpy(&prot, p + off + 64, 4);
 			if (h.size > 72 && (prot & PROT_EXEC) && name[0] == '/' &&
 			    memchr(name, 0, h.size - 72))
 				saw_dso(r, name);
@@ -84,31 +98,99 @@ static void scan(pf_capture *r, const unsigned char *p, size_t len)
 	}
 }
 
-/* Where PERF_SAMPLE_STACK_USER starts in a sample record of sample type t
-   (the fields before it, as <linux/perf_event.h> orders them); 0 when the
-   record is too short to tell. */
+/* With --max-events: keep the records of p[0..len) up to the sample that
+   reaches the limit; returns the length kept. */
+static size_t cut_at_limit(pf_capture *r, const unsigned char *p, size_t len, uint64_t *seen)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct perf_event_header) <= len) {
+		struct perf_event_header h;
+
+		memcpy(&h, p + off, sizeof h);
+		if (h.size < sizeof h || off + h.size > len)
+			break;
+		off += h.size;
+		if (h.type == PERF_RECORD_SAMPLE && ++*seen >= r->o.max_events) {
+			r->limit_hit = 1;
+			return off;
+		}
+	}
+	return len;
+}
+
+/* Records of one piece, in the writer's buffer, made final: DWARF stacks
+   trimmed, what off-CPU accounting consumes taken out, the limit applied,
+   then counted.  Returns the final length. */
+static size_t finish_piece(pf_capture *r, unsigned char *p, size_t len)
+{
+	if (r->trim)
+		len = trim_stacks(r, p, len);
+	if (r->off)
+		len = offcpu_take(r, p, len);
+	if (r->o.max_events) {
+		uint64_t seen = r->st.samples;
+
+		len = cut_at_limit(r, p, len, &seen);
+	}
+	ring_scan(r, p, len);
+	return len;
+}
+
+/* Where field F (a PERF_SAMPLE_* bit of t) starts in a sample record of
+   sample type t, from the fields before it as <linux/perf_event.h> orders
+   them; 0 when the record is too short to tell.  Covers what pfrecord
+   asks for (no READ, no BRANCH_STACK). */
+size_t sample_field_at(const unsigned char *p, size_t size, uint64_t t,
+		       uint64_t regs_mask, uint64_t f)
+{
+	static const uint64_t fixed = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP |
+		PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR | PERF_SAMPLE_ID |
+		PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	static const uint64_t order[] = {
+		PERF_SAMPLE_IDENTIFIER, PERF_SAMPLE_IP, PERF_SAMPLE_TID, PERF_SAMPLE_TIME,
+		PERF_SAMPLE_ADDR, PERF_SAMPLE_ID, PERF_SAMPLE_STREAM_ID, PERF_SAMPLE_CPU,
+		PERF_SAMPLE_PERIOD, PERF_SAMPLE_CALLCHAIN, PERF_SAMPLE_RAW,
+		PERF_SAMPLE_REGS_USER, PERF_SAMPLE_STACK_USER,
+	};
+	size_t off = sizeof(struct perf_event_header);
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		uint64_t bit = order[i], v;
+
+		if (bit == f)
+			return off <= size ? off : 0;
+		if (!(t & bit))
+			continue;
+		if (bit & fixed) {
+			off += 8;
+			continue;
+		}
+		if (off + 8 > size)
+			return 0;
+		if (bit == PERF_SAMPLE_RAW) {           /* u32 size, data: 8-aligned */
+			off += 4 + load_u32(p + off);
+			continue;
+		}
+		v = load_u64(p + off);
+		if (bit == PERF_SAMPLE_CALLCHAIN)
+			off += 8 + 8 * v;
+		else if (bit == PERF_SAMPLE_REGS_USER)  /* ABI; 0: no registers */
+			off += 8 + (v ? 8 * __builtin_popcountll(regs_mask) : 0);
+		else                                    /* STACK_USER */
+			off += 8 + (v ? v + 8 : 0);
+		if (off > size)
+			return 0;
+	}
+	return off <= size ? off : 0;
+}
+
 static size_t stack_user_at(const unsigned char *p, size_t size, uint64_t t,
 			    uint64_t regs_mask)
 {
-	size_t off = sizeof(struct perf_event_header);
-	uint64_t v;
+	size_t off = sample_field_at(p, size, t, regs_mask, PERF_SAMPLE_STACK_USER);
 
-	off += 8 * (!!(t & PERF_SAMPLE_IDENTIFIER) + !!(t & PERF_SAMPLE_IP) +
-		    !!(t & PERF_SAMPLE_TID) + !!(t & PERF_SAMPLE_TIME) +
-		    !!(t & PERF_SAMPLE_ADDR) + !!(t & PERF_SAMPLE_ID) +
-		    !!(t & PERF_SAMPLE_STREAM_ID) + !!(t & PERF_SAMPLE_CPU) +
-		    !!(t & PERF_SAMPLE_PERIOD));
-	if (t & PERF_SAMPLE_CALLCHAIN) {
-		if (off + 8 > size)
-			return 0;
-		memcpy(&v, p + off, 8);
-		off += 8 + 8 * v;
-	}
-	if (off + 8 > size)
-		return 0;
-	memcpy(&v, p + off, 8);         /* regs ABI; 0: no registers */
-	off += 8 + (v ? 8 * __builtin_popcountll(regs_mask) : 0);
-	return off + 8 <= size ? off : 0;
+	return off && off + 8 <= size ? off : 0;
 }
 
 /* DWARF samples carry a fixed-size stack copy of which the kernel filled
@@ -201,12 +283,10 @@ static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 		ring_copy(ring, tail, dst, span);
 		tail += span;
 		__atomic_store_n(&ring->meta->data_tail, tail, __ATOMIC_RELEASE);
-		len = span;
-		if (r->trim) {
-			len = trim_stacks(r, dst, span);
-			pdw_unreserve(r->w, span - len);
-		}
-		scan(r, dst, len);
+		len = finish_piece(r, dst, span);
+		pdw_unreserve(r->w, span - len);
+		if (r->limit_hit)
+			return moved + len;
 		moved += len;
 	}
 	return moved;
@@ -216,7 +296,8 @@ int rings_drain(pf_capture *r, int force)
 {
 	size_t moved = 0;
 
-	for (size_t i = 0; i < r->nrings; i++) {
+	r->max_time = 0;
+	for (size_t i = 0; i < r->nrings && !r->limit_hit; i++) {
 		if (!r->rings[i].meta)
 			continue;
 		ssize_t n = drain_ring(r, &r->rings[i]);
@@ -225,9 +306,25 @@ int rings_drain(pf_capture *r, int force)
 			return -1;
 		moved += n;
 	}
+	if (r->off && !r->limit_hit) {
+		ssize_t n = offcpu_emit(r);
+
+		if (n < 0)
+			return -1;
+		moved += n;
+	}
+	if (r->max_time > r->prev_max_time)
+		r->prev_max_time = r->max_time;
 	if (moved) {
 		r->st.wakeups++;
-		return pdw_round(r->w, force);
+		r->round_pending = 1;
+		return pdw_round(r->w, force || r->limit_hit);
 	}
-	return force ? pdw_round(r->w, 1) : 0;
+	/* Live: one more round marker after the last data lets a reader
+	   flush that data; perf's readers hold a round back until the next. */
+	if (force && r->round_pending) {
+		r->round_pending = 0;
+		return pdw_round(r->w, 1);
+	}
+	return 0;
 }

@@ -20,57 +20,75 @@
 #include <sys/stat.h>
 
 #include "util/pf-int.h"
-#include "perfdata/write-int.h"
+#include "util/buf.h"
+#include "record/capture-int.h"
 
+/* 1: DIR/events is there; 0: not; -1: there but not ours to read. */
 static int has_events(const char *dir)
 {
 	char path[256];
 	struct stat st;
 
 	snprintf(path, sizeof path, "%s/events", dir);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return access(path, R_OK | X_OK) == 0 ? 1 : -1;
+	return errno == EACCES ? -1 : 0;
 }
 
 const char *tracefs_dir(void)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct stat st;
 
-	for (size_t i = 0; i < 2; i++)
-		if (has_events(dirs[i]))
+	for (size_t i = 0; i < 2; i++) {
+		int rc = has_events(dirs[i]);
+
+		if (rc > 0)
 			return dirs[i];
+		/* Mounted, but with a mode that keeps this user out (perf
+		   says the same: no permission, remount with mode 755). */
+		if (rc < 0) {
+			unsigned mode = stat(dirs[i], &st) == 0 ? st.st_mode & 07777 : 0;
+
+			error_set("%s: permission denied: tracefs is mounted with mode %04o, which "
+				  "keeps other users out: remount it readable with "
+				  "'mount -o remount,mode=755 %s' (or run as root)", dirs[i], mode, dirs[i]);
+			errno = EACCES;
+			return NULL;
+		}
+	}
 	/* Like perf, mount tracefs where it belongs when we may. */
-	if (mount("nodev", dirs[0], "tracefs", 0, NULL) == 0 && has_events(dirs[0]))
+	if (mount("nodev", dirs[0], "tracefs", 0, NULL) == 0 && has_events(dirs[0]) > 0)
 		return dirs[0];
 	error_set("tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 	errno = ENOENT;
 	return NULL;
 }
 
-/* The whole of a small tracefs file; NULL on failure. */
+/* The whole of a small tracefs file, NUL-terminated; NULL on failure
+   (errno set). */
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "re");
-	char *p = NULL;
-	size_t cap = 0, n = 0, r;
+	struct buf b = { 0 };
+	size_t r;
 
 	if (!f)
 		return NULL;
 	do {
-		if (n + 4096 > cap) {
-			char *q = realloc(p, cap = cap ? cap * 2 : 8192);
-			if (!q) {
-				free(p);
-				fclose(f);
-				return NULL;
-			}
-			p = q;
+		if (buf_reserve(&b, 4097) < 0) {
+			buf_release(&b);
+			fclose(f);
+			errno = ENOMEM;
+			return NULL;
 		}
-		r = fread(p + n, 1, cap - n, f);
-		n += r;
+		r = fread(b.p + b.len, 1, b.cap - b.len - 1, f);
+		b.len += r;
 	} while (r > 0);
 	fclose(f);
-	*len = n;
-	return p;
+	b.p[b.len] = 0;
+	*len = b.len;
+	return b.p;
 }
 
 long tracepoint_id(const char *sys, const char *name)
@@ -84,6 +102,11 @@ long tracepoint_id(const char *sys, const char *name)
 		return -1;
 	snprintf(path, sizeof path, "%s/events/%s/%s/id", dir, sys, name);
 	text = slurp(path, &len);
+	if (!text && errno == EACCES) {
+		error_set("%s: permission denied: tracefs keeps this user out: remount it readable "
+			  "with 'mount -o remount,mode=755 %s' (or run as root)", path, dir);
+		return -1;
+	}
 	if (!text) {
 		error_set("%s:%s: no such tracepoint (see %s/available_events)", sys, name, dir);
 		errno = ENOENT;
@@ -95,31 +118,33 @@ long tracepoint_id(const char *sys, const char *name)
 	return id;
 }
 
-struct blob {
-	unsigned char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void put(struct blob *b, const void *data, size_t len)
+int tracepoint_field(const char *sys, const char *event, const char *name,
+		     unsigned *offset, unsigned *size)
 {
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 65536;
-		while (cap < b->len + len)
-			cap *= 2;
-		unsigned char *q = realloc(b->p, cap);
-		if (!q) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
+	const char *dir = tracefs_dir();
+	char path[512], want[160], *text, *at;
+	size_t len;
+
+	if (!dir)
+		return -1;
+	snprintf(path, sizeof path, "%s/events/%s/%s/format", dir, sys, event);
+	if (!(text = slurp(path, &len))) {
+		error_set_errno(errno, "%s", path);
+		return -1;
 	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
+	/* "\tfield:long prev_state;\toffset:24;\tsize:8;\tsigned:1;" */
+	snprintf(want, sizeof want, " %s;", name);
+	at = strstr(text, want);
+	if (!at || sscanf(at + strlen(want), " offset:%u; size:%u;", offset, size) != 2) {
+		error_set("%s: no field %s", path, name);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
 }
 
-static int put_file(struct blob *b, const char *path, const char *tag)
+static int put_file(struct buf *b, const char *path, const char *tag)
 {
 	size_t len;
 	char *text = slurp(path, &len);
@@ -129,19 +154,18 @@ static int put_file(struct blob *b, const char *path, const char *tag)
 		error_set_errno(errno, "%s", path);
 		return -1;
 	}
-	if (tag)
-		put(b, tag, strlen(tag) + 1);
 	n = len;
-	put(b, &n, 8);
-	put(b, text, len);
+	int rc = (tag ? buf_add(b, tag, strlen(tag) + 1) : 0) | buf_add(b, &n, 8) |
+		buf_add(b, text, len);
 	free(text);
-	return 0;
+	return rc;
 }
 
 void *tracing_data_build(char *const *names, size_t n, size_t *size)
 {
 	const char *dir = tracefs_dir();
-	struct blob b = { 0 };
+	struct buf b = { 0 };
+	int rc = 0;
 	char path[512];
 	unsigned char c;
 	uint32_t u32;
@@ -149,18 +173,18 @@ void *tracing_data_build(char *const *names, size_t n, size_t *size)
 
 	if (!dir)
 		return NULL;
-	put(&b, "\x17\x08\x44tracing", 10);
-	put(&b, "0.6", 4);
+	rc |= buf_add(&b, "\x17\x08\x44tracing", 10);
+	rc |= buf_add(&b, "0.6", 4);
 	c = 0;  /* little endian; perf reads this byte as "file is big endian" */
 	{
 		uint16_t probe = 1;
 		c = *(unsigned char *)&probe == 0;
 	}
-	put(&b, &c, 1);
+	rc |= buf_add(&b, &c, 1);
 	c = sizeof(long);
-	put(&b, &c, 1);
+	rc |= buf_add(&b, &c, 1);
 	u32 = sysconf(_SC_PAGESIZE);
-	put(&b, &u32, 4);
+	rc |= buf_add(&b, &u32, 4);
 	snprintf(path, sizeof path, "%s/events/header_page", dir);
 	if (put_file(&b, path, "header_page") != 0)
 		goto fail;
@@ -168,11 +192,11 @@ void *tracing_data_build(char *const *names, size_t n, size_t *size)
 	if (put_file(&b, path, "header_event") != 0)
 		goto fail;
 	u32 = 0;        /* no ftrace formats */
-	put(&b, &u32, 4);
+	rc |= buf_add(&b, &u32, 4);
 	/* One system per tracepoint keeps this simple; perf merges them when
 	   it reads. */
 	u32 = n;
-	put(&b, &u32, 4);
+	rc |= buf_add(&b, &u32, 4);
 	for (size_t i = 0; i < n; i++) {
 		const char *colon = strchr(names[i], ':');
 		char sys[128];
@@ -182,24 +206,24 @@ void *tracing_data_build(char *const *names, size_t n, size_t *size)
 			continue;
 		memcpy(sys, names[i], sl);
 		sys[sl] = 0;
-		put(&b, sys, sl + 1);
+		rc |= buf_add(&b, sys, sl + 1);
 		u32 = 1;
-		put(&b, &u32, 4);
+		rc |= buf_add(&b, &u32, 4);
 		snprintf(path, sizeof path, "%s/events/%s/%s/format", dir, sys, colon + 1);
 		if (put_file(&b, path, NULL) != 0)
 			goto fail;
 	}
 	u32 = 0;
-	put(&b, &u32, 4);       /* kallsyms */
-	put(&b, &u32, 4);       /* ftrace_printk */
-	put(&b, &u64, 8);       /* saved cmdlines */
-	if (b.oom) {
+	rc |= buf_add(&b, &u32, 4);       /* kallsyms */
+	rc |= buf_add(&b, &u32, 4);       /* ftrace_printk */
+	rc |= buf_add(&b, &u64, 8);       /* saved cmdlines */
+	if (rc) {
 		error_set("out of memory");
 		goto fail;
 	}
 	*size = b.len;
 	return b.p;
 fail:
-	free(b.p);
+	buf_release(&b);
 	return NULL;
 }
