@@ -40,6 +40,9 @@ struct pf_perfdata {
 	uint64_t pos, end;              /* records left: [pos, end) */
 	/* ... or a stream read as it comes (pipe format on a pipe). */
 	gzFile gz;
+	int plain;                      /* not gzip: read with read_plain() */
+	unsigned char *ibuf;            /* its read buffer */
+	size_t ipos, ilen;
 	unsigned char *rbuf;
 	size_t rbuf_cap;
 	uint64_t total;                 /* input size if known */

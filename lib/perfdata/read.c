@@ -44,6 +44,36 @@ static uint32_t extra_payload(const unsigned char *rec, size_t size,
 /* The longest tracing-data payload kept from a stream (the event formats
    of a whole system take a few MB). */
 #define TRACING_DATA_MAX ((uint64_t)256 << 20)
+/* The read buffer of a plain (not gzip) stream. */
+#define STREAM_BUF       (64u << 10)
+
+/* Up to N bytes of a plain stream: what its buffer holds, else what one
+   read() brings, which returns as soon as anything has arrived (zlib's
+   reads wait until their buffer is full, which holds live data back).
+   The count, 0 at the end, -1 on error (errno). */
+static ssize_t read_plain(pf_perfdata *pd, void *buf, size_t n)
+{
+	if (pd->ipos == pd->ilen) {
+		ssize_t r;
+
+		if (n >= STREAM_BUF)
+			return read(pd->fd, buf, n);
+		if (!pd->ibuf && !(pd->ibuf = malloc(STREAM_BUF))) {
+			errno = ENOMEM;
+			return -1;
+		}
+		r = read(pd->fd, pd->ibuf, STREAM_BUF);
+		if (r <= 0)
+			return r;
+		pd->ipos = 0;
+		pd->ilen = (size_t)r;
+	}
+	if (n > pd->ilen - pd->ipos)
+		n = pd->ilen - pd->ipos;
+	memcpy(buf, pd->ibuf + pd->ipos, n);
+	pd->ipos += n;
+	return (ssize_t)n;
+}
 
 /* Read N bytes of the stream: 1 when all came, 0 at the end before any,
    -2 at the end part way, -1 on a read error (message set). */
@@ -52,8 +82,24 @@ static int read_full(pf_perfdata *pd, void *buf, size_t n)
 	size_t got = 0;
 
 	while (got < n) {
-		int r = gzread(pd->gz, (char *)buf + got,
-			       (unsigned)(n - got > (1u << 30) ? (1u << 30) : n - got));
+		size_t want = n - got > (1u << 30) ? (1u << 30) : n - got;
+
+		if (pd->plain) {
+			ssize_t r = read_plain(pd, (char *)buf + got, want);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				error_set_errno(errno, "%s: read error at offset %llu",
+						pd->name, (unsigned long long)pd->pos);
+				return -1;
+			}
+			if (r == 0)
+				return got ? -2 : 0;
+			got += (size_t)r;
+			continue;
+		}
+		int r = gzread(pd->gz, (char *)buf + got, (unsigned)want);
 		if (r <= 0) {
 			int e;
 			const char *m = gzerror(pd->gz, &e);
@@ -573,6 +619,10 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 		error_set("%s: cannot read", name);
 		goto fail;
 	}
+	/* zlib fills its buffer before it returns anything: with a buffer of
+	   its minimum size it reads just the two bytes that tell gzip from a
+	   plain stream, so a plain one can be read as it comes (live). */
+	gzbuffer(pd->gz, 2);
 	unsigned char hdr[16];
 	int r = read_full(pd, hdr, sizeof hdr);
 	if (r < 0 && r != -2)
@@ -588,6 +638,10 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 			goto fail;
 		return pd;
 	}
+	/* Not gzip: zlib read no further than what it returned (a buffer of
+	   two bytes), so the rest comes from the pipe through read_plain(). */
+	if (r == 1 && gzdirect(pd->gz))
+		pd->plain = 1;
 	if (start(pd, hdr, r == 1 ? sizeof hdr : 0) < 0)
 		goto fail;
 	return pd;
@@ -637,6 +691,7 @@ PF_EXPORT void pf_perfdata_close(pf_perfdata *pd)
 	if (pd->gz)
 		gzclose(pd->gz);
 	free(pd->rbuf);
+	free(pd->ibuf);
 	pd_z_free(pd);
 	if (pd->fd >= 0)
 		close(pd->fd);

@@ -577,6 +577,12 @@ static int run(struct printer *pr)
 				sp_print_mmap(pr, &rec);
 		}
 		progress(pr, &last);
+		/* Live input (a pipe from pfrecord): what is printed goes out
+		   before the reader waits for more. */
+		if (pr->pd->plain && pr->pd->ipos == pr->pd->ilen) {
+			sp_ob_flush(pr);
+			fflush(pr->out);
+		}
 	}
 	if (pr->o->progress && last)
 		fputs("\r\033[K", stderr);
