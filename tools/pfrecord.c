@@ -1035,22 +1035,19 @@ static int record(struct options *o, int argc, char **argv)
 			warn("%s", pf_errmsg());
 		return 1;
 	}
+	const char *wrote = strcmp(o->rec.output, "-") ? o->rec.output : "(stdout)";
+	char name[PATH_MAX];
 	if (o->switch_size || o->switch_secs || o->switch_on_signal) {
-		char name[PATH_MAX];
-
 		switch_name(o->rec.output, name, sizeof name);
 		if (rename(o->rec.output, name) != 0) {
 			warn("%s: renaming to %s: %s", o->rec.output, name, strerror(errno));
 			return 1;
 		}
-		if (!o->quiet)
-			fprintf(stderr, "[ pfrecord: Dump %s ]\n", name);
+		wrote = name;
 	}
-	if (!o->quiet) {
+	if (!o->quiet)
 		fprintf(stderr, "[ pfrecord: Captured and wrote %.3f MB %s (%llu samples) ]\n",
-			st.bytes / 1048576.0, strcmp(o->rec.output, "-") ? o->rec.output : "(stdout)",
-			(unsigned long long)st.samples);
-	}
+			st.bytes / 1048576.0, wrote, (unsigned long long)st.samples);
 	if (st.lost)
 		warn_lost(o, &st);
 	if (rc)

@@ -38,6 +38,9 @@ static const char usage_text[] =
 	"                       the leaf frame, e.g. \"[fault: heap]\"\n"
 	"      --show-mmap-events  print the memory-map records too\n"
 	"      --header         print the recording's header first\n"
+	"      --faults         one line per page fault as perf trace -F prints it:\n"
+	"                       code => data mapping (record with -d and\n"
+	"                       -e minor-faults,major-faults)\n"
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
 	"  -q, --quiet          no progress report on standard error\n"
 	"  -h, --help           show this help and exit\n"
@@ -46,7 +49,7 @@ static const char usage_text[] =
 enum {
 	OPT_MAX_STACK = 256, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
-	OPT_SHOW_MMAP, OPT_HEADER,
+	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +67,7 @@ static const struct option longopts[] = {
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "show-mmap-events", no_argument, NULL, OPT_SHOW_MMAP },
 	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "faults", no_argument, NULL, OPT_FAULTS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -101,6 +105,7 @@ int main(int argc, char **argv)
 		case OPT_KALLSYMS: o.kallsyms = optarg; break;
 		case OPT_SHOW_MMAP: o.show_mmap = 1; break;
 		case OPT_HEADER: o.header = 1; break;
+		case OPT_FAULTS: o.faults = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': print_version();

@@ -61,7 +61,8 @@ struct pdw *pdw_open(const char *path, int fd, const struct pdw_opts *o,
 int pdw_pipe_mode(const struct pdw *w);
 int pdw_fd(const struct pdw *w);
 
-/* Bytes written to the output so far (header and records). */
+/* Bytes of the output so far: written, and records on their way (before
+   compression). */
 uint64_t pdw_bytes(struct pdw *w);
 
 /* The errno of a failed write (EPIPE: the reader went away), else 0. */

@@ -72,6 +72,7 @@ struct pdw {
 	struct chunk *spare;            /* written chunks kept for reuse */
 	size_t nspare;
 	size_t queued;
+	uint64_t inflight;              /* record bytes handed over, not yet written */
 	int stop, err;
 
 	int zlevel;
@@ -438,6 +439,7 @@ static void *writer_main(void *arg)
 			w->raw += c->used;
 		}
 		w->queued -= c->cap;
+		w->inflight -= c->used;
 		/* Recycling keeps the drain from faulting in fresh memory for
 		   every chunk: the pages stay mapped and warm. */
 		if (c->cap == CHUNK_SIZE && w->nspare < SPARE_CHUNKS) {
@@ -472,6 +474,7 @@ static void hand_over(struct pdw *w)
 		w->head = c;
 	w->tail = c;
 	w->queued += c->cap;
+	w->inflight += c->used;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -552,9 +555,9 @@ int pdw_fd(const struct pdw *w)
 uint64_t pdw_bytes(struct pdw *w)
 {
 	pthread_mutex_lock(&w->mu);
-	uint64_t n = w->data_offset + w->written;
+	uint64_t n = w->data_offset + w->written + w->inflight;
 	pthread_mutex_unlock(&w->mu);
-	return n;
+	return n + (w->cur ? w->cur->used : 0);
 }
 
 /* ---- opening */

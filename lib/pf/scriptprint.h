@@ -43,6 +43,7 @@ struct pf_scriptprint_opts {
 	const char *comms, *pids, *tids;        /* comma lists, or NULL */
 	const char *kallsyms;           /* kallsyms file instead of /proc */
 	FILE *out;
+	int faults;                     /* one perf-trace -F line per page fault */
 };
 
 /* Defaults: every field perf shows, max_stack 127, inlines and demangling
@@ -52,7 +53,8 @@ void pf_scriptprint_init(struct pf_scriptprint_opts *o);
 /* Parse a -F argument into O.  0, or -1 naming the unknown field. */
 int pf_scriptprint_fields(struct pf_scriptprint_opts *o, const char *arg);
 
-/* Print the whole recording.  0, or -1 with pf_errmsg() set. */
+/* Print the whole recording (with faults: its page faults, as perf trace
+   -F prints them).  0, or -1 with pf_errmsg() set. */
 int pf_scriptprint_run(const struct pf_scriptprint_opts *o);
 
 #ifdef __cplusplus

@@ -113,6 +113,8 @@ int synth_comm(const struct synth *s, pid_t pid, pid_t tid, const char *comm);
    tid > 0: describe only that thread.  A process that exits meanwhile is not
    an error. */
 int synth_process(const struct synth *s, pid_t pid, pid_t tid);
+/* root and every process descended from it. */
+int synth_tree(const struct synth *s, pid_t root);
 /* Every process in /proc. */
 int synth_all(const struct synth *s);
 /* The kernel's text mapping ([kernel.kallsyms]_text). */

@@ -506,6 +506,8 @@ static int describe_targets(pf_capture *r, int again)
 		for (size_t i = 0; rc == 0 && i < r->o.npids; i++)
 			rc = f & PF_CAPTURE_THREADS_ONLY
 				? synth_process(&s, tgid_of(r->o.pids[i]), r->o.pids[i])
+				/* A new file: the children created since too. */
+				: again && !(f & PF_CAPTURE_NO_INHERIT) ? synth_tree(&s, r->o.pids[i])
 				: synth_process(&s, r->o.pids[i], 0);
 	return rc ? rc : pdw_round(r->w, 1);
 }

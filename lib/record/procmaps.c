@@ -173,6 +173,49 @@ int synth_all(const struct synth *s)
 	return rc;
 }
 
+/* The parent of pid from /proc/PID/stat ("pid (comm) state ppid ..."). */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	FILE *f;
+	pid_t ppid = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	if (fgets(buf, sizeof buf, f)) {
+		const char *p = strrchr(buf, ')');
+
+		if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+			ppid = 0;
+	}
+	fclose(f);
+	return ppid;
+}
+
+int synth_tree(const struct synth *s, pid_t root)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	int rc = synth_process(s, root, 0);
+
+	if (!dir)
+		return rc;
+	while (rc == 0 && (d = readdir(dir))) {
+		pid_t pid = isdigit((unsigned char)d->d_name[0]) ? atoi(d->d_name) : 0, p = pid;
+
+		if (pid <= 0 || pid == root)
+			continue;
+		/* A descendant: root is on its way up to init. */
+		for (int depth = 0; p > 1 && p != root && depth < 64; depth++)
+			p = parent_of(p);
+		if (p == root)
+			rc = synth_process(s, pid, 0);
+	}
+	closedir(dir);
+	return rc;
+}
+
 /* The kernel's text as perf describes it: pid -1, from _text to the top of
    the address space, pgoff the address of _text (perf's ref_reloc_sym). */
 int synth_kernel_mmap(const struct synth *s)

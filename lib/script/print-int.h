@@ -68,6 +68,9 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
 char *sp_cached_kallsyms(pf_perfdata *pd);
 
+/* faults.c: --faults, the whole recording. */
+int sp_print_faults(const struct pf_scriptprint_opts *o);
+
 /* script-header.c */
 void sp_print_header(struct printer *pr);
 void sp_print_feature(struct printer *pr, int feat);

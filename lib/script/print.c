@@ -595,6 +595,10 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 	int flags = (o->demangle ? PF_SYM_DEMANGLE : 0) | (o->kernel ? PF_SYM_KERNEL : 0);
 	int r = -1;
 
+	if (o->faults) {
+		free(pr);
+		return sp_print_faults(o);
+	}
 	if (!pr) {
 		error_set("out of memory");
 		return -1;
