@@ -1013,10 +1013,15 @@ static int record(struct options *o, int argc, char **argv)
 		}
 	}
 	if (pf_capture_start(rec) != 0) {
-		warn("%s", pf_errmsg());
+		int gone = errno == EPIPE;      /* the reader left before we began */
+
+		if (!gone)
+			warn("%s", pf_errmsg());
 		if (s.have_cmd)
 			child_end(s.c.pid, SIGTERM, NULL);
 		pf_capture_close(rec, NULL);
+		if (gone)
+			die_of_sigpipe();
 		return 1;
 	}
 	why = record_loop(o, rec, &s);

@@ -56,6 +56,7 @@ struct pf_capture {
 	int user_only;                  /* kernel excluded (perf_event_paranoid) */
 	int limit_hit;                  /* max_events reached */
 	int round_pending;              /* live: a round with data went out last */
+	uint64_t last_handoff;          /* CLOCK_MONOTONIC ns of the last full hand-over */
 	uint64_t prev_max_time;         /* latest time handed to the output */
 	uint64_t max_time;              /* latest time of this round */
 	struct pdw *w;

@@ -12,11 +12,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "record/capture-int.h"
 #include "util/pf-int.h"
 
 #define DRAIN_PIECE     (1u << 20)      /* records moved per copy */
+/* A file gets what was recorded at least this often (ns), so its header
+   soon covers the samples of a slow recording killed half way. */
+#define HANDOFF_NS      1000000000ULL
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* ---- DSOs seen, for the build-id section */
 
@@ -316,9 +328,15 @@ int rings_drain(pf_capture *r, int force)
 	if (r->max_time > r->prev_max_time)
 		r->prev_max_time = r->max_time;
 	if (moved) {
+		uint64_t now = mono_ns();
+
+		if (force || r->limit_hit || now - r->last_handoff >= HANDOFF_NS) {
+			force = 1;
+			r->last_handoff = now;
+		}
 		r->st.wakeups++;
 		r->round_pending = 1;
-		return pdw_round(r->w, force || r->limit_hit);
+		return pdw_round(r->w, force);
 	}
 	/* Live: one more round marker after the last data lets a reader
 	   flush that data; perf's readers hold a round back until the next. */
