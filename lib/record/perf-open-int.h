@@ -34,6 +34,10 @@ int perf_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd);
 /* kernel.perf_event_paranoid, or 2 when it cannot be read. */
 int perf_paranoid(void);
 
+/* perf stat's scaling of a counter that shared the PMU with others: the
+   count while it ran, extrapolated to the time it was enabled (stat.c). */
+double perf_scale(uint64_t raw, uint64_t enabled, uint64_t running);
+
 /* What the failed open was for. */
 struct perf_open_target {
 	pid_t pid;                      /* > 0: this task; -1: every task */

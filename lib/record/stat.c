@@ -137,9 +137,7 @@ PF_EXPORT int pf_stat_user_only(const pf_stat *st)
 	return st->user_only;
 }
 
-/* perf stat's scaling of a counter that shared the PMU with others:
-   the count over the time it ran, extrapolated to the time it was on. */
-static double scaled(uint64_t raw, uint64_t enabled, uint64_t running)
+double perf_scale(uint64_t raw, uint64_t enabled, uint64_t running)
 {
 	if (running == 0 || running >= enabled)
 		return (double)raw;
@@ -158,7 +156,7 @@ PF_EXPORT int pf_stat_read(pf_stat *st, struct pf_stat_value *v, uint64_t *task_
 			return -1;
 		}
 		*out = (struct pf_stat_value){ c->name, c->fd >= 0, r[0], r[1], r[2],
-			scaled(r[0], r[1], r[2]) };
+			perf_scale(r[0], r[1], r[2]) };
 		if (i + 1 == st->n && task_clock_ns)
 			*task_clock_ns = r[0];
 	}
