@@ -16,6 +16,6 @@ loop=$!
 trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT
 
 cd "$tmp" || exit 99
-run_examples "$page" "s|\./app|$demo|g; s|-p 1234|-p $loop|; s|--duration [0-9]*|--duration 1|"
+run_examples "$page" "s|\./app|$demo|g; s|-p 1234|-p $loop|; s|--duration [0-9]*|--duration 1|; s|-- sleep 10|-- sleep 1|"
 [ "$n" -ge 6 ] || fail "only $n examples found"
 finish

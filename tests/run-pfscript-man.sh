@@ -14,6 +14,8 @@ run_examples "$top_srcdir/man/pfscript.1"
 grep -q '^ls;' pf.folded || fail "pf.folded has the stacks of ls"
 grep -q '\[fault: ' pfd.folded || fail "pfd.folded has fault frames"
 grep -q '^ *ls ' "$tmp/out.$n" || fail "the last example prints samples of ls"
+grep -q ' ls/[0-9]* minfault \[.*\] => .* (d\.)$' "$tmp/out.$((n - 1))" ||
+	fail "the --faults example prints the faults of ls"
 cat "$tmp"/out.* | grep -q ' exceptions:page_fault_user: address=0x[0-9a-f]* ip=0x' ||
 	fail "the tracepoint example decodes the fields"
 
