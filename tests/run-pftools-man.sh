@@ -5,7 +5,8 @@
 # demo workload as ./app and ./old/app (a shell loop for CPU sampling),
 # the demo with a second thread that faults more as ./new/app, a busy
 # shell loop as PID 1234, durations cut to one second, and the built
-# libsuperslab found through LD_LIBRARY_PATH.  Lines that use programs
+# libsuperslab found through LD_LIBRARY_PATH.  Commands recording PID 1234
+# while `sleep 10` runs get a second.  Lines that use programs
 # pftools does not ship (perf, FlameGraph's scripts) run only when those
 # are installed.
 . "$top_srcdir/tests/lib.sh"
@@ -23,7 +24,9 @@ export LD_LIBRARY_PATH
 # command must run long enough in user space to be sampled at all.
 spin="sh -c 'i=0; while [ \$i -lt 300000 ]; do i=\$((i + 1)); done'"
 
-sh -c 'while :; do /bin/true; done' &
+# PID 1234: a shell that spins (CPU time), runs a program (page faults)
+# and waits for it (off-CPU time), over and over.
+sh -c 'while :; do i=0; while [ $i -lt 2000 ]; do i=$((i + 1)); done; /bin/true; done' &
 loop=$!
 trap 'kill $loop 2>/dev/null; rm -rf "$tmp"' EXIT
 
@@ -47,7 +50,8 @@ while IFS= read -r cmd; do
 	fi
 	run=$(printf '%s\n' "$cmd" | sed -e "/cpu-clock/s|\./app|$spin|" -e "s|\./app|$demo|g" \
 		-e "s|\./old/app|$demo|g" -e "s|\./new/app|$demo --threads 2|g" \
-		-e "s|-p 1234|-p $loop|" -e 's|--duration [0-9]*|--duration 1|')
+		-e "s|-p 1234|-p $loop|" -e 's|--duration [0-9]*|--duration 1|' \
+		-e 's|-- sleep 10|-- sleep 1|')
 	if sh -ec "$run" >"$tmp/out.$n" 2>"$tmp/err.$n"; then
 		echo "ok: $cmd"
 	else
@@ -63,10 +67,19 @@ done <"$tmp/examples"
 [ "$n" -ge 10 ] || fail "only $n example commands found"
 
 # What the commands should have produced.
-for svg in pf.svg pid.svg cpu.svg off.svg mmap.svg diff.svg; do
+for svg in pf.svg mem.svg cpu.svg off.svg cmdcpu.svg mmap.svg diff.svg; do
 	[ -s "$svg" ] && grep -q '</svg>' "$svg" && echo "ok: $svg is an SVG" ||
 		fail "$svg is not a complete SVG"
 done
+# The live view: one perf-trace line per fault, at most the 100 recorded.
+n=$(grep -c ' pfdemo/[0-9]* minfault \[.*\] => .* (d\.)$' live.txt)
+[ "$n" -ge 1 ] && [ "$(grep -c 'fault \[' live.txt)" -le 100 ] &&
+	echo "ok: live.txt has $n fault lines" || fail "live.txt: $(head -3 live.txt)"
+# Off-CPU time in nanoseconds: the busy loop waits for its children.
+awk '$NF >= 1000000 { n++ } END { exit !n }' off.folded &&
+	echo "ok: off.folded weighs waits in ns" || fail "off.folded: $(head -3 off.folded)"
+grep -q 'Off-CPU Time Flame Graph' off.svg && grep -q ' ns' off.svg ||
+	fail "off.svg does not say it counts ns"
 grep -q 'touch_pages' pf.folded && echo "ok: pf.folded has the demo's faulting function" ||
 	fail "pf.folded lacks the demo's touch_pages"
 grep -q 'touch_pages' new.folded && ! grep -q 'thread_main' old.folded &&
