@@ -5,7 +5,8 @@
 # (/dev/full, and a small tmpfs when this runs as root and may mount).
 # Each time: the right exit status, one clear error line where there is an
 # error (-q keeps the summary line off stderr), and a file that pfscript
-# and perf script read whenever anything was recorded.
+# and perf script read whenever anything was recorded (and no file, the
+# previous one left alone, when nothing was).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 limit=300
@@ -67,12 +68,18 @@ if record 0 -- sh -c 'i=0; while [ $i -lt 1000 ]; do /bin/true & i=$((i + 1)); d
 		fail "1000 children: samples of only $pids processes"
 fi
 
-# A missing binary: exit 1, one line naming it; the file is still valid (empty).
-if record 1 -- "$tmp/no-such-binary"; then
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^pfrecord: $tmp/no-such-binary: " "$tmp/err" &&
+# A missing binary: 127 as shells say it, one line naming it, and the
+# previous recording left as it was (nothing was recorded).
+cp "$out" "$tmp/before.data"
+rm -f "$out.old"
+if record 127 -- "$tmp/no-such-binary"; then
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		grep -q "^pfrecord: $tmp/no-such-binary: command not found$" "$tmp/err" &&
 		echo "ok: missing binary: $(cat "$tmp/err")" ||
 		fail "missing binary: stderr: $(head -n 3 "$tmp/err")"
-	readable "missing binary"
+	cmp -s "$out" "$tmp/before.data" && ! [ -e "$out.old" ] &&
+		echo "ok: missing binary: the previous recording is untouched" ||
+		fail "missing binary: the previous recording changed"
 fi
 
 # The output device is full.

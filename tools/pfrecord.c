@@ -316,6 +316,23 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Options that only set a capture flag. */
+static const struct { int opt; unsigned flag; } flag_opts[] = {
+	{ 'd', PF_CAPTURE_DATA_ADDR }, { 'a', PF_CAPTURE_SYSTEM_WIDE },
+	{ 's', PF_CAPTURE_INHERIT_STAT }, { 'N', PF_CAPTURE_NO_BUILDID_CACHE },
+	{ OPT_USER_CALLCHAINS, PF_CAPTURE_USER_CALLCHAINS }, { OPT_OFF_CPU, PF_CAPTURE_OFF_CPU },
+	{ OPT_ALL_USER, PF_CAPTURE_ALL_USER }, { OPT_ALL_KERNEL, PF_CAPTURE_ALL_KERNEL },
+	{ OPT_NO_INHERIT, PF_CAPTURE_NO_INHERIT }, { OPT_NO_BUFFERING, PF_CAPTURE_LIVE },
+};
+
+static unsigned flag_of(int c)
+{
+	for (size_t i = 0; i < sizeof flag_opts / sizeof flag_opts[0]; i++)
+		if (flag_opts[i].opt == c)
+			return flag_opts[i].flag;
+	return 0;
+}
+
 /* The option as the user spelled it, for "--stat does not take -d". */
 static const char *spelled(int c)
 {
@@ -375,6 +392,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 				longopts, NULL)) != -1) {
 		if (!o->not_for_stat && !strchr("eqrxhV", c) && c != OPT_STAT && c != OPT_ALL_USER)
 			o->not_for_stat = spelled(c);
+		if (flag_of(c)) {
+			o->rec.flags |= flag_of(c);
+			continue;
+		}
 		switch (c) {
 		case 'e':
 			o->rec.events = optarg;
@@ -394,15 +415,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (parse_callgraph(optarg, o) != 0)
 				bad("call graph mode (want fp or dwarf[,SIZE])", optarg);
 			break;
-		case OPT_USER_CALLCHAINS:
-			o->rec.flags |= PF_CAPTURE_USER_CALLCHAINS;
-			break;
-		case 'd':
-			o->rec.flags |= PF_CAPTURE_DATA_ADDR;
-			break;
-		case OPT_OFF_CPU:
-			o->rec.flags |= PF_CAPTURE_OFF_CPU;
-			break;
 		case OPT_OFF_CPU_THRESH: {
 			double ms = strtod(optarg, &end);
 
@@ -421,24 +433,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 			if (c == 't')
 				o->rec.flags |= PF_CAPTURE_THREADS_ONLY;
 			break;
-		case 'a':
-			o->rec.flags |= PF_CAPTURE_SYSTEM_WIDE;
-			break;
 		case 'C':
 			if (parse_cpus(optarg, o) != 0)
 				bad("CPU list (want numbers of this machine's CPUs: 0,2-3)", optarg);
-			break;
-		case OPT_ALL_USER:
-			o->rec.flags |= PF_CAPTURE_ALL_USER;
-			break;
-		case OPT_ALL_KERNEL:
-			o->rec.flags |= PF_CAPTURE_ALL_KERNEL;
-			break;
-		case OPT_NO_INHERIT:
-			o->rec.flags |= PF_CAPTURE_NO_INHERIT;
-			break;
-		case 's':
-			o->rec.flags |= PF_CAPTURE_INHERIT_STAT;
 			break;
 		case 'T':
 			break;          /* every sample has its time already */
@@ -460,9 +457,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case OPT_SWITCH_OUTPUT:
 			parse_switch_output(optarg, o);
 			break;
-		case OPT_NO_BUFFERING:
-			o->rec.flags |= PF_CAPTURE_LIVE;
-			break;
 		case 'z':
 			o->rec.compress_level = optarg ? (int)number(optarg, "compression level", 22) : 1;
 			break;
@@ -470,9 +464,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->rec.mmap_pages = number(optarg, "page count", 1u << 20);
 			if (o->rec.mmap_pages & (o->rec.mmap_pages - 1))
 				bad("page count (want a power of 2)", optarg);
-			break;
-		case 'N':
-			o->rec.flags |= PF_CAPTURE_NO_BUILDID_CACHE;
 			break;
 		case 'q':
 			o->quiet = 1;
