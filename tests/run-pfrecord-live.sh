@@ -97,6 +97,14 @@ if pfrecord -q --off-cpu -o "$tmp/off.data" -- sh -c 'sleep 0.3; sleep 0.2' 2>"$
 	n=$(pfscript -i "$tmp/thr.data" -F comm,period,event | awk '/offcpu-time/ && $1 == "sleep"' | wc -l)
 	[ "$n" -eq 1 ] && echo "ok: --off-cpu-thresh=250 keeps the 0.3 s wait only" ||
 		fail "--off-cpu-thresh=250: $n sleep waits"
+	# Wall-clock time: CPU samples (periods in ns) and off-CPU time in one
+	pfrecord -q -e cpu-clock -F 999 --off-cpu -o "$tmp/wall.data" -- \
+		sh -c 'i=0; while [ $i -lt 50000 ]; do i=$((i + 1)); done; sleep 0.2' ||
+		fail "-e cpu-clock --off-cpu: $?"
+	pfscript -i "$tmp/wall.data" -F event >"$tmp/wall.ev"
+	grep -q 'cpu-clock:' "$tmp/wall.ev" && grep -q 'offcpu-time:' "$tmp/wall.ev" &&
+		echo "ok: on-CPU and off-CPU samples in one recording" ||
+		fail "-e cpu-clock --off-cpu: $(sort -u "$tmp/wall.ev")"
 else
 	echo "note: --off-cpu unavailable here: $(cat "$tmp/off.err")"
 fi
@@ -193,6 +201,15 @@ done
 	fail "the switched files hold $total samples"
 grep -h 'touch_pages' "$tmp"/sw/*.txt >/dev/null 2>&1 || [ $have_perf = no ] ||
 	fail "later --switch-output files are not symbolized"
+
+# --- --max-size: the recording stops near the size, the command with it
+pfrecord --max-size=300K -g -o "$tmp/ms.data" -- sh -c "while :; do \"$demo\"; done" 2>"$tmp/ms.err"
+st=$?
+size=$(stat -c %s "$tmp/ms.data")
+[ $st -eq 143 ] && grep -q 'size limit reached' "$tmp/ms.err" && [ "$size" -lt 4194304 ] &&
+	echo "ok: --max-size=300K stopped at $size bytes" ||
+	fail "--max-size: status $st, $size bytes: $(cat "$tmp/ms.err")"
+perf_quiet "$tmp/ms.data" "a --max-size file"
 
 # --- perf record's other options: what each changes in the file
 pfrecord -q --all-user -g -o "$tmp/u.data" -- "$demo" && pfscript -i "$tmp/u.data" >"$tmp/u.txt" &&

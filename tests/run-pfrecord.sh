@@ -200,6 +200,9 @@ pfrecord -q -o "$tmp/st.data" -- sh -c 'exit 3'
 # --- a tiny ring buffer loses samples: reported and stored
 pfrecord -m 4 --call-graph dwarf -o "$tmp/lost.data" -- "$demo" 2>"$tmp/lost.err"
 grep -q 'lost [0-9]* samples' "$tmp/lost.err" || fail "lost samples not reported: $(cat "$tmp/lost.err")"
+# ... with what helps here: a larger -m, a smaller DWARF stack copy
+grep -q 'try a larger ring buffer (-m 8), a smaller stack copy (--call-graph dwarf,2048)' "$tmp/lost.err" ||
+	fail "the lost-samples warning says nothing of what helps: $(cat "$tmp/lost.err")"
 if [ $have_perf = yes ]; then
 	perf report --stdio -i "$tmp/lost.data" 2>&1 | grep -q 'lost [1-9][0-9]* chunks' ||
 		fail "lost samples not stored"
