@@ -148,6 +148,20 @@ if command -v unshare >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
 			{ ! [ -d /sys/kernel/debug ] || mount -t tmpfs -o mode=0700 none /sys/kernel/debug; } &&
 			exec setpriv --reuid=65534 --regid=65534 --clear-groups \
 				\"$bin\" -e sched:sched_switch -o \"$tmp/nobody/t.data\" -- true"
+	# A readable tracefs: then the kernel refuses the tracepoint's raw
+	# data itself, below perf_event_paranoid -1.
+	tp=/sys/kernel/tracing/events/sched/sched_switch
+	if [ "$paranoid" -ge 0 ] && [ -r "$tp/id" ]; then
+		cp "$tp/id" "$tp/format" "$tmp/" && chmod 644 "$tmp/id" "$tmp/format"
+		expect 1 'sched:sched_switch: perf_event_open: permission denied: tracepoints need kernel.perf_event_paranoid -1' \
+			"a tracepoint as a user" -- unshare -m sh -c "
+				mount --make-rprivate / &&
+				mount -t tmpfs -o mode=0755 none /sys/kernel/tracing &&
+				mkdir -p /sys/kernel/tracing/events/sched/sched_switch &&
+				cp \"$tmp/id\" \"$tmp/format\" /sys/kernel/tracing/events/sched/sched_switch/ &&
+				exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+					\"$bin\" -e sched:sched_switch -o \"$tmp/nobody/t.data\" -- true"
+	fi
 else
 	echo "note: no private mount namespace here: tracefs permissions not tried"
 fi

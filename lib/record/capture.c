@@ -746,7 +746,7 @@ PF_EXPORT int pf_capture_close(pf_capture *r, struct pf_capture_stats *stats)
 {
 	int rc = 0;
 
-	memset(&r->st.bytes, 0, sizeof r->st.bytes);
+	r->st.bytes = 0;
 	if (r->w) {
 		ioctl_all(r, PERF_EVENT_IOC_DISABLE);
 		/* After the reader went away nothing more can be written. */

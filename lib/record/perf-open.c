@@ -124,9 +124,21 @@ static int have_cap(int cap)
 #define CAP_SYS_ADMIN_BIT       21
 #define CAP_PERFMON_BIT         38
 
+/* The named event EV is, modifiers (":u") aside; NULL for a tracepoint. */
+static const struct perf_named_event *named_event(const char *ev)
+{
+	const char *colon = strrchr(ev, ':');
+	char base[128];
+
+	if (!colon || strspn(colon + 1, "ukh") != strlen(colon + 1))
+		return perf_event_lookup(ev);
+	snprintf(base, sizeof base, "%.*s", (int)(colon - ev), ev);
+	return perf_event_lookup(base);
+}
+
 void perf_open_explain(const char *ev, const struct perf_open_target *t, int err)
 {
-	const struct perf_named_event *named = perf_event_lookup(ev);
+	const struct perf_named_event *named = named_event(ev);
 	struct stat st;
 
 	if (err == EACCES || err == EPERM) {
@@ -147,6 +159,13 @@ void perf_open_explain(const char *ev, const struct perf_open_target *t, int err
 					  ev, (int)t->pid, (unsigned)st.st_uid);
 				return;
 			}
+		}
+		/* A tracepoint's raw data is for paranoid -1 (perf_trace_event_perm). */
+		if (strchr(ev, ':') && !named && level > -1) {
+			error_set("%s: perf_event_open: permission denied: tracepoints need "
+				  "kernel.perf_event_paranoid -1 (it is %d), or root or CAP_PERFMON: "
+				  "'sysctl kernel.perf_event_paranoid=-1'", ev, level);
+			return;
 		}
 		if (t->system_wide && level > 0 && !have_cap(CAP_PERFMON_BIT) &&
 		    !have_cap(CAP_SYS_ADMIN_BIT)) {

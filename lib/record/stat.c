@@ -40,8 +40,8 @@ PF_EXPORT void pf_stat_opts_init(struct pf_stat_opts *o)
 	o->size = sizeof *o;
 }
 
-/* Open NAME for pid; the counter's fd, or -1 (unsupported, *err 0) or -2
-   (a real failure, error set). */
+/* Open NAME for pid: the counter's fd, -1 when this machine has no such
+   counter, or -2 on a real failure (error set). */
 static int open_counter(pf_stat *st, const char *name, pid_t pid, unsigned flags)
 {
 	const struct perf_named_event *ev = perf_event_lookup(name);
