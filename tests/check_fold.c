@@ -69,12 +69,16 @@ START_TEST(many_stacks)
 }
 END_TEST
 
-START_TEST(saturation_and_nul)
+START_TEST(overflow_and_nul)
 {
 	pf_fold *f = pf_fold_new();
 
-	add(f, "x", UINT64_MAX - 1);
+	/* A sum past 2^64 - 1 is an error, not a saturated count. */
+	add(f, "x", UINT64_MAX - 5);
 	add(f, "x", 5);
+	ck_assert_uint_eq(pf_fold_get(f, "x", 1), UINT64_MAX);
+	ck_assert_int_eq(pf_fold_add(f, "x", 1, 1), -1);
+	ck_assert_str_eq(pf_errmsg(), "the count of a stack does not fit in 64 bits");
 	ck_assert_uint_eq(pf_fold_get(f, "x", 1), UINT64_MAX);
 	ck_assert_int_eq(pf_fold_add(f, "a\0b", 3, 1), 0);
 	ck_assert_int_eq(pf_fold_add(f, "a\0c", 3, 1), 0);
@@ -96,9 +100,12 @@ static void feed(pf_collapse *c, const char *text)
 
 START_TEST(collapse_api)
 {
-	struct pf_collapse_options o = { .tid = 1, .kernel = 1 };
-	pf_collapse *c = pf_collapse_new(&o);
+	struct pf_collapse_opts o;
+	pf_collapse *c;
 
+	pf_collapse_opts_init(&o);
+	o.tid = o.kernel = 1;
+	c = pf_collapse_new(&o);
 	ck_assert_ptr_nonnull(c);
 	/* "." stands for a blank line. */
 	feed(c, "app 10/11 1.0: 3 page-faults: \n"
@@ -128,7 +135,7 @@ int main(void)
 
 	tcase_add_test(tc, merge_and_sort);
 	tcase_add_test(tc, many_stacks);
-	tcase_add_test(tc, saturation_and_nul);
+	tcase_add_test(tc, overflow_and_nul);
 	tcase_add_test(tc, collapse_api);
 	suite_add_tcase(s, tc);
 	return check_run(s);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests for the perf-script parser (lib/script.c): header forms
+ * Unit tests for the perf-script parser (lib/collapse/scripttext.c): header forms
  * (pid/tid, [cpu], periods, names with spaces, tracepoint fields, a frame on
  * the header), frame lines (offsets, spaces and parentheses in names,
  * deleted files) and the other kinds of line.
@@ -137,6 +137,78 @@ START_TEST(other_kinds)
 }
 END_TEST
 
+START_TEST(header_number_is_not_period)
+{
+	/* "pf worker 1" leaves its TID among the fields: not a period. */
+	ck_assert_int_eq(parse("pf worker 1 18048 [000] 235.72: exceptions:page_fault_user: "
+			       "address=0x7f0 ip=0x401 error_code=0x6"), PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.comm, "pf worker");
+	SPAN_EQ(pl.u.event.event, "exceptions:page_fault_user");
+	SPAN_EQ(pl.u.event.period, "");
+	parse("pf worker 1 18048 100 cycles:  401136 main+0x16 (/usr/bin/app)");
+	SPAN_EQ(pl.u.event.period, "100");
+}
+END_TEST
+
+START_TEST(header_padded)
+{
+	/* perf prints "%16s" names for samples without a call chain. */
+	ck_assert_int_eq(parse("             app 15782  2904.245154:          1 page-faults:  "
+			       "ffffffff8177d51a elf_load+0x28a ([kernel.kallsyms])"),
+			 PF_SCRIPT_EVENT);
+	SPAN_EQ(pl.u.event.comm, "app");
+	SPAN_EQ(pl.u.event.tid, "15782");
+	SPAN_EQ(pl.u.event.period, "1");
+	SPAN_EQ(pl.u.event.frame.sym, "elf_load+0x28a");
+	/* An indented frame is no header. */
+	ck_assert_int_eq(parse("    401136 main+0x16 (/usr/bin/app)"), PF_SCRIPT_FRAME);
+	ck_assert_int_eq(parse("    app 12 34 (x)"), PF_SCRIPT_FRAME);
+}
+END_TEST
+
+START_TEST(header_addr)
+{
+	/* perf script -F +addr without a call chain: the data address and
+	   then the sample's frame; the last one is the frame. */
+	parse("app 16555  2913.204398:          1 page-faults:     7f670873a110 "
+	      "dl_close_state.2+0x0 (/usr/lib/ld.so) ffffffff8177d51a elf_load+0x28a "
+	      "([kernel.kallsyms])");
+	ck_assert_int_eq(pl.u.event.has_frame, 1);
+	SPAN_EQ(pl.u.event.frame.addr, "ffffffff8177d51a");
+	SPAN_EQ(pl.u.event.frame.sym, "elf_load+0x28a");
+	SPAN_EQ(pl.u.event.frame.dso, "[kernel.kallsyms]");
+	parse("app 1 1.0: 1 page-faults:  7f0 f(int) const (/opt/a (x86)/app)");
+	SPAN_EQ(pl.u.event.frame.addr, "7f0");
+	SPAN_EQ(pl.u.event.frame.sym, "f(int) const");
+	SPAN_EQ(pl.u.event.frame.dso, "/opt/a (x86)/app");
+}
+END_TEST
+
+START_TEST(frames_odd)
+{
+	/* No symbol: split as perl's regular expression splits it. */
+	ck_assert_int_eq(parse("	    7f3a1c2b (/usr/lib/libfoo.so)"), PF_SCRIPT_FRAME);
+	SPAN_EQ(pl.u.frame.addr, "7f3a1c2");
+	SPAN_EQ(pl.u.frame.sym, "b");
+	SPAN_EQ(pl.u.frame.dso, "/usr/lib/libfoo.so");
+	parse("	    7f3a1c2b  (/usr/lib/libfoo.so)");
+	SPAN_EQ(pl.u.frame.addr, "7f3a1c2b");
+	SPAN_EQ(pl.u.frame.sym, " ");
+	ck_assert_int_eq(parse("	    7f3a1c2b\t(/usr/lib/libfoo.so)"), PF_SCRIPT_OTHER);
+	/* Spaces and parentheses in paths. */
+	parse("	    7f0000001234 [unknown] (/opt/my lib/libwork.so)");
+	SPAN_EQ(pl.u.frame.sym, "[unknown]");
+	SPAN_EQ(pl.u.frame.dso, "/opt/my lib/libwork.so");
+	parse("	    7f0000001234 f (/opt/tools (x86)/libwork.so)");
+	SPAN_EQ(pl.u.frame.sym, "f");
+	SPAN_EQ(pl.u.frame.dso, "/opt/tools (x86)/libwork.so");
+	/* Unbalanced: perl's last " (". */
+	parse("	    7f0000001234 f (/opt/a) b)");
+	SPAN_EQ(pl.u.frame.sym, "f");
+	SPAN_EQ(pl.u.frame.dso, "/opt/a) b");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("script");
@@ -149,6 +221,10 @@ int main(void)
 	tcase_add_test(tc, header_with_frame);
 	tcase_add_test(tc, frames);
 	tcase_add_test(tc, other_kinds);
+	tcase_add_test(tc, header_number_is_not_period);
+	tcase_add_test(tc, header_padded);
+	tcase_add_test(tc, header_addr);
+	tcase_add_test(tc, frames_odd);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

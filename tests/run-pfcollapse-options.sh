@@ -13,6 +13,19 @@
 #  cxx-deleted.txt   C++ names with "(" kept whole, "(deleted)" dsos, a
 #                    sample ended by the next header instead of a blank line
 #  no-callchain.txt  samples whose only frame is on the header line
+# and one small input per case where real perf output used to go wrong
+# (NAME.txt, expected NAME.folded; the perl script's output where it agrees,
+# see tests/data/collapse/README):
+#  java-prefix       Java names tidied for every process named java*
+#  tp-comm-number    a tracepoint header of a thread named "pf worker 1":
+#                    its TID is not the period
+#  empty-symbol      frames without a symbol, named as perl names them
+#  padded            perf's right-aligned names on samples without a chain
+#  kernel-dsos       --kernel: versioned vmlinux, .ko files, [module]
+#  dso-space         a dso path with a space
+#  dso-parens        a dso path with parentheses
+#  addr-chain        perf script -F +addr: the data address on the header
+#  addr-nochain      ... and before the sample's frame without a chain
 # and then empty input, help, version and bad input.
 . "${top_srcdir:-.}/tests/lib.sh"
 
@@ -42,6 +55,37 @@ check tracepoint.sched.folded "tracepoint --event-filter" --kernel \
 	--event-filter=sched:sched_switch "$d/tracepoint.txt"
 check cxx-deleted.folded "C++ names, deleted dsos, no blank line" "$d/cxx-deleted.txt"
 check no-callchain.folded "frames on header lines" "$d/no-callchain.txt"
+for name in java-prefix tp-comm-number empty-symbol padded dso-space dso-parens \
+	    addr-chain addr-nochain; do
+	check "$name.folded" "$name" "$d/$name.txt"
+done
+check kernel-dsos.kernel.folded "kernel-dsos --kernel" --kernel "$d/kernel-dsos.txt"
+
+# --count-samples: each sample counts 1, whatever its period.
+sed 's/ [0-9]*$/ 1/' "$d/quirks.cpu-clock.folded" >"$tmp/samples.exp"
+check_tmp() {	# check_tmp EXPECTED WHAT pfcollapse-args...
+	exp=$1 what=$2
+	shift 2
+	pfcollapse "$@" >"$tmp/out" 2>"$tmp/err" || fail "$what: exit status $?"
+	expect_same "$exp" "$tmp/out" "$what"
+}
+check_tmp "$tmp/samples.exp" "--count-samples" --count-samples \
+	--event-filter=cpu-clock "$d/quirks.txt"
+grep -q ' 250000$' "$d/quirks.cpu-clock.folded" || fail "quirks.txt has a period to ignore"
+
+# A sum of periods past 2^64 - 1 is an error naming the line, not a
+# saturated count; one period past it is one too.
+printf 'app 1 1.0: 18446744073709551615 cycles: \n\t401136 main (/bin/app)\n\n' >"$tmp/big.txt"
+cat "$tmp/big.txt" "$tmp/big.txt" >"$tmp/big2.txt"
+printf 'app;main 18446744073709551615\n' >"$tmp/big.exp"
+check_tmp "$tmp/big.exp" "a count of 2^64 - 1" "$tmp/big.txt"
+pfcollapse "$tmp/big2.txt" >/dev/null 2>"$tmp/err" && fail "overflowing sum: exit status 0"
+grep -q "^pfcollapse: $tmp/big2.txt: line 6: the count of a stack does not fit in 64 bits$" "$tmp/err" ||
+	fail "overflowing sum: $(cat "$tmp/err")"
+printf 'app 1 1.0: 18446744073709551616 cycles: \n' >"$tmp/big3.txt"
+pfcollapse "$tmp/big3.txt" >/dev/null 2>"$tmp/err" && fail "period past 2^64: exit status 0"
+grep -q "^pfcollapse: $tmp/big3.txt: line 1: sample period 18446744073709551616 does not fit in 64 bits$" "$tmp/err" ||
+	fail "period past 2^64: $(cat "$tmp/err")"
 
 # The last sample is kept without a blank line after it, and without a
 # final newline.

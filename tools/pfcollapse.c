@@ -31,10 +31,11 @@ static const char usage_text[] =
 	"  --inline            expand inlined functions from DWARF debug info\n"
 	"  --context           with --inline, add file:line to each function\n"
 	"  --event-filter=EV   keep samples of event EV (default: the first seen)\n"
+	"  --count-samples     count samples instead of adding up their periods\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n";
 
-enum { OPT_FILTER = 256 };
+enum { OPT_FILTER = 256, OPT_COUNT_SAMPLES };
 
 static const struct option longopts[] = {
 	{ "pid", no_argument, NULL, 'p' },
@@ -46,12 +47,13 @@ static const struct option longopts[] = {
 	{ "inline", no_argument, NULL, 'i' },
 	{ "context", no_argument, NULL, 'c' },
 	{ "event-filter", required_argument, NULL, OPT_FILTER },
+	{ "count-samples", no_argument, NULL, OPT_COUNT_SAMPLES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
-static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
+static void parse_options(int argc, char **argv, struct pf_collapse_opts *o)
 {
 	int ch;
 
@@ -68,6 +70,7 @@ static void parse_options(int argc, char **argv, struct pf_collapse_options *o)
 		case 'i': o->inline_frames = 1; break;
 		case 'c': o->context = 1; break;
 		case OPT_FILTER: o->event_filter = optarg; break;
+		case OPT_COUNT_SAMPLES: o->count_samples = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
@@ -122,7 +125,7 @@ static int collapse_file(pf_collapse *c, const char *path,
 
 int main(int argc, char **argv)
 {
-	struct pf_collapse_options o = { 0 };
+	struct pf_collapse_opts o;
 	unsigned long long unrecognized = 0;
 	static char outbuf[1 << 16];
 	const char *kept;
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
 	int i, rc = 0;
 
 	tool_init(PROG);
+	pf_collapse_opts_init(&o);
 	parse_options(argc, argv, &o);
 	if (o.context && !o.inline_frames)
 		usage_error("--context needs --inline");

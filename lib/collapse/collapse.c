@@ -19,7 +19,7 @@
 #include "symbols/addr2line-int.h"
 
 struct pf_collapse {
-	struct pf_collapse_options opt;
+	struct pf_collapse_opts opt;
 	pf_fold *fold;
 	struct srcline *srcline;	/* with inline_frames */
 	struct framecache *cache;
@@ -27,7 +27,8 @@ struct pf_collapse {
 	int defaulted;			/* filter taken from the first event */
 	int dropped_other;		/* samples of other events dropped */
 	int active;			/* inside a sample that is kept */
-	int java;			/* the sample's name is "java" */
+	int java;			/* the sample's name starts with "java" */
+	int header_frame;		/* the stack holds the header's frame */
 	uint64_t period;
 	struct buf name;		/* "comm", "comm-PID/TID" */
 	struct buf frame;		/* one line's frames, root first */
@@ -35,17 +36,26 @@ struct pf_collapse {
 	size_t start, cap;
 };
 
-PF_EXPORT pf_collapse *pf_collapse_new(const struct pf_collapse_options *opt)
+PF_EXPORT void pf_collapse_opts_init(struct pf_collapse_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->size = sizeof *o;
+}
+
+PF_EXPORT pf_collapse *pf_collapse_new(const struct pf_collapse_opts *opt)
 {
 	pf_collapse *c = calloc(1, sizeof *c);
 
 	if (!c)
 		goto oom;
-	if (opt)
-		c->opt = *opt;
-	c->opt.event_filter = NULL;
-	if (opt && opt->event_filter && !(c->filter = strdup(opt->event_filter)))
+	pf_collapse_opts_init(&c->opt);
+	if (opt && opts_copy(&c->opt, sizeof c->opt, opt, "pf_collapse_new") < 0) {
+		pf_collapse_free(c);
+		return NULL;
+	}
+	if (c->opt.event_filter && !(c->filter = strdup(c->opt.event_filter)))
 		goto oom;
+	c->opt.event_filter = NULL;
 	c->cap = c->start = 64 * 1024;
 	c->fold = pf_fold_new();
 	c->stack = malloc(c->cap);
@@ -88,17 +98,21 @@ static int prepend(pf_collapse *c, const char *s, size_t len)
 	return 0;
 }
 
+/* The sample is complete: add it.  -1 with the reason in pf_errmsg(). */
 static int flush(pf_collapse *c)
 {
 	int rc = 0;
 
 	if (c->active) {
 		rc = prepend(c, c->name.p, c->name.len);
-		if (rc == 0)
+		if (rc < 0)
+			error_set("out of memory");
+		else
 			rc = pf_fold_add(c->fold, c->stack + c->start,
 					 c->cap - c->start, c->period);
 	}
 	c->active = 0;
+	c->header_frame = 0;
 	c->start = c->cap;
 	return rc;
 }
@@ -108,7 +122,9 @@ static int span_eq(struct pf_span a, const char *s, size_t n)
 	return a.len == n && memcmp(a.p, s, n) == 0;
 }
 
-static uint64_t parse_period(struct pf_span p)
+/* The sample's weight: its period, or 1 (perl: "not $period" means 1).
+   -1 when the period does not fit in 64 bits. */
+static int parse_period(struct pf_span p, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -116,11 +132,15 @@ static uint64_t parse_period(struct pf_span p)
 	for (i = 0; i < p.len; i++) {
 		unsigned d = (unsigned)(p.p[i] - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
-			return UINT64_MAX;
+		if (v > (UINT64_MAX - d) / 10) {
+			error_set("sample period %.*s does not fit in 64 bits",
+				  (int)(p.len < 40 ? p.len : 40), p.p);
+			return -1;
+		}
 		v = v * 10 + d;
 	}
-	return v ? v : 1;	/* perl: "not $period" means 1 */
+	*out = v ? v : 1;
+	return 0;
 }
 
 static int frame(pf_collapse *c, const struct pf_script_frame *fr);
@@ -136,17 +156,20 @@ static int event(pf_collapse *c, const struct pf_script_event *ev)
 		if (!c->filter) {
 			c->filter = strndup(ev->event.p, ev->event.len);
 			if (!c->filter)
-				return -1;
+				goto oom;
 			c->defaulted = 1;
 		} else if (!span_eq(ev->event, c->filter, strlen(c->filter))) {
 			c->dropped_other |= c->defaulted;
 			return 0;
 		}
 	}
-	c->period = ev->period.len ? parse_period(ev->period) : 1;
+	c->period = 1;
+	if (ev->period.len && !c->opt.count_samples &&
+	    parse_period(ev->period, &c->period) < 0)
+		return -1;
 	n->len = 0;
 	if (buf_reserve(n, ev->comm.len + ev->pid.len + ev->tid.len + 8) < 0)
-		return -1;
+		goto oom;
 	memcpy(n->p, ev->comm.p, ev->comm.len);
 	n->len = ev->comm.len;
 	if (c->opt.tid || c->opt.pid) {
@@ -166,11 +189,20 @@ static int event(pf_collapse *c, const struct pf_script_event *ev)
 	for (i = 0; i < n->len; i++)
 		if (n->p[i] == ' ')
 			n->p[i] = '_';
-	c->java = n->len == 4 && memcmp(n->p, "java", 4) == 0;
+	/* perl: $pname =~ m/^java/, so "java-PID" and "javac" too */
+	c->java = n->len >= 4 && memcmp(n->p, "java", 4) == 0;
 	c->active = 1;
-	if (ev->has_frame)
-		return frame(c, &ev->frame);
+	if (ev->has_frame) {
+		/* The sample's frame when no call chain follows; with one,
+		   the data address of perf script -F +addr, dropped then. */
+		c->header_frame = 1;
+		if (frame(c, &ev->frame) < 0)
+			goto oom;
+	}
 	return 0;
+oom:
+	error_set("out of memory");
+	return -1;
 }
 
 static int has(const char *s, size_t n, const char *needle)
@@ -192,6 +224,30 @@ static int jit_dso(const char *s, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* The dso is the kernel or a module.  perl's m/(^\[|vmlinux$)/ without
+   "unknown", and also what it misses: a versioned image
+   (/usr/lib/debug/boot/vmlinux-6.1.0-13-amd64) and module files (.ko,
+   compressed or not). */
+static int kernel_dso(const char *dso, size_t dn)
+{
+	const char *slash = memrchr(dso, '/', dn);
+	const char *base = slash ? slash + 1 : dso;
+	size_t bn = dn - (size_t)(base - dso);
+
+	if (dn == 0 || has(dso, dn, "unknown"))
+		return 0;
+	return dso[0] == '[' || (bn >= 7 && memcmp(base, "vmlinux", 7) == 0) ||
+	       ends_with(base, bn, ".ko") || ends_with(base, bn, ".ko.xz") ||
+	       ends_with(base, bn, ".ko.gz") || ends_with(base, bn, ".ko.zst");
 }
 
 /* One "->"-separated part of a frame's symbol, tidied and annotated. */
@@ -238,9 +294,7 @@ static int part(pf_collapse *c, const struct pf_script_frame *fr,
 			memcpy(o->p + o->len, "_[i]", 4);
 			o->len += 4;
 		}
-	} else if (c->opt.kernel && dn > 0 &&
-		   (dso[0] == '[' || (dn >= 7 && memcmp(dso + dn - 7, "vmlinux", 7) == 0)) &&
-		   !has(dso, dn, "unknown")) {
+	} else if (c->opt.kernel && kernel_dso(dso, dn)) {
 		memcpy(o->p + o->len, "_[k]", 4);
 		o->len += 4;
 	} else if (c->opt.jit && jit_dso(dso, dn) &&
@@ -307,6 +361,15 @@ static int binary(const char *line, size_t len)
 	return 0;
 }
 
+/* A call-chain line follows the header: the chain is the stack. */
+static void chain_starts(pf_collapse *c)
+{
+	if (c->header_frame) {
+		c->start = c->cap;
+		c->header_frame = 0;
+	}
+}
+
 PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 {
 	struct pf_script_line pl;
@@ -322,6 +385,7 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 		h = pf_hash(line, len) ^ (uint64_t)c->java;
 		e = fc_find(c->cache, line, len, h);
 		if (e) {
+			chain_starts(c);
 			if (e->text_len >= 0 && prepend(c, e->text, (size_t)e->text_len) < 0)
 				goto oom;
 			return 0;
@@ -335,6 +399,7 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 	case PF_SCRIPT_FRAME:
 		if (!c->active)
 			break;
+		chain_starts(c);
 		rc = frame_text(c, &pl.u.frame);
 		if (rc < 0)
 			break;
@@ -345,11 +410,9 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 			rc = prepend(c, c->frame.p, c->frame.len);
 		break;
 	case PF_SCRIPT_EVENT:
-		rc = event(c, &pl.u.event);
-		break;
+		return event(c, &pl.u.event);
 	case PF_SCRIPT_BLANK:
-		rc = flush(c);
-		break;
+		return flush(c);
 	case PF_SCRIPT_COMMENT:
 		break;
 	case PF_SCRIPT_OTHER:
@@ -369,11 +432,7 @@ oom:
 
 PF_EXPORT int pf_collapse_end(pf_collapse *c)
 {
-	if (flush(c) < 0) {
-		error_set("out of memory");
-		return -1;
-	}
-	return 0;
+	return flush(c);
 }
 
 PF_EXPORT pf_fold *pf_collapse_fold(pf_collapse *c)

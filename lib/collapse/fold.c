@@ -61,8 +61,11 @@ PF_EXPORT int pf_fold_add(pf_fold *f, const char *stack, size_t len,
 	struct entry *e = find(f, stack, len, h);
 
 	if (likely(e->h.hash != 0)) {
-		e->count = e->count + count < e->count ? UINT64_MAX
-						       : e->count + count;
+		if (unlikely(e->count + count < e->count)) {
+			error_set("the count of a stack does not fit in 64 bits");
+			return -1;
+		}
+		e->count += count;
 		return 0;
 	}
 	switch (table_reserve(&f->t)) {

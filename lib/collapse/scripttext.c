@@ -43,10 +43,11 @@ static struct pf_span span(const char *s, size_t a, size_t b)
 
 /*
  * The sample header "comm pid[/tid] ...": perl's
- * /^(\S.+?)\s+(\d+)\/ *(\d+)*\s+/ (without the blank after the slash).
- * The command name is the shortest prefix of at least two bytes that is
- * followed by blanks, digits, optional slashes and digits, and a blank.
- * Returns the offset just past the digits, 0 when the line is no header.
+ * /^(\S.+?)\s+(\d+)[\/]*(\d+)*\s+/.  The command name is the shortest prefix
+ * of at least two bytes that is followed by blanks, digits, optional
+ * slashes and digits, and a blank.  Returns the offset just past the
+ * digits, 0 when the line is no header.  Linear: every prefix ending inside
+ * one run of blanks leads to the same digits, so a run is tried once.
  */
 static size_t parse_head(const char *s, size_t n, struct pf_script_event *ev)
 {
@@ -63,16 +64,20 @@ static size_t parse_head(const char *s, size_t n, struct pf_script_event *ev)
 			i++;
 		for (d1 = i; i < n && is_digit((unsigned char)s[i]); i++)
 			;
-		if (i == d1)
+		if (i == d1) {
+			e = i - 1;	/* past the run of blanks */
 			continue;
+		}
 		d1e = i;
 		while (i < n && s[i] == '/')
 			i++;
 		for (d2 = i; i < n && is_digit((unsigned char)s[i]); i++)
 			;
 		d2e = i;
-		if (i >= n || !is_space((unsigned char)s[i]))
+		if (i >= n || !is_space((unsigned char)s[i])) {
+			e = d1 - 1;
 			continue;
+		}
 		ev->comm = span(s, 0, e);
 		if (d2e > d2) {
 			ev->pid = span(s, d1, d1e);
@@ -119,22 +124,154 @@ static void parse_tail_perl(const char *s, size_t end,
 	}
 }
 
-static int parse_frame(const char *s, size_t n, struct pf_script_frame *fr,
-		       int hex_only);
+/* Index of the '(' that opens the group closed by S[R], or N when the
+   parentheses do not balance. */
+static size_t group_open(const char *s, size_t r, size_t n)
+{
+	size_t depth = 0, i;
+
+	for (i = r + 1; i-- > 0;) {
+		if (s[i] == ')')
+			depth++;
+		else if (s[i] == '(' && --depth == 0)
+			return i;
+	}
+	return n;
+}
+
+/* Set FR's symbol [A, B) and dso [Q + 1, R); "PATH (deleted)" is perf's
+   mark of a file deleted since it was mapped. */
+static void set_frame(struct pf_script_frame *fr, const char *s, size_t a,
+		      size_t b, size_t q, size_t r)
+{
+	fr->sym = span(s, a, b);
+	fr->dso = span(s, q + 1, r);
+	fr->deleted = 0;
+	if (fr->dso.len > 10 &&
+	    memcmp(fr->dso.p + fr->dso.len - 10, " (deleted)", 10) == 0) {
+		fr->dso.len -= 10;
+		fr->deleted = 1;
+	}
+}
+
+/*
+ * A frame line: perl's /^\s*(\w+)\s*(.+) \((.*)\)/, which takes the text
+ * up to the line's last ')' for the dso and everything from the address to
+ * the " (" before it for the symbol.  The dso here is the balanced group
+ * that ends at that ')', so a path with parentheses in it, and perf's
+ * "(PATH (deleted))", stay whole; perl's last " (" is the fallback when
+ * the parentheses do not balance.  A frame without a symbol
+ * ("7f3a1c2b (/lib/x.so)", as `perf script -F ip,dso` prints it) is split
+ * as perl's backtracking splits it: the blank before the '(' for two
+ * blanks, else the address's last character.
+ */
+static int parse_frame(const char *s, size_t n, struct pf_script_frame *fr)
+{
+	size_t i = 0, a, e1, e2, r, q, p;
+	const char *rp;
+
+	while (i < n && is_space((unsigned char)s[i]))
+		i++;
+	for (a = i; i < n && is_word((unsigned char)s[i]); i++)
+		;
+	if (i == a)
+		return 0;
+	e1 = i;
+	while (i < n && is_space((unsigned char)s[i]))
+		i++;
+	e2 = i;
+	rp = memrchr(s, ')', n);
+	if (!rp || (r = (size_t)(rp - s)) < e1 + 2)
+		return 0;
+	q = group_open(s, r, n);
+	if (q < n && q >= e2 + 2 && s[q - 1] == ' ') {
+		fr->addr = span(s, a, e1);
+		set_frame(fr, s, e2, q - 1, q, r);
+		return 1;
+	}
+	/* perl's greedy (.+): the last " (" with a ')' after it */
+	for (p = r - 1; p-- > e2 + 1;)
+		if (s[p] == ' ' && s[p + 1] == '(')
+			break;
+	if (p != (size_t)-1 && p > e2) {
+		fr->addr = span(s, a, e1);
+		set_frame(fr, s, e2, p, p + 1, r);
+		return 1;
+	}
+	/* No symbol between the address and the group. */
+	if (e2 < r && s[e2] == '(' && s[e2 - 1] == ' ') {
+		if (e2 - e1 >= 2) {
+			fr->addr = span(s, a, e1);
+			set_frame(fr, s, e2 - 2, e2 - 1, e2, r);
+			return 1;
+		}
+		if (e1 - a >= 2) {
+			fr->addr = span(s, a, e1 - 1);
+			set_frame(fr, s, e1 - 1, e1, e2, r);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Whether S[A, B) is a hexadecimal number. */
+static int is_hex_word(const char *s, size_t a, size_t b)
+{
+	if (a == b)
+		return 0;
+	for (; a < b; a++)
+		if (!is_xdigit((unsigned char)s[a]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The frames perf prints on a header line after the event name: the
+ * sample's own frame when it has no call chain, and before it, with
+ * `perf script -F +addr`, the data address with its symbol and mapping.
+ * Each group is "hexaddr sym (dso)"; a group ends at a ')' followed by
+ * blanks and the next hexadecimal address.  FR gets the last group.
+ */
+static int parse_header_frame(const char *s, size_t n, struct pf_script_frame *fr)
+{
+	size_t i, last = 0, next, b;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ')' || i + 1 >= n || !is_space((unsigned char)s[i + 1]))
+			continue;
+		for (next = i + 1; next < n && is_space((unsigned char)s[next]); next++)
+			;
+		for (b = next; b < n && is_xdigit((unsigned char)s[b]); b++)
+			;
+		if (b > next && b < n && is_space((unsigned char)s[b]))
+			last = next;
+		i = next - 1;
+	}
+	while (last < n && is_space((unsigned char)s[last]))
+		last++;
+	for (b = last; b < n && !is_space((unsigned char)s[b]); b++)
+		;
+	if (!is_hex_word(s, last, b))
+		return 0;
+	return parse_frame(s + last, n - last, fr);
+}
 
 /*
  * Headers that go on after the event name: tracepoint fields
- * ("sched:sched_switch: prev_comm=..."), or the sample's only frame when
- * perf printed no call chain ("page-faults:  7f0 main+0x1 (/bin/x)").  perl
- * finds no event in these; the tokens after the TID are [cpu], time:,
- * period and event: in that order, any of them optional.
+ * ("sched:sched_switch: prev_comm=..."), or frames when perf printed no
+ * call chain ("page-faults:  7f0 main+0x1 (/bin/x)").  perl finds no event
+ * in these; the tokens after the TID are [cpu], time:, period and event:
+ * in that order, any of them optional.  A number is the period only right
+ * before the event: a thread named "pf worker 1" leaves its real TID here.
  */
 static void parse_tail_fields(const char *s, size_t i, size_t end,
 			      struct pf_script_event *ev)
 {
+	struct pf_span digits = span(s, 0, 0);
+
 	while (i < end) {
 		size_t a, b, k;
-		int digits = 1, timelike = 1;
+		int all_digits = 1, timelike = 1;
 
 		while (i < end && is_space((unsigned char)s[i]))
 			i++;
@@ -146,28 +283,33 @@ static void parse_tail_fields(const char *s, size_t i, size_t end,
 		for (k = a; k < b; k++) {
 			unsigned char c = (unsigned char)s[k];
 
-			digits &= is_digit(c);
+			all_digits &= is_digit(c);
 			timelike &= is_digit(c) || c == '.' ||
 				    (c == ':' && k == b - 1);
 		}
-		if (s[a] == '[' && s[b - 1] == ']')
+		if (all_digits) {
+			digits = span(s, a, b);
 			continue;
-		if (digits) {
-			ev->period = span(s, a, b);
+		}
+		if ((s[a] == '[' && s[b - 1] == ']') || (timelike && s[b - 1] == ':')) {
+			digits = span(s, 0, 0);
 			continue;
 		}
 		if (s[b - 1] != ':')
 			return;
-		if (timelike)
-			continue;
 		ev->event = span(s, a, b - 1);
-		if (parse_frame(s + b, end - b, &ev->frame, 1))
+		ev->period = digits;
+		if (parse_header_frame(s + b, end - b, &ev->frame))
 			ev->has_frame = 1;
 		return;
 	}
 }
 
-static int parse_event(const char *s, size_t n, struct pf_script_event *ev)
+/* A header line; PADDED for one that perf right-aligned (the command name
+   of a sample without a call chain is printed "%16s"): it must name an
+   event, so that indented frame lines are not taken for headers. */
+static int parse_event(const char *s, size_t n, struct pf_script_event *ev,
+		       int padded)
 {
 	size_t i, end = n;
 
@@ -185,70 +327,7 @@ static int parse_event(const char *s, size_t n, struct pf_script_event *ev)
 		parse_tail_perl(s, end, ev);
 	else
 		parse_tail_fields(s, i, end, ev);
-	return 1;
-}
-
-/*
- * A frame: perl's /^\s*(\w+)\s*(.+) \((\S*)\)/.  The greedy (.+) makes the
- * dso the last " (" group that closes within the same run of non-blanks.
- * perf writes a deleted file as "(PATH (deleted))"; perl then takes
- * "deleted)" for the dso and cuts the symbol, so that form is recognised
- * first.  HEX_ONLY asks for a hexadecimal address (frames on header lines).
- */
-static int parse_frame(const char *s, size_t n, struct pf_script_frame *fr,
-		       int hex_only)
-{
-	size_t i = 0, a, f, b, r;
-
-	while (i < n && is_space((unsigned char)s[i]))
-		i++;
-	for (a = i; i < n && is_word((unsigned char)s[i]); i++)
-		if (hex_only && !is_xdigit((unsigned char)s[i]))
-			return 0;
-	if (i == a)
-		return 0;
-	fr->addr = span(s, a, i);
-	while (i < n && is_space((unsigned char)s[i]))
-		i++;
-	f = i;
-	/* Walk the runs of non-blanks from the right. */
-	for (b = n; b > f + 1;) {
-		size_t q = b;
-
-		while (q > f && !is_space((unsigned char)s[q - 1]))
-			q--;
-		if (q < b && s[q] == '(' && q >= f + 2 && s[q - 1] == ' ') {
-			for (r = b; r > q + 1 && s[r - 1] != ')'; r--)
-				;
-			if (r > q + 1) {
-				r--;	/* the closing parenthesis */
-				fr->sym = span(s, f, q - 1);
-				fr->dso = span(s, q + 1, r);
-				fr->deleted = 0;
-				if (hex_only && r + 1 != n)
-					return 0;
-				if (fr->dso.len == 8 &&
-				    memcmp(fr->dso.p, "deleted)", 8) == 0 &&
-				    r + 1 == b) {
-					size_t q2 = q - 1;
-
-					while (q2 > f && s[q2 - 1] != '(')
-						q2--;
-					if (q2 > f + 1 && s[q2 - 2] == ' ') {
-						fr->sym = span(s, f, q2 - 2);
-						fr->dso = span(s, q2, q - 1);
-						fr->deleted = 1;
-					}
-				}
-				return 1;
-			}
-		}
-		if (q == f)
-			break;
-		for (b = q; b > f && is_space((unsigned char)s[b - 1]); b--)
-			;
-	}
-	return 0;
+	return !padded || ev->event.len > 0;
 }
 
 PF_EXPORT enum pf_script_kind pf_script_parse(const char *line, size_t len,
@@ -259,9 +338,17 @@ PF_EXPORT enum pf_script_kind pf_script_parse(const char *line, size_t len,
 	if (line[0] == '#')
 		return out->kind = PF_SCRIPT_COMMENT;
 	if (!is_space((unsigned char)line[0]) &&
-	    parse_event(line, len, &out->u.event))
+	    parse_event(line, len, &out->u.event, 0))
 		return out->kind = PF_SCRIPT_EVENT;
-	if (parse_frame(line, len, &out->u.frame, 0))
+	if (line[0] == ' ') {
+		size_t k = 1;
+
+		while (k < len && line[k] == ' ')
+			k++;
+		if (parse_event(line + k, len - k, &out->u.event, 1))
+			return out->kind = PF_SCRIPT_EVENT;
+	}
+	if (parse_frame(line, len, &out->u.frame))
 		return out->kind = PF_SCRIPT_FRAME;
 	return out->kind = PF_SCRIPT_OTHER;
 }

@@ -19,7 +19,10 @@ extern "C" {
 
 typedef struct pf_collapse pf_collapse;
 
-struct pf_collapse_options {
+/* Options: fill with pf_collapse_opts_init(), then set what differs.
+   Fields may be added at the end; size tells the library which exist. */
+struct pf_collapse_opts {
+	size_t size;		/* sizeof, set by pf_collapse_opts_init() */
 	int pid;		/* "comm-PID" */
 	int tid;		/* "comm-PID/TID" (wins over pid) */
 	int kernel;		/* kernel frames get "_[k]" */
@@ -28,20 +31,26 @@ struct pf_collapse_options {
 	int inline_frames;	/* expand inlined calls from DWARF (libdw) */
 	int context;		/* with inline_frames: "func:file.c:12" */
 	const char *event_filter;	/* NULL: the first event seen */
+	int count_samples;	/* each sample counts 1, whatever its period */
 };
 
+/* Set O to the defaults: no annotations, the first event, periods. */
+void pf_collapse_opts_init(struct pf_collapse_opts *o);
+
 /* A collapser with the given options (NULL: defaults).  NULL when out of
-   memory.  Free with pf_collapse_free(). */
-pf_collapse *pf_collapse_new(const struct pf_collapse_options *opt);
+   memory or when OPT was not set up by pf_collapse_opts_init().  Free
+   with pf_collapse_free(). */
+pf_collapse *pf_collapse_new(const struct pf_collapse_opts *opt);
 
 /* Feed one line without its newline.  Returns 0 when the line was used or
    ignored as perl ignores it, 1 when it is not perf-script text (perl warns
-   "Unrecognized line" and goes on), -1 when it is binary data or memory
-   ran out: pf_errmsg() says which; the caller adds file and line. */
+   "Unrecognized line" and goes on), -1 when it is binary data, a count
+   does not fit in 64 bits or memory ran out: pf_errmsg() says which; the
+   caller adds file and line. */
 int pf_collapse_line(pf_collapse *c, const char *line, size_t len);
 
 /* End of one input: a last sample without a blank line after it is
-   counted.  -1 when out of memory. */
+   counted.  -1 as for pf_collapse_line(). */
 int pf_collapse_end(pf_collapse *c);
 
 /* The table of stacks so far; it belongs to C. */

@@ -22,8 +22,8 @@ typedef struct pf_fold pf_fold;
 pf_fold *pf_fold_new(void);
 
 /* Add COUNT to STACK (LEN bytes, need not be NUL-terminated; the table
-   keeps its own copy).  Counts saturate at UINT64_MAX.  -1 when out of
-   memory, else 0. */
+   keeps its own copy).  -1 when out of memory or when the stack's count
+   would not fit in 64 bits (pf_errmsg() says which), else 0. */
 int pf_fold_add(pf_fold *f, const char *stack, size_t len, uint64_t count);
 
 /* The count of STACK, 0 when absent. */

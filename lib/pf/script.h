@@ -46,7 +46,10 @@ struct pf_script_event {
 				   when the line names none */
 	struct pf_span period;	/* digits; len 0 when absent */
 	int has_frame;		/* the line ends with "addr sym (dso)", as
-				   perf prints samples without a call chain */
+				   perf prints samples without a call chain;
+				   with perf script -F +addr it is the data
+				   address when frame lines follow, and the
+				   last of two groups when none do */
 	struct pf_script_frame frame;
 };
 
@@ -60,9 +63,11 @@ struct pf_script_line {
 
 /* Classify LINE (LEN bytes, no newline) and fill OUT, whose spans point
    into LINE.  The fields are found the way stackcollapse-perf.pl finds
-   them, so both agree on every line: a command name is the shortest prefix
-   followed by blanks, a number (optionally "/number") and a blank; a frame's
-   dso is the last " (...)" group.  Returns OUT->kind. */
+   them: a command name is the shortest prefix followed by blanks, a number
+   (optionally "/number") and a blank; a frame's dso is the parenthesised
+   group that ends at the line's last ')'.  Header lines may be indented
+   (perf right-aligns short names of samples without a call chain).  Time
+   linear in LEN.  Returns OUT->kind. */
 enum pf_script_kind pf_script_parse(const char *line, size_t len,
 				    struct pf_script_line *out);
 

@@ -28,13 +28,14 @@ static int walk(const char *stack, size_t len, uint64_t count, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pf_collapse_options o = { 0 };
+	struct pf_collapse_opts o;
 	const char *p, *end, *nl;
 	pf_collapse *c;
 	size_t total = 0;
 
 	if (size == 0)
 		return 0;
+	pf_collapse_opts_init(&o);
 	o.pid = data[0] & 1;
 	o.tid = data[0] & 2;
 	o.kernel = data[0] & 4;
@@ -42,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.addrs = data[0] & 16;
 	if (data[0] & 32)
 		o.event_filter = "page-faults";
+	o.count_samples = data[0] & 64;
 	c = pf_collapse_new(&o);
 	if (!c)
 		return 0;
