@@ -89,7 +89,7 @@ static const char *frames(pf_folded *f, size_t i)
 START_TEST(test_frames)
 {
 	pf_folded *f = pf_folded_new(0);
-	const char *first;
+	const struct pf_folded_stats *st;
 
 	add(f, "a;b;c 3", 1);
 	add(f, "a;b; 2", 1);
@@ -98,16 +98,18 @@ START_TEST(test_frames)
 	add(f, "", 0);
 	add(f, "no count here", 0);
 	add(f, "a;b 1 4", 1);
-	ck_assert_uint_eq(pf_folded_count(f), 4);
+	ck_assert_uint_eq(pf_folded_stats(f)->lines, 4);
 	ck_assert_str_eq(frames(f, 0), "a|b|c");
 	ck_assert_str_eq(frames(f, 1), "a|b");	/* trailing empty field dropped */
 	ck_assert_str_eq(frames(f, 2), "|x||y");	/* inner and leading ones kept */
 	ck_assert_str_eq(frames(f, 3), "a|b");
-	ck_assert_uint_eq(pf_folded_skipped(f, &first), 1);
-	ck_assert_str_eq(first, "t:1");
-	ck_assert(pf_folded_is_diff(f));
-	ck_assert(pf_folded_total(f) == 3 + 2 + 1 + 4);
-	ck_assert(pf_folded_total_first(f) == 3 + 2 + 1 + 1);
+	st = pf_folded_stats(f);
+	ck_assert_uint_eq(st->skipped, 1);
+	ck_assert_str_eq(st->first_skipped, "t:1");
+	ck_assert(st->diff);
+	ck_assert(!st->decimal);
+	ck_assert_uint_eq(st->total, 3 + 2 + 1 + 4);
+	ck_assert_uint_eq(st->total_first, 3 + 2 + 1 + 1);
 	pf_folded_free(f);
 }
 END_TEST
@@ -128,7 +130,7 @@ START_TEST(test_reuse)
 	l1 = pf_folded_line(f, 0, &n1, NULL, NULL);
 	l2 = pf_folded_line(f, 3, &n2, NULL, NULL);
 	ck_assert(l1[0] == l2[0] && l1[1] == l2[1] && l1[2] == l2[2]);
-	ck_assert_uint_eq(pf_folded_names(f), 6);
+	ck_assert_uint_eq(pf_folded_stats(f)->names, 6);
 	pf_folded_free(f);
 }
 END_TEST
@@ -142,7 +144,7 @@ START_TEST(test_reverse_striphex)
 	add(f, "a;b 1 2", 1);
 	ck_assert_str_eq(frames(f, 0), "c|b|a");
 	ck_assert_str_eq(frames(f, 1), "b|a");
-	ck_assert(pf_folded_total(f) == 5);
+	ck_assert_uint_eq(pf_folded_stats(f)->total, 5);
 	add(g, "f;0x1f;g0xABCq;0x;0xz 2", 1);
 	ck_assert_str_eq(frames(g, 0), "f|0x...|g0x...q|0x|0xz");
 	pf_folded_free(f);
@@ -156,16 +158,15 @@ START_TEST(test_read)
 	int fd = mkstemp(path);
 	FILE *out;
 	pf_folded *f = pf_folded_new(0);
-	const char *first;
 
 	ck_assert_int_ge(fd, 0);
 	out = fdopen(fd, "w");
 	fputs("a;b 1\r\nbad\r\na;c 2", out);	/* CRLF, no final newline */
 	fclose(out);
 	ck_assert_int_eq(pf_folded_read(f, path), 0);
-	ck_assert_uint_eq(pf_folded_count(f), 2);
-	ck_assert_uint_eq(pf_folded_skipped(f, &first), 1);
-	ck_assert(strstr(first, ":2") != NULL);
+	ck_assert_uint_eq(pf_folded_stats(f)->lines, 2);
+	ck_assert_uint_eq(pf_folded_stats(f)->skipped, 1);
+	ck_assert(strstr(pf_folded_stats(f)->first_skipped, ":2") != NULL);
 	ck_assert_int_eq(pf_folded_read(f, "/nonexistent/x.folded"), -1);
 	ck_assert(strstr(pf_errmsg(), "/nonexistent/x.folded") != NULL);
 	unlink(path);

@@ -10,5 +10,6 @@ cd "$tmp/run" || exit 99
 run_examples "$top_srcdir/man/pfdiff.1"
 grep -q 'rgb(255,' diff.svg || fail "diff.svg has red frames"
 grep -q '^app;main;run;helper@0x\.\.\.;page_fault 23 12$' diff.folded || fail "diff.folded: -n -s"
-grep -q '^Stacks that grew most:$' "$tmp/out.4" || fail "the report"
+grep -q '^Functions by self count that grew most:$' "$tmp/out.3" || fail "--strip-comm --report"
+grep -q '^Stacks that grew most:$' "$tmp/out.5" || fail "the report"
 finish

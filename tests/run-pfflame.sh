@@ -80,6 +80,27 @@ expect_same "$tmp/cp/a" "$tmp/cp/b" "--cp keeps colours across palettes"
 pfflame --text -N 5 "$fd/basic.folded" >"$tmp/basic.txt"
 expect_same "$fd/basic.txt" "$tmp/basic.txt" "--text -N 5"
 
+# Counts past 2^53 stay exact (doubles would round them) in the text and in
+# the SVG's titles; control characters in names are escaped in the text,
+# which goes to terminals (the SVG escapes for XML, as it always did).
+printf 'a;b 9007199254740993\na;c 2\n' >"$tmp/big.folded"
+pfflame --text "$tmp/big.folded" >"$tmp/out" || fail "--text, big counts: exit status $?"
+grep -q '^Total: 9,007,199,254,740,995 samples in 2 stacks, 3 functions$' "$tmp/out" &&
+	grep -q '^  9,007,199,254,740,993 .*  b$' "$tmp/out" && echo "ok: --text: exact counts" ||
+	fail "--text: exact counts past 2^53"
+pfflame "$tmp/big.folded" >"$tmp/out" || fail "SVG, big counts: exit status $?"
+grep -q '<title>all (9,007,199,254,740,995 samples, 100%)</title>' "$tmp/out" &&
+	grep -q '<title>b (9,007,199,254,740,993 samples' "$tmp/out" && echo "ok: SVG: exact counts" ||
+	fail "SVG: exact counts past 2^53"
+printf 'app;ev\033[2Jil\rx\tz 5\n' >"$tmp/ctl.folded"
+pfflame --text "$tmp/ctl.folded" >"$tmp/out" || fail "--text, control characters: exit status $?"
+if LC_ALL=C grep -q "$(printf '[\033\r]')" "$tmp/out"; then
+	fail "--text: control characters escaped"
+else
+	grep -q '  ev\\x1b\[2Jil\\rx\\tz$' "$tmp/out" && echo "ok: --text escapes control characters" ||
+		fail "--text: escape form"
+fi
+
 # Partly bad input: drawn, with the skipped lines counted on stderr.
 pfflame "$fd/skip.folded" >"$tmp/skip.svg" 2>"$tmp/skip.err" || fail "skip.folded: exit $?"
 grep -q '^pfflame: skipped 2 lines that are not folded stacks (first at .*skip.folded:2)$' \

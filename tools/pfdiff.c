@@ -22,8 +22,10 @@ static const char usage_text[] =
 "\n"
 "  -n, --normalize      scale BEFORE's counts to AFTER's total\n"
 "  -s, --strip-hex      replace hexadecimal numbers (0x...) in stacks by 0x...\n"
-"      --report         print the stacks and functions that grew and shrank\n"
-"                       the most instead\n"
+"      --strip-comm     drop each stack's first frame, the process name, to\n"
+"                       compare builds whose programs have different names\n"
+"      --report         print the functions (by self and by inclusive count)\n"
+"                       and the stacks that grew and shrank the most instead\n"
 "  -N, --top K          rows of each --report table (default 10)\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n";
@@ -31,6 +33,7 @@ static const char usage_text[] =
 static const struct option longopts[] = {
 	{ "normalize", no_argument, NULL, 'n' },
 	{ "strip-hex", no_argument, NULL, 's' },
+	{ "strip-comm", no_argument, NULL, 'c' },
 	{ "report", no_argument, NULL, 'r' },
 	{ "top", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
@@ -41,7 +44,7 @@ static const struct option longopts[] = {
 int main(int argc, char **argv)
 {
 	unsigned flags = 0;
-	int report = 0, c, rc;
+	int report = 0, c;
 	long top = 10;
 	char *end;
 	pf_diff *d;
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n': flags |= PF_DIFF_NORMALIZE; break;
 		case 's': flags |= PF_DIFF_STRIPHEX; break;
+		case 'c': flags |= PF_DIFF_STRIPCOMM; break;
 		case 'r': report = 1; break;
 		case 'N':
 			top = strtol(optarg, &end, 10);
@@ -68,17 +72,17 @@ int main(int argc, char **argv)
 						   : "too many files: only BEFORE and AFTER");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (!report) {
-		rc = pf_diff_merge_sorted(argv[optind], argv[optind + 1], flags, stdout);
-		if (rc < 0)
+		if (pf_diff_write(argv[optind], argv[optind + 1], flags, stdout) < 0) {
+			if (ferror(stdout))
+				die("standard output: %s", pf_errmsg());
 			die_lib();
-		if (rc != 0)
-			return 0;
+		}
+		return 0;
 	}
 	d = pf_diff_load(argv[optind], argv[optind + 1], flags);
 	if (!d)
 		die_lib();
-	rc = report ? pf_diff_report(d, stdout, (size_t)top) : pf_diff_write(d, stdout);
-	if (rc < 0)
+	if (pf_diff_report(d, stdout, (size_t)top) < 0)
 		die("standard output: %s", pf_errmsg());
 	pf_diff_free(d);
 	return 0;

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	unsigned flags = 0;
 	int text = 0, c, pct = 0, first_file;
 	long top = 10;
-	const char *first_bad;
+	const struct pf_folded_stats *st;
 	uint64_t skipped;
 	pf_folded *f;
 	pf_flame *g;
@@ -175,11 +175,12 @@ int main(int argc, char **argv)
 		if (pf_folded_read(f, path) < 0)
 			die_lib();
 	} while (++optind < argc);
-	skipped = pf_folded_skipped(f, &first_bad);
-	if (!(pf_folded_total(f) > 0)) {
+	st = pf_folded_stats(f);
+	skipped = st->skipped;
+	if (!(st->total_value > 0)) {
 		if (skipped)
 			die("%s: not a folded stack line (\"frame;frame count\"); "
-			    "no stack counts found", first_bad);
+			    "no stack counts found", st->first_skipped);
 		if (argc - first_file <= 1)
 			die("%s: no stack counts found",
 			    first_file < argc && strcmp(argv[first_file], "-") ?
@@ -189,7 +190,7 @@ int main(int argc, char **argv)
 	if (skipped)
 		warn("skipped %llu line%s that %s not folded stacks (first at %s)",
 		     (unsigned long long)skipped, skipped == 1 ? "" : "s",
-		     skipped == 1 ? "is" : "are", first_bad);
+		     skipped == 1 ? "is" : "are", st->first_skipped);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (text) {
 		c = pf_flame_write_text(f, stdout, (size_t)top, o.countname);
@@ -198,10 +199,10 @@ int main(int argc, char **argv)
 		pf_folded_free(f);
 		return c < 0;
 	}
-	if (o.total > 0 && o.total < pf_folded_total(f)) {
-		if (o.total / pf_folded_total(f) > 0.02)
+	if (o.total > 0 && o.total < st->total_value) {
+		if (o.total / st->total_value > 0.02)
 			warn("--total %g is less than the actual total %g, ignored",
-			     o.total, pf_folded_total(f));
+			     o.total, st->total_value);
 	}
 	g = pf_flame_build(f, &o);
 	if (!g || pf_flame_write_svg(g, stdout) < 0)

@@ -1,224 +1,330 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * pfdiff's core.  Both files go into one folded store, so their frames
- * share ids; the lines are then sorted by stack text and runs of equal
- * stacks summed per file, which gives the union sorted by stack -- the
- * order that makes the output deterministic, where difffolded.pl prints in
- * hash order.
+ * pfdiff's core: both files are joined by stack in one hash table, as
+ * difffolded.pl joins them, and the distinct stacks are then sorted once,
+ * which makes the output deterministic where difffolded.pl prints in hash
+ * order.  Stacks are compared as text: the key of a line is everything
+ * before its last blank and count.  A plain regular file is mapped whole,
+ * its pages populated in one go, and the keys point into it: copying keys
+ * out of a read buffer cost more in page faults than the join itself.
+ * Other input (gzip, pipes) goes through pf_lines and its keys are copied.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
-#include "folded/folded-int.h"
-#include "util/numfmt.h"
+#include "util/hash-int.h"
+#include "diff/diff-int.h"
 
-struct stack {
-	uint32_t line;		/* a line with this stack */
-	double before, after;
-};
-
-struct pf_diff {
-	pf_folded *f;
-	size_t nbefore;		/* lines 0..nbefore-1 came from BEFORE */
-	struct stack *stacks;
-	size_t nstacks;
-	double total1, total2;
-};
-
-static int cmp_key(const void *a, const void *b, void *ctx)
+static struct dstack *find(const pf_diff *d, const char *key, size_t len, uint64_t h)
 {
-	const pf_folded *f = ctx;
-	const struct fline *lines = folded_lines(f);
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c = folded_cmp(f, &lines[x], &lines[y], FOLDED_KEY);
+	struct dstack *e;
 
-	return c ? c : (x > y) - (x < y);
+	TABLE_PROBE(&d->t, h, e)
+		if (e->h.hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			break;
+	return e;
 }
 
-/* Read PATH into F; every line must be a two-column folded stack. */
-static int load_file(pf_folded *f, const char *path)
+/* The stack KEY, added on first sight; KEEP when KEY stays valid as it
+   is (in a whole file), else it is copied. */
+static struct dstack *stack_of(pf_diff *d, const char *key, size_t len, int keep)
 {
-	size_t first = pf_folded_count(f), i, n3 = 0;
-	const char *bad;
+	uint64_t h = table_hash(pf_hash(key, len));
+	struct dstack *e = find(d, key, len, h);
 
-	if (pf_folded_read(f, path) < 0)
-		return -1;
-	if (pf_folded_skipped(f, &bad)) {
-		error_set("%s: not a folded stack line (\"frame;frame count\")", bad);
-		return -1;
+	if (e->h.hash)
+		return e;
+	switch (table_reserve(&d->t)) {
+	case -1:
+		return NULL;
+	case 1:
+		e = find(d, key, len, h);
 	}
-	for (i = first; i < pf_folded_count(f); i++)
-		n3 += folded_lines(f)[i].ncounts == 2;
-	if (n3 && n3 == pf_folded_count(f) - first) {
+	e->key = keep ? key : arena_strndup(&d->keys, key, len);
+	if (!e->key)
+		return NULL;
+	e->h.hash = h;
+	e->len = len;
+	e->before = e->after = (struct fcount){ 0, 0 };
+	table_filled(&d->t);
+	return e;
+}
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The key as the flags rewrite it: s/0x[0-9a-fA-F]+/0x.../g, then the
+   first frame dropped.  NULL when out of memory. */
+static const char *rewrite(pf_diff *d, const char *key, size_t *len)
+{
+	if (d->flags & PF_DIFF_STRIPHEX) {
+		size_t i = 0, o = 0, n = *len;
+
+		if (GROW(d->scratch, d->scratch_cap, n * 2 + 8) < 0)
+			return NULL;
+		while (i < n) {
+			if (i + 2 < n && key[i] == '0' && key[i + 1] == 'x' && is_hex(key[i + 2])) {
+				for (i += 2; i < n && is_hex(key[i]); i++)
+					;
+				memcpy(d->scratch + o, "0x...", 5);
+				o += 5;
+			} else {
+				d->scratch[o++] = key[i++];
+			}
+		}
+		key = d->scratch;
+		*len = o;
+	}
+	if (d->flags & PF_DIFF_STRIPCOMM) {
+		const char *semi = memchr(key, ';', *len);
+		size_t skip = semi ? (size_t)(semi - key) + 1 : *len;
+
+		key += skip;
+		*len -= skip;
+	}
+	return key;
+}
+
+/* PATH mapped whole into W, or 0 when it is not a plain regular file
+   (then pf_lines reads it, and says what is wrong with it).  The file is
+   read-only to us; like any reader of a mapped file, pfdiff would die of
+   SIGBUS if another process truncated it meanwhile. */
+static int read_whole(const char *path, struct whole *w)
+{
+	struct stat st;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	char *p;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 0;
+	if ((unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b) {	/* gzip */
+		munmap(p, (size_t)st.st_size);
+		return 0;
+	}
+	w->p = p;
+	w->size = (size_t)st.st_size;
+	return 1;
+}
+
+/* The next line of a whole file, without its newline or CR; NULL at the
+   end. */
+static const char *whole_next(struct whole *w, size_t *pos, size_t *len)
+{
+	const char *line = w->p + *pos, *nl;
+	size_t n;
+
+	if (*pos >= w->size)
+		return NULL;
+	nl = memchr(line, '\n', w->size - *pos);
+	n = nl ? (size_t)(nl - line) : w->size - *pos;
+	*pos += n + 1;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	*len = n;
+	return line;
+}
+
+/* Add every line of PATH to side SIDE (0: before, 1: after). */
+static int load_file(pf_diff *d, const char *path, int side, struct fcount *total)
+{
+	struct whole *w = &d->files[side];
+	pf_lines *r = NULL;
+	uint64_t lines = 0, diffs = 0, first = 0, lineno = 0;
+	const char *name = path, *line;
+	size_t len, key_len, pos = 0;
+	int rc = 0, k, frac, diff;
+
+	if (!read_whole(path, w)) {
+		if (!(r = pf_lines_open(path)))
+			return -1;
+		name = pf_lines_name(r);
+	}
+	while ((line = r ? pf_lines_next(r, &len) : whole_next(w, &pos, &len))) {
+		lineno++;
+		struct fcount c;
+		struct dstack *e;
+		const char *key;
+
+		k = folded_key(line, len, &key_len, &c, &frac, &diff);
+		if (k == 0)
+			continue;
+		if (k < 0) {
+			error_set(k == -2 ? "%s:%llu: count does not fit in 64 bits" :
+				  "%s:%llu: not a folded stack line (\"frame;frame count\")",
+				  name, (unsigned long long)lineno);
+			rc = -1;
+			break;
+		}
+		if (lines++ == 0)
+			first = lineno;
+		diffs += diff;
+		d->st.decimal |= frac;
+		if (!(key = rewrite(d, line, &key_len)) ||
+		    !(e = stack_of(d, key, key_len, !r && key == line))) {
+			rc = -1;
+			break;
+		}
+		if (fcount_add(side ? &e->after : &e->before, &c) < 0 ||
+		    fcount_add(total, &c) < 0) {
+			error_set("%s:%llu: counts add up to more than 64 bits", name,
+				  (unsigned long long)lineno);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && r && pf_lines_failed(r))
+		rc = -1;
+	if (rc == 0 && lines && diffs == lines) {
 		error_set("%s:%llu: differential input (\"stack before after\"); "
-			  "pfdiff compares two-column folded files",
-			  strcmp(path, "-") == 0 ? "<stdin>" : path,
-			  (unsigned long long)f->first_lineno);
-		return -1;
+			  "pfdiff compares two-column folded files", name,
+			  (unsigned long long)first);
+		rc = -1;
 	}
-	return 0;
+	if (r && rc < 0)
+		folded_close_quietly(r);	/* keep the message of the failure */
+	else if (r && pf_lines_close(r) < 0)
+		rc = -1;
+	return rc;
 }
 
-static int merge(pf_diff *d)
+static int cmp_key(const void *a, const void *b)
 {
-	size_t n = pf_folded_count(d->f), i;
-	const struct fline *lines = folded_lines(d->f);
-	uint32_t *order = mem_alloc((n ? n : 1) * sizeof *order);
+	const struct dstack *x = *(const struct dstack *const *)a;
+	const struct dstack *y = *(const struct dstack *const *)b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
 
-	d->stacks = mem_alloc((n ? n : 1) * sizeof *d->stacks);
-	if (!order || !d->stacks) {
-		free(order);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+struct fcount diff_scale(const struct fcount *c, const struct fcount *t1,
+			 const struct fcount *t2, int decimal)
+{
+	struct fcount s = *c;
+
+	if (decimal) {
+		if (t1->v != t2->v && t1->v > 0)
+			s.v = trunc(c->v * t2->v / t1->v);
+	} else if (t1->n != t2->n && t1->n > 0) {
+		/* exact: the product needs up to 128 bits, the quotient fits
+		   as C <= T1 */
+		s.n = (uint64_t)((unsigned __int128)c->n * t2->n / t1->n);
+		s.v = (double)s.n;
+	}
+	return s;
+}
+
+/* Sort, scale (-n) and sum up. */
+static int finish(pf_diff *d, struct fcount t1, struct fcount t2)
+{
+	struct pf_diff_stats *st = &d->st;
+	struct fcount sum = { 0, 0 }, grow = { 0, 0 }, shrink = { 0, 0 };
+	struct dstack *e;
+	size_t n = 0, i;
+
+	d->order = mem_alloc((d->t.used ? d->t.used : 1) * sizeof *d->order);
+	if (!d->order)
 		return -1;
-	}
-	if (folded_sorted(d->f, 0, d->nbefore, FOLDED_KEY) &&
-	    folded_sorted(d->f, d->nbefore, n, FOLDED_KEY)) {
-		/* both sorted already, as folded files usually are: merge */
-		size_t a = 0, b = d->nbefore, k = 0;
-
-		while (a < d->nbefore || b < n) {
-			if (b == n || (a < d->nbefore &&
-				       folded_cmp(d->f, &lines[a], &lines[b], FOLDED_KEY) <= 0))
-				order[k++] = (uint32_t)a++;
-			else
-				order[k++] = (uint32_t)b++;
-		}
-	} else {
-		for (i = 0; i < n; i++)
-			order[i] = (uint32_t)i;
-		qsort_r(order, n, sizeof *order, cmp_key, d->f);
-	}
+	TABLE_EACH(&d->t, e)
+		d->order[n++] = e;
+	qsort(d->order, n, sizeof *d->order, cmp_key);
 	for (i = 0; i < n; i++) {
-		const struct fline *l = &lines[order[i]];
-		struct stack *s;
+		struct fcount *b = &d->order[i]->before, *a = &d->order[i]->after, ch;
 
-		if (d->nstacks == 0 ||
-		    folded_cmp(d->f, &lines[d->stacks[d->nstacks - 1].line], l, FOLDED_KEY) != 0) {
-			s = &d->stacks[d->nstacks++];
-			s->line = order[i];
-			s->before = s->after = 0;
-		}
-		s = &d->stacks[d->nstacks - 1];
-		if (order[i] < d->nbefore) {
-			s->before += l->c2;
-			d->total1 += l->c2;
+		if (d->flags & PF_DIFF_NORMALIZE)
+			*b = diff_scale(b, &t1, &t2, st->decimal);
+		fcount_add(&sum, b);	/* no more than T1 */
+		if (st->decimal ? a->v > b->v : a->n > b->n) {
+			ch = (struct fcount){ a->n - b->n, a->v - b->v };
+			fcount_add(&grow, &ch);
 		} else {
-			s->after += l->c2;
-			d->total2 += l->c2;
+			ch = (struct fcount){ b->n - a->n, b->v - a->v };
+			fcount_add(&shrink, &ch);
 		}
 	}
-	free(order);
+	st->stacks = n;
+	st->total_before = sum.n;
+	st->total_before_value = sum.v;
+	st->total_after = t2.n;
+	st->total_after_value = t2.v;
+	st->growth = grow.n;
+	st->growth_value = grow.v;
+	st->shrinkage = shrink.n;
+	st->shrinkage_value = shrink.v;
 	return 0;
 }
 
 PF_EXPORT pf_diff *pf_diff_load(const char *before, const char *after, unsigned flags)
 {
 	pf_diff *d = calloc(1, sizeof *d);
-	size_t i;
+	struct fcount t1 = { 0, 0 }, t2 = { 0, 0 };
 
 	if (!d) {
 		error_set("out of memory");
 		return NULL;
 	}
-	d->f = pf_folded_new(flags & PF_DIFF_STRIPHEX ? PF_FOLDED_STRIPHEX : 0);
-	if (!d->f || load_file(d->f, before) < 0)
-		goto fail;
-	d->nbefore = pf_folded_count(d->f);
-	if (load_file(d->f, after) < 0)
-		goto fail;
-	if (pf_folded_count(d->f) > UINT32_MAX) {
-		error_set("too many stacks");
-		goto fail;
-	}
-	if (merge(d) < 0)
-		goto fail;
-	if ((flags & PF_DIFF_NORMALIZE) && d->total1 != d->total2 && d->total1 > 0) {
-		double t = 0;
-
-		/* difffolded.pl: int($c1 * $total2 / $total1) */
-		for (i = 0; i < d->nstacks; i++) {
-			d->stacks[i].before = trunc(d->stacks[i].before * d->total2 / d->total1);
-			t += d->stacks[i].before;
-		}
-		d->total1 = t;
+	d->flags = flags;
+	if (table_init(&d->t, sizeof(struct dstack), 1024) < 0 ||
+	    load_file(d, before, 0, &t1) < 0 || load_file(d, after, 1, &t2) < 0 ||
+	    finish(d, t1, t2) < 0) {
+		pf_diff_free(d);
+		return NULL;
 	}
 	return d;
-fail:
-	pf_diff_free(d);
-	return NULL;
 }
 
-PF_EXPORT double pf_diff_total_before(const pf_diff *d)
+PF_EXPORT const struct pf_diff_stats *pf_diff_stats(const pf_diff *d)
 {
-	return d->total1;
+	return &d->st;
 }
 
-PF_EXPORT double pf_diff_total_after(const pf_diff *d)
+void diff_put_line(FILE *out, const char *key, size_t len, const struct fcount *c1,
+		   const struct fcount *c2, int decimal)
 {
-	return d->total2;
+	fwrite_unlocked(key, 1, len, out);
+	putc_unlocked(' ', out);
+	fcount_put(out, c1, decimal);
+	putc_unlocked(' ', out);
+	fcount_put(out, c2, decimal);
+	putc_unlocked('\n', out);
 }
 
-PF_EXPORT size_t pf_diff_stacks(const pf_diff *d)
+PF_EXPORT int pf_diff_write(const char *before, const char *after, unsigned flags, FILE *out)
 {
-	return d->nstacks;
-}
-
-/* A count as perl prints it: integers in full, others with 15 digits. */
-void diff_put_count(FILE *out, double v)
-{
-	char buf[64];
-
-	if (v == floor(v) && fabs(v) < 9e15) {
-		/* the common case, without printf's floating-point path */
-		long long x = (long long)v;
-		unsigned long long u = x < 0 ? -(unsigned long long)x : (unsigned long long)x;
-		char *p = buf + sizeof buf;
-
-		do
-			*--p = (char)('0' + u % 10);
-		while ((u /= 10) != 0);
-		if (x < 0)
-			*--p = '-';
-		fwrite_unlocked(p, 1, (size_t)(buf + sizeof buf - p), out);
-	} else {
-		perl_num(buf, sizeof buf, v);
-		fputs(buf, out);
-	}
-}
-
-static void put_stack(const pf_diff *d, FILE *out, uint32_t line)
-{
-	const struct fline *l = &folded_lines(d->f)[line];
-	const uint32_t *ids = folded_ids(d->f) + l->frames;
-	size_t i, len;
-
-	for (i = 0; i < l->nframes; i++) {
-		const char *s = pf_folded_name(d->f, ids[i], &len);
-
-		if (i)
-			putc_unlocked(';', out);
-		fwrite_unlocked(s, 1, len, out);
-	}
-	fwrite_unlocked(folded_tail(d->f, l), 1, folded_tail_len(l, FOLDED_KEY), out);
-}
-
-PF_EXPORT int pf_diff_write(const pf_diff *d, FILE *out)
-{
+	pf_diff *d;
 	size_t i;
+	int rc = diff_stream(before, after, flags, out);
 
-	for (i = 0; i < d->nstacks; i++) {
-		put_stack(d, out, d->stacks[i].line);
-		putc_unlocked(' ', out);
-		diff_put_count(out, d->stacks[i].before);
-		putc_unlocked(' ', out);
-		diff_put_count(out, d->stacks[i].after);
-		putc_unlocked('\n', out);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!(d = pf_diff_load(before, after, flags)))
+		return -1;
+	for (i = 0; i < d->st.stacks; i++) {
+		const struct dstack *e = d->order[i];
+
+		diff_put_line(out, e->key, e->len, &e->before, &e->after, d->st.decimal);
 	}
+	pf_diff_free(d);
 	if (fflush(out) != 0 || ferror(out)) {
 		error_set_errno(errno, "write failed");
 		return -1;
@@ -228,161 +334,16 @@ PF_EXPORT int pf_diff_write(const pf_diff *d, FILE *out)
 
 PF_EXPORT void pf_diff_free(pf_diff *d)
 {
+	int i;
+
 	if (!d)
 		return;
-	pf_folded_free(d->f);
-	free(d->stacks);
+	table_release(&d->t);
+	arena_release(&d->keys);
+	for (i = 0; i < 2; i++)
+		if (d->files[i].p)
+			munmap(d->files[i].p, d->files[i].size);
+	free(d->order);
+	free(d->scratch);
 	free(d);
-}
-
-/* One row of the report: a stack (by line) or a function (by name id). */
-struct row {
-	uint32_t key;
-	double before, after;
-};
-
-static int by_growth(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-	double dx = x->after - x->before, dy = y->after - y->before;
-
-	if (dx != dy)
-		return dx < dy ? 1 : -1;
-	return (x->key > y->key) - (x->key < y->key);
-}
-
-static void signed_count(char *buf, size_t size, double v)
-{
-	char tmp[80];
-
-	commify(tmp, sizeof tmp, v);
-	snprintf(buf, size, "%s%s", v > 0 ? "+" : "", tmp);
-}
-
-static int cwidth(double v, int sign)
-{
-	char buf[96];
-
-	if (sign)
-		signed_count(buf, sizeof buf, v);
-	else
-		commify(buf, sizeof buf, v);
-	return (int)strlen(buf);
-}
-
-/* Print rows FROM..TO (exclusive), walking by STEP (1 or -1). */
-static void table(const pf_diff *d, FILE *out, const char *title, const struct row *rows,
-		  long from, long count, int step, int stacks)
-{
-	double change = d->total2 - d->total1;
-	int wb = 6, wa = 5, wd = 5;
-	long i, k;
-	char b[96], a[96], dl[96];
-
-	fprintf(out, "%s:\n", title);
-	if (count == 0) {
-		fputs("  (none)\n", out);
-		return;
-	}
-	for (i = from, k = 0; k < count; i += step, k++) {
-		if (cwidth(rows[i].before, 0) > wb)
-			wb = cwidth(rows[i].before, 0);
-		if (cwidth(rows[i].after, 0) > wa)
-			wa = cwidth(rows[i].after, 0);
-		if (cwidth(rows[i].after - rows[i].before, 1) > wd)
-			wd = cwidth(rows[i].after - rows[i].before, 1);
-	}
-	fprintf(out, "  %*s  %*s  %*s  %8s  %s\n", wb, "before", wa, "after", wd, "delta",
-		"share", stacks ? "stack" : "function");
-	for (i = from, k = 0; k < count; i += step, k++) {
-		double delta = rows[i].after - rows[i].before;
-
-		commify(b, sizeof b, rows[i].before);
-		commify(a, sizeof a, rows[i].after);
-		signed_count(dl, sizeof dl, delta);
-		fprintf(out, "  %*s  %*s  %*s  ", wb, b, wa, a, wd, dl);
-		if (change != 0)
-			fprintf(out, "%7.2f%%  ", 100 * delta / change);
-		else
-			fprintf(out, "%8s  ", "-");
-		if (stacks) {
-			put_stack(d, out, rows[i].key);
-		} else {
-			size_t len;
-			const char *name = pf_folded_name(d->f, rows[i].key, &len);
-
-			fwrite(name, 1, len, out);
-		}
-		fputc('\n', out);
-	}
-}
-
-/* Sort ROWS by growth and print the TOP that grew and the TOP that shrank. */
-static void ranked(const pf_diff *d, FILE *out, struct row *rows, size_t n, size_t top,
-		   const char *what, int stacks)
-{
-	size_t grew = 0, shrank = 0;
-	char title[128];
-
-	qsort(rows, n, sizeof *rows, by_growth);
-	while (grew < n && grew < top && rows[grew].after > rows[grew].before)
-		grew++;
-	while (shrank < n && shrank < top &&
-	       rows[n - 1 - shrank].after < rows[n - 1 - shrank].before)
-		shrank++;
-	snprintf(title, sizeof title, "%s that grew most", what);
-	table(d, out, title, rows, 0, (long)grew, 1, stacks);
-	fputc('\n', out);
-	snprintf(title, sizeof title, "%s that shrank most", what);
-	table(d, out, title, rows, (long)n - 1, (long)shrank, -1, stacks);
-}
-
-PF_EXPORT int pf_diff_report(const pf_diff *d, FILE *out, size_t top)
-{
-	size_t nn = pf_folded_names(d->f), i, j;
-	struct row *rows = mem_alloc((d->nstacks + nn + 1) * sizeof *rows);
-	struct row *funcs = rows ? rows + d->nstacks : NULL;
-	uint32_t *stamp = calloc(nn + 1, sizeof *stamp);
-	double change = d->total2 - d->total1;
-	char b[96], a[96], dl[96];
-
-	if (!rows || !stamp) {
-		free(rows);
-		free(stamp);
-		error_set("out of memory");
-		return -1;
-	}
-	for (i = 0; i < nn; i++)
-		funcs[i] = (struct row){ (uint32_t)i, 0, 0 };
-	for (i = 0; i < d->nstacks; i++) {
-		const struct stack *s = &d->stacks[i];
-		const struct fline *l = &folded_lines(d->f)[s->line];
-		const uint32_t *ids = folded_ids(d->f) + l->frames;
-
-		rows[i] = (struct row){ s->line, s->before, s->after };
-		for (j = 0; j < l->nframes; j++) {
-			if (stamp[ids[j]] == i + 1)
-				continue;	/* recursion: once per stack */
-			stamp[ids[j]] = (uint32_t)(i + 1);
-			funcs[ids[j]].before += s->before;
-			funcs[ids[j]].after += s->after;
-		}
-	}
-	free(stamp);
-	commify(b, sizeof b, d->total1);
-	commify(a, sizeof a, d->total2);
-	signed_count(dl, sizeof dl, change);
-	fprintf(out, "Total: before %s, after %s, change %s", b, a, dl);
-	if (d->total1 > 0)
-		fprintf(out, " (%+.2f%%)", 100 * change / d->total1);
-	fprintf(out, "; %zu stacks, share = part of the total change\n\n", d->nstacks);
-	ranked(d, out, rows, d->nstacks, top, "Stacks", 1);
-	fputc('\n', out);
-	ranked(d, out, funcs, nn, top, "Functions (inclusive)", 0);
-	free(rows);
-	if (fflush(out) != 0 || ferror(out)) {
-		error_set_errno(errno, "write failed");
-		return -1;
-	}
-	return 0;
 }

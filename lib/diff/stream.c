@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +18,14 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
-#include "folded/folded-int.h"
+#include "diff/diff-int.h"
 
 struct src {
 	pf_lines *r;
 	char *line;		/* current line, NULL at the end */
 	size_t key_len;
-	double count;
+	struct fcount count;
+	int frac;		/* the count has a fraction */
 	int diff;		/* the stack ends in a count too */
 };
 
@@ -43,7 +43,7 @@ static int next(struct src *s)
 	int k;
 
 	while ((s->line = pf_lines_next(s->r, &len))) {
-		k = folded_key(s->line, len, &s->key_len, &s->count, &s->diff);
+		k = folded_key(s->line, len, &s->key_len, &s->count, &s->frac, &s->diff);
 		if (k > 0)
 			return 0;
 		if (k == -2) {
@@ -61,11 +61,11 @@ static int next(struct src *s)
 }
 
 /* First pass over PATH: 1 if sorted (and *TOTAL its sum, *REPEATS whether
-   a stack occurs more than once), 0 if not, -1 on errors, which are the
-   same as pf_diff_load()'s. */
-static int check(const char *path, double *total, int *repeats)
+   a stack occurs more than once, *FRAC whether a count has a fraction), 0
+   if not, -1 on errors, which are the same as pf_diff_load()'s. */
+static int check(const char *path, struct fcount *total, int *repeats, int *frac)
 {
-	struct src s = { pf_lines_open(path), NULL, 0, 0, 0 };
+	struct src s = { pf_lines_open(path), NULL, 0, { 0, 0 }, 0, 0 };
 	char *prev = NULL;
 	size_t prev_len = 0, prev_cap = 0, lines = 0, diffs = 0;
 	uint64_t first = 0;
@@ -73,8 +73,9 @@ static int check(const char *path, double *total, int *repeats)
 
 	if (!s.r)
 		return -1;
-	*total = 0;
+	*total = (struct fcount){ 0, 0 };
 	*repeats = 0;
+	*frac = 0;
 	for (;;) {
 		if (next(&s) < 0) {
 			rc = -1;
@@ -100,8 +101,8 @@ static int check(const char *path, double *total, int *repeats)
 		}
 		memcpy(prev, s.line, s.key_len);
 		prev_len = s.key_len;
-		*total += s.count;
-		if (*total > 0x1p64) {
+		*frac |= s.frac;
+		if (fcount_add(total, &s.count) < 0) {
 			/* as pf_folded_add_line() refuses it */
 			error_set("%s:%llu: counts add up to more than 64 bits",
 				  pf_lines_name(s.r), (unsigned long long)pf_lines_lineno(s.r));
@@ -126,28 +127,21 @@ static int check(const char *path, double *total, int *repeats)
 	return rc;
 }
 
-static void put_line(FILE *out, const char *key, size_t len, double c1, double c2)
-{
-	fwrite_unlocked(key, 1, len, out);
-	putc_unlocked(' ', out);
-	diff_put_count(out, c1);
-	putc_unlocked(' ', out);
-	diff_put_count(out, c2);
-	putc_unlocked('\n', out);
-}
-
-static double scale(double c1, double t1, double t2, int normalize)
-{
-	if (normalize && t1 != t2 && t1 > 0)
-		c1 = trunc(c1 * t2 / t1);	/* difffolded.pl's -n */
-	return c1;
-}
-
 /* Second pass when no stack repeats within a file, the usual case: one
    comparison per line written, and no copy of the stack. */
-static int merge_unique(struct src *a, struct src *b, double t1, double t2, int normalize,
-			FILE *out)
+struct totals {
+	struct fcount t1, t2;
+	int normalize, decimal;
+};
+
+static struct fcount scale(const struct fcount *c, const struct totals *t)
 {
+	return t->normalize ? diff_scale(c, &t->t1, &t->t2, t->decimal) : *c;
+}
+
+static int merge_unique(struct src *a, struct src *b, const struct totals *t, FILE *out)
+{
+	static const struct fcount zero;
 	int c;
 
 	if (next(a) < 0 || next(b) < 0)
@@ -155,11 +149,14 @@ static int merge_unique(struct src *a, struct src *b, double t1, double t2, int 
 	while (a->line || b->line) {
 		c = !b->line ? -1 : !a->line ? 1 :
 		    key_cmp(a->line, a->key_len, b->line, b->key_len);
-		if (c <= 0)
-			put_line(out, a->line, a->key_len, scale(a->count, t1, t2, normalize),
-				 c == 0 ? b->count : 0);
-		else
-			put_line(out, b->line, b->key_len, 0, b->count);
+		if (c <= 0) {
+			struct fcount c1 = scale(&a->count, t);
+
+			diff_put_line(out, a->line, a->key_len, &c1, c == 0 ? &b->count : &zero,
+				      t->decimal);
+		} else {
+			diff_put_line(out, b->line, b->key_len, &zero, &b->count, t->decimal);
+		}
 		if ((c <= 0 && next(a) < 0) || (c >= 0 && next(b) < 0))
 			return -1;
 	}
@@ -167,7 +164,7 @@ static int merge_unique(struct src *a, struct src *b, double t1, double t2, int 
 }
 
 /* Second pass: merge A and B, summing equal stacks. */
-static int merge(struct src *a, struct src *b, double t1, double t2, int normalize, FILE *out)
+static int merge(struct src *a, struct src *b, const struct totals *t, FILE *out)
 {
 	char *key = NULL;
 	size_t cap = 0, len;
@@ -178,7 +175,7 @@ static int merge(struct src *a, struct src *b, double t1, double t2, int normali
 	while (a->line || b->line) {
 		struct src *lo = !b->line || (a->line &&
 			key_cmp(a->line, a->key_len, b->line, b->key_len) <= 0) ? a : b;
-		double c1 = 0, c2 = 0;
+		struct fcount c1 = { 0, 0 }, c2 = { 0, 0 };
 
 		len = lo->key_len;
 		if (len + 1 > cap) {
@@ -192,16 +189,17 @@ static int merge(struct src *a, struct src *b, double t1, double t2, int normali
 		}
 		memcpy(key, lo->line, len);
 		while (a->line && key_cmp(a->line, a->key_len, key, len) == 0) {
-			c1 += a->count;
+			fcount_add(&c1, &a->count);	/* checked in check() */
 			if (next(a) < 0)
 				goto fail;
 		}
 		while (b->line && key_cmp(b->line, b->key_len, key, len) == 0) {
-			c2 += b->count;
+			fcount_add(&c2, &b->count);
 			if (next(b) < 0)
 				goto fail;
 		}
-		put_line(out, key, len, scale(c1, t1, t2, normalize), c2);
+		c1 = scale(&c1, t);
+		diff_put_line(out, key, len, &c1, &c2, t->decimal);
 	}
 	free(key);
 	return rc;
@@ -214,8 +212,8 @@ fail:
    the two files are independent, and the pass is half the work. */
 struct check_job {
 	const char *path;
-	double total;
-	int repeats, rc;
+	struct fcount total;
+	int repeats, frac, rc;
 	char msg[512];		/* pf_errmsg() is per thread */
 };
 
@@ -223,7 +221,7 @@ static void *check_thread(void *arg)
 {
 	struct check_job *j = arg;
 
-	j->rc = check(j->path, &j->total, &j->repeats);
+	j->rc = check(j->path, &j->total, &j->repeats, &j->frac);
 	if (j->rc < 0)
 		snprintf(j->msg, sizeof j->msg, "%s", pf_errmsg());
 	return NULL;
@@ -231,13 +229,13 @@ static void *check_thread(void *arg)
 
 /* check() on both files, as if BEFORE's came first: its result decides
    when it is not a sorted file.  Returns the lower of the two results. */
-static int check_both(const char *before, const char *after, double *t1, int *rep1,
-		      double *t2, int *rep2)
+static int check_both(const char *before, const char *after, struct totals *tt,
+		      int *rep1, int *rep2)
 {
 	struct check_job j = { .path = after };
 	pthread_t t;
 	int threaded = pthread_create(&t, NULL, check_thread, &j) == 0;
-	int rc = check(before, t1, rep1);
+	int rc = check(before, &tt->t1, rep1, &tt->decimal);
 
 	if (threaded)
 		pthread_join(t, NULL);
@@ -247,7 +245,8 @@ static int check_both(const char *before, const char *after, double *t1, int *re
 		return rc;
 	if (j.rc < 0)
 		error_set("%s", j.msg);
-	*t2 = j.total;
+	tt->t2 = j.total;
+	tt->decimal |= j.frac;
 	*rep2 = j.repeats;
 	return j.rc;
 }
@@ -259,25 +258,26 @@ static int regular(const char *path)
 	return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-PF_EXPORT int pf_diff_merge_sorted(const char *before, const char *after, unsigned flags,
-				   FILE *out)
+int diff_stream(const char *before, const char *after, unsigned flags, FILE *out)
 {
 	struct src a = { 0 }, b = { 0 };
-	double t1, t2;
-	int rc, rep1, rep2, normalize = !!(flags & PF_DIFF_NORMALIZE);
+	struct totals t = { .normalize = !!(flags & PF_DIFF_NORMALIZE) };
+	int rc, rep1, rep2;
 
-	if ((flags & PF_DIFF_STRIPHEX) || !regular(before) || !regular(after))
+	/* -s and --strip-comm change keys, and with them the order */
+	if ((flags & (PF_DIFF_STRIPHEX | PF_DIFF_STRIPCOMM)) || !regular(before) ||
+	    !regular(after))
 		return 0;
-	if ((rc = check_both(before, after, &t1, &rep1, &t2, &rep2)) <= 0)
+	if ((rc = check_both(before, after, &t, &rep1, &rep2)) <= 0)
 		return rc;
 	a.r = pf_lines_open(before);
 	b.r = a.r ? pf_lines_open(after) : NULL;
 	if (!a.r || !b.r)
 		rc = -1;
 	else if (rep1 || rep2)
-		rc = merge(&a, &b, t1, t2, normalize, out);
+		rc = merge(&a, &b, &t, out);
 	else
-		rc = merge_unique(&a, &b, t1, t2, normalize, out);
+		rc = merge_unique(&a, &b, &t, out);
 	if (rc < 0) {
 		if (a.r)
 			folded_close_quietly(a.r);

@@ -20,6 +20,7 @@ struct frame {
 	uint32_t name;		/* folded name id, ROOT_NAME for the root */
 	uint32_t depth;
 	double stime, etime;	/* in counts from the left edge */
+	uint64_t count;		/* etime - stime exactly (integer profiles) */
 	double delta;		/* differential: the frame's own change */
 	int has_delta;
 };
@@ -31,6 +32,8 @@ struct pf_flame {
 	size_t nframes, cap;
 	uint32_t depthmax;
 	double time;		/* sum of the counts */
+	uint64_t count;		/* the same exactly (integer profiles) */
+	int decimal;		/* a count had a fraction: doubles only */
 	double timemax;		/* what widths are relative to */
 	double maxdelta;
 };

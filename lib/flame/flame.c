@@ -21,6 +21,7 @@
 PF_EXPORT void pf_flame_opts_init(pf_flame_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->size = sizeof *o;
 	o->width = 1200;
 	o->frame_height = 16;
 	o->minwidth = 0.1;
@@ -49,7 +50,14 @@ static int bg_ok(const char *bg)
 	return 1;
 }
 
-PF_EXPORT int pf_flame_opts_check(const pf_flame_opts *o)
+/* The caller's options, as this version of the library knows them. */
+static int opts_get(pf_flame_opts *o, const pf_flame_opts *caller)
+{
+	pf_flame_opts_init(o);
+	return opts_copy(o, sizeof *o, caller, "pf_flame_opts");
+}
+
+static int check(const pf_flame_opts *o)
 {
 	if (!palette_known(o->colors)) {
 		error_set("unknown palette '%s'", o->colors);
@@ -94,7 +102,7 @@ static int cmp_lines(const void *a, const void *b, void *ctx)
 	const struct fline *lines = folded_lines(f);
 	const struct fline *x = &lines[*(const uint32_t *)a];
 	const struct fline *y = &lines[*(const uint32_t *)b];
-	int c = folded_cmp(f, x, y, FOLDED_LINE);
+	int c = folded_cmp(f, x, y);
 
 	/* equal text: keep input order, as perl's mergesort does */
 	if (c == 0)
@@ -110,6 +118,7 @@ struct flow {
 	size_t nlast, ncur, names_cap;
 	int started;
 	double minw;
+	uint64_t ti;		/* the time in exact integer counts */
 };
 
 static int push_frame(struct flow *w, uint32_t name, uint32_t depth, double t,
@@ -146,6 +155,7 @@ static int push_frame(struct flow *w, uint32_t name, uint32_t depth, double t,
 	fr->depth = depth;
 	fr->stime = t;
 	fr->etime = t;
+	fr->count = w->ti;	/* the start, until closed */
 	fr->has_delta = has_delta;
 	fr->delta = has_delta ? delta : 0;
 	return 0;
@@ -162,10 +172,12 @@ static void close_to(struct flow *w, size_t from, size_t keep, double t)
 		uint32_t i = w->open[d];
 		struct frame *fr = &g->frames[i];
 
-		if (et - fr->stime < w->minw)
+		if (et - fr->stime < w->minw) {
 			g->nframes = i;	/* it and its descendants */
-		else
+		} else {
 			fr->etime = et;
+			fr->count = w->ti - fr->count;
+		}
 	}
 }
 
@@ -281,7 +293,7 @@ static int flow_line(struct flow *w, pf_folded *f, const struct fline *l, double
 {
 	const uint32_t *ids = folded_ids(f) + l->frames;
 	size_t same = 0, d, n = l->nframes;
-	double delta = l->c2 - l->c1;
+	double delta = l->c2.v - l->c1.v;
 	uint32_t *tmp;
 
 	if (n > w->names_cap) {
@@ -320,21 +332,22 @@ static int flow_line(struct flow *w, pf_folded *f, const struct fline *l, double
 	w->cur = tmp;
 	w->nlast = n;
 	w->started = 1;
-	*t += l->c2;
+	*t += l->c2.v;
+	w->ti += l->c2.n;
 	return 0;
 }
 
 /* The order flamegraph.pl merges lines in: sorted as text, or as read. */
 static uint32_t *line_order(pf_folded *f, int flamechart)
 {
-	size_t n = pf_folded_count(f), i;
+	size_t n = pf_folded_stats(f)->lines, i;
 	uint32_t *order = mem_alloc((n ? n : 1) * sizeof *order);
 
 	if (!order)
 		return NULL;
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	if (!flamechart && !folded_sorted(f, 0, n, FOLDED_LINE)) {
+	if (!flamechart && !folded_sorted(f, 0, n)) {
 		qsort_r(order, n, sizeof *order, cmp_lines, f);
 	}
 	return order;
@@ -343,7 +356,7 @@ static uint32_t *line_order(pf_folded *f, int flamechart)
 static int merge(pf_flame *g, pf_folded *f, const uint32_t *order)
 {
 	const struct fline *lines = folded_lines(f);
-	size_t n = pf_folded_count(f), i;
+	size_t n = pf_folded_stats(f)->lines, i;
 	struct flow w = { .g = g };
 	double widthpertime, t = 0;
 	int rc = 0;
@@ -363,13 +376,21 @@ static int merge(pf_flame *g, pf_folded *f, const uint32_t *order)
 	return rc;
 }
 
-PF_EXPORT pf_flame *pf_flame_build(pf_folded *f, const pf_flame_opts *o)
+PF_EXPORT int pf_flame_opts_check(const pf_flame_opts *caller)
 {
+	pf_flame_opts o;
+
+	return opts_get(&o, caller) < 0 ? -1 : check(&o);
+}
+
+PF_EXPORT pf_flame *pf_flame_build(pf_folded *f, const pf_flame_opts *caller)
+{
+	pf_flame_opts opts, *o = &opts;
 	pf_flame *g;
 	uint32_t *order;
-	size_t i, n = pf_folded_count(f);
+	size_t i, n = pf_folded_stats(f)->lines;
 
-	if (pf_flame_opts_check(o) < 0)
+	if (opts_get(o, caller) < 0 || check(o) < 0)
 		return NULL;
 	if (n > UINT32_MAX) {
 		error_set("too many stacks");
@@ -390,7 +411,9 @@ PF_EXPORT pf_flame *pf_flame_build(pf_folded *f, const pf_flame_opts *o)
 	}
 	/* the total in merge order, so fractional sums round as perl's do */
 	for (i = 0; i < n; i++)
-		g->time += folded_lines(f)[order[i]].c2;
+		g->time += folded_lines(f)[order[i]].c2.v;
+	g->count = pf_folded_stats(f)->total;
+	g->decimal = pf_folded_stats(f)->decimal;
 	if (!(g->time > 0)) {
 		error_set("no stack counts found");
 		goto fail;

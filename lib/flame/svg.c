@@ -232,12 +232,21 @@ static void frame_title(pf_flame *g, FILE *out, const struct frame *fr,
 	const pf_flame_opts *o = &g->o;
 	char num[64], txt[80], pct[64];
 	double samples;
+	int root = fr->name == ROOT_NAME;
 
-	snprintf(num, sizeof num, "%.0f", width_counts * o->factor);
-	samples = strtod(num, NULL);
-	commify(txt, sizeof txt, samples);
+	if (!g->decimal && o->factor == 1 && (!root || g->timemax == g->time)) {
+		/* integers stay exact past 2^53, where doubles round */
+		struct fcount c = { root ? g->count : fr->count, 0 };
+
+		fcount_format(txt, sizeof txt, &c, 0, FCOUNT_COMMAS);
+		samples = (double)c.n;
+	} else {
+		snprintf(num, sizeof num, "%.0f", width_counts * o->factor);
+		samples = strtod(num, NULL);
+		commify(txt, sizeof txt, samples);
+	}
 	fputs("<title>", out);
-	if (fr->name == ROOT_NAME) {
+	if (root) {
 		fprintf(out, "all (%s ", txt);
 		xml_escape(out, o->countname, strlen(o->countname), 1);
 		fputs(", 100%)</title>", out);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The order of folded lines.  flamegraph.pl sorts whole lines as text and
- * difffolded.pl keys stacks by their text; lines here are frame ids plus a
- * tail, so they are compared frame by frame, and byte by byte only from
- * the first frame that differs, with a cursor that yields a line's text
- * without ever joining it.
+ * The order of folded lines.  flamegraph.pl sorts whole lines as text;
+ * lines here are frame ids plus a tail, so they are compared frame by
+ * frame, and byte by byte only from the first frame that differs, with a
+ * cursor that yields a line's text without ever joining it.
  */
 #include "config.h"
 
@@ -57,14 +56,7 @@ static int cursor_next(struct cursor *c)
 	}
 }
 
-size_t folded_tail_len(const struct fline *l, enum folded_part part)
-{
-	return part == FOLDED_LINE ? l->tail_len :
-	       part == FOLDED_STACK ? l->stack_tail : l->key_tail;
-}
-
-int folded_cmp(const pf_folded *f, const struct fline *a,
-	       const struct fline *b, enum folded_part part)
+int folded_cmp(const pf_folded *f, const struct fline *a, const struct fline *b)
 {
 	const uint32_t *ia = f->ids + a->frames, *ib = f->ids + b->frames;
 	size_t n = a->nframes < b->nframes ? a->nframes : b->nframes;
@@ -73,8 +65,8 @@ int folded_cmp(const pf_folded *f, const struct fline *a,
 
 	while (i < n && ia[i] == ib[i])
 		i++;
-	ca = (struct cursor){ f, a, ia, i, NULL, NULL, 0, folded_tail_len(a, part) };
-	cb = (struct cursor){ f, b, ib, i, NULL, NULL, 0, folded_tail_len(b, part) };
+	ca = (struct cursor){ f, a, ia, i, NULL, NULL, 0, a->tail_len };
+	cb = (struct cursor){ f, b, ib, i, NULL, NULL, 0, b->tail_len };
 	/* Different frames: unless one name is a prefix of the other, the
 	   names alone decide. */
 	if (i < n) {
@@ -103,12 +95,12 @@ int folded_cmp(const pf_folded *f, const struct fline *a,
 	}
 }
 
-int folded_sorted(const pf_folded *f, size_t from, size_t to, enum folded_part part)
+int folded_sorted(const pf_folded *f, size_t from, size_t to)
 {
 	size_t i;
 
 	for (i = from + 1; i < to; i++)
-		if (folded_cmp(f, &f->lines[i - 1], &f->lines[i], part) > 0)
+		if (folded_cmp(f, &f->lines[i - 1], &f->lines[i]) > 0)
 			return 0;
 	return 1;
 }

@@ -15,6 +15,38 @@
 #include <pf/lines.h>
 #include "util/table.h"
 
+/* A count: the integer part exactly, and the value as the perl tools read
+   it (a double).  A profile is "decimal" when a count had a fraction; its
+   sums and output are then the doubles, else the integers. */
+struct fcount {
+	uint64_t n;
+	double v;
+};
+
+/* Read the count token P[0..N) (digits, optionally '.' and digits).  1 if
+   it has a fraction, 0 if not, -1 when its integer part does not fit in 64
+   bits. */
+int folded_count(const char *p, size_t n, struct fcount *c);
+
+/* SUM += C; -1, leaving SUM alone, when the integer would overflow. */
+int fcount_add(struct fcount *sum, const struct fcount *c);
+
+enum fcount_style {
+	FCOUNT_PLAIN,		/* as folded files have it: 1234, 2.5 */
+	FCOUNT_COMMAS		/* for people: 1,234 */
+};
+
+/* C as text: its integer, or for a DECIMAL profile its double as perl
+   prints it ("%.15g", or rounded with commas). */
+void fcount_format(char *buf, size_t size, const struct fcount *c, int decimal,
+		   enum fcount_style style);
+void fcount_put(FILE *out, const struct fcount *c, int decimal);
+
+/* Write the name S[0..N) for a terminal: control characters become \t,
+   \n, \r or \xHH, so that a name read from a recording can neither break
+   a table into forged lines nor send escape sequences. */
+void folded_put_text(FILE *out, const char *s, size_t n);
+
 /* One kept line.  Its text is the frames joined with ';' followed by the
    tail: the stack's trailing empty fields (stack_tail bytes) and then the
    blank(s) and count(s) exactly as read. */
@@ -24,9 +56,8 @@ struct fline {
 	uint32_t nframes;
 	uint32_t tail_len;
 	uint32_t stack_tail;	/* bytes of the tail that belong to the stack */
-	uint32_t key_tail;	/* ... up to the last count (difffolded's stack) */
 	uint32_t ncounts;	/* 1 or 2 */
-	double c1, c2;
+	struct fcount c1, c2;	/* c2 == c1 with one count */
 };
 
 struct name_entry {
@@ -52,11 +83,10 @@ struct pf_folded {
 	char *tails;
 	size_t tails_len, tails_cap;
 	/* statistics */
-	uint64_t skipped;
+	struct pf_folded_stats st;
+	struct fcount total, total1;
 	uint64_t first_lineno;	/* of the first stack of the last file read */
 	char *first_bad;
-	int diff;
-	double total, total1;
 	/* scratch for rewritten lines (--reverse, -s) */
 	char *scratch, *rscratch;
 	size_t scratch_cap, rscratch_cap;
@@ -72,10 +102,12 @@ struct pf_folded {
 };
 
 /* difffolded.pl's view of LINE: the stack is everything before the last
-   blank and count (*KEY_LEN bytes), *COUNT that count, *DIFF set when the
-   stack itself ends in a count.  1 for a stack, 0 for a blank line, -1
-   when the line is not folded, -2 when its count needs more than 64 bits. */
-int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff);
+   blank and count (*KEY_LEN bytes), *COUNT that count (*FRAC set when it
+   has a fraction), *DIFF set when the stack itself ends in a count.  1 for
+   a stack, 0 for a blank line, -1 when the line is not folded, -2 when its
+   count needs more than 64 bits. */
+int folded_key(const char *line, size_t len, size_t *key_len, struct fcount *count,
+	       int *frac, int *diff);
 
 /* Close R without letting a failure to close replace the message of the
    failure that came first. */
@@ -88,27 +120,12 @@ const char *folded_tail(const pf_folded *f, const struct fline *l);
 /* Intern NAME (LEN bytes); its id, or UINT32_MAX when out of memory. */
 uint32_t folded_intern(pf_folded *f, const char *name, size_t len);
 
-/* What of a line folded_cmp() compares. */
-enum folded_part {
-	FOLDED_LINE,	/* the whole line, counts included (flamegraph.pl's sort) */
-	FOLDED_STACK,	/* the stack without its counts */
-	FOLDED_KEY	/* all but the last count (difffolded.pl's stack) */
-};
-
-/* Compare lines A and B as perl compares their text: bytewise, a prefix
-   first. */
-int folded_cmp(const pf_folded *f, const struct fline *a,
-	       const struct fline *b, enum folded_part part);
+/* Compare lines A and B, counts included, as perl compares their text
+   (flamegraph.pl's sort): bytewise, a prefix first. */
+int folded_cmp(const pf_folded *f, const struct fline *a, const struct fline *b);
 
 /* Non-zero if lines FROM..TO-1 are already in order: folded files
    usually are, and checking is much cheaper than sorting. */
-int folded_sorted(const pf_folded *f, size_t from, size_t to, enum folded_part part);
-
-/* The length of the part of L's tail that PART includes. */
-size_t folded_tail_len(const struct fline *l, enum folded_part part);
-
-/* Write count V as perl prints numbers (pfdiff's output, both the in-memory
-   and the streaming merge): integers in full, others with 15 digits. */
-void diff_put_count(FILE *out, double v);
+int folded_sorted(const pf_folded *f, size_t from, size_t to);
 
 #endif /* PF_FOLDED_INT_H */

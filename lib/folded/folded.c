@@ -57,42 +57,6 @@ static int last_count(const char *line, size_t len, size_t *start)
 	return 1;
 }
 
-/* The value of a count token (see count_token).  Counts are nearly always
-   small integers, which are exact in a double and need no strtod: it took
-   a fifth of pfdiff's time on large profiles. */
-static double count_value(const char *p, size_t n)
-{
-	char buf[64];
-	uint64_t v = 0;
-	size_t i;
-
-	if (n <= 15) {
-		for (i = 0; i < n && p[i] != '.'; i++)
-			v = v * 10 + (uint64_t)(p[i] - '0');
-		if (i == n || (i == n - 1 && i > 0))	/* "123" or "123." */
-			return (double)v;
-	}
-	if (n >= sizeof buf)
-		n = sizeof buf - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return strtod(buf, NULL);
-}
-
-/* Whether the count at P (N bytes) is 2^64 or more: such a count, or a
-   sum of counts that large, is an error rather than a rounded number. */
-static int count_too_big(const char *p, size_t n)
-{
-	size_t i = 0, digits;
-
-	while (i < n && p[i] == '0')
-		i++;
-	for (digits = 0; i + digits < n && p[i + digits] != '.'; digits++)
-		;
-	return digits > 20 ||
-	       (digits == 20 && memcmp(p + i, "18446744073709551615", 20) > 0);
-}
-
 struct split {
 	size_t stack_len;
 	size_t c1, c1_len, c2, c2_len;
@@ -121,9 +85,11 @@ static int split_line(const char *line, size_t len, struct split *s)
 	return s->n;
 }
 
-int folded_key(const char *line, size_t len, size_t *key_len, double *count, int *diff)
+int folded_key(const char *line, size_t len, size_t *key_len, struct fcount *count,
+	       int *frac, int *diff)
 {
 	size_t i, a, b;
+	int k;
 
 	for (i = 0; i < len && is_blank((unsigned char)line[i]); i++)
 		;
@@ -131,10 +97,10 @@ int folded_key(const char *line, size_t len, size_t *key_len, double *count, int
 		return 0;
 	if (!last_count(line, len, &a))
 		return -1;
-	if (count_too_big(line + a, len - a))
+	if ((k = folded_count(line + a, len - a, count)) < 0)
 		return -2;
+	*frac = k;
 	*key_len = a - 1;
-	*count = count_value(line + a, len - a);
 	*diff = last_count(line, a - 1, &b);
 	return 1;
 }
@@ -143,12 +109,18 @@ PF_EXPORT int pf_folded_split(const char *line, size_t len, size_t *stack_len,
 			      double *c1, double *c2)
 {
 	struct split s;
+	struct fcount a, b;
 
 	if (!split_line(line, len, &s))
 		return 0;
 	*stack_len = s.stack_len;
-	*c1 = count_value(line + s.c1, s.c1_len);
-	*c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : *c1;
+	folded_count(line + s.c1, s.c1_len, &a);
+	*c1 = a.v;
+	*c2 = a.v;
+	if (s.n == 2) {
+		folded_count(line + s.c2, s.c2_len, &b);
+		*c2 = b.v;
+	}
 	return s.n;
 }
 
@@ -240,6 +212,7 @@ uint32_t folded_intern(pf_folded *f, const char *name, size_t len)
 	e->h.hash = h;
 	e->id = id;
 	table_filled(&f->name_table);
+	f->st.names = f->nnames;
 	return id;
 }
 
@@ -337,13 +310,14 @@ static const char *reverse_line(pf_folded *f, const char *line, size_t *len,
 
 static int skip_line(pf_folded *f, const char *name, uint64_t lineno)
 {
-	if (f->skipped++ == 0) {
+	if (f->st.skipped++ == 0) {
 		size_t n = strlen(name) + 32;
 
 		f->first_bad = mem_alloc(n);
 		if (!f->first_bad)
 			return -1;
 		snprintf(f->first_bad, n, "%s:%llu", name, (unsigned long long)lineno);
+		f->st.first_skipped = f->first_bad;
 	}
 	return 0;
 }
@@ -422,7 +396,9 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 {
 	struct split s;
 	struct fline *l;
+	struct fcount c1, c2;
 	size_t i, n, end = 0;
+	int frac, frac2 = 0;
 
 	for (i = 0; i < len && is_blank((unsigned char)line[i]); i++)
 		;
@@ -430,9 +406,16 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 		return 0;	/* blank lines are not worth a warning */
 	if (!split_line(line, len, &s))
 		return skip_line(f, name, lineno) < 0 ? -1 : 0;
-	if (count_too_big(line + s.c1, s.c1_len) ||
-	    (s.n == 2 && count_too_big(line + s.c2, s.c2_len))) {
+	if ((frac = folded_count(line + s.c1, s.c1_len, &c1)) < 0 ||
+	    (frac2 = s.n == 2 ? folded_count(line + s.c2, s.c2_len, &c2) : 0) < 0) {
 		error_set("%s:%llu: count does not fit in 64 bits", name,
+			  (unsigned long long)lineno);
+		return -1;
+	}
+	if (s.n == 1)
+		c2 = c1;
+	if (fcount_add(&f->total, &c2) < 0 || fcount_add(&f->total1, &c1) < 0) {
+		error_set("%s:%llu: counts add up to more than 64 bits", name,
 			  (unsigned long long)lineno);
 		return -1;
 	}
@@ -454,21 +437,19 @@ PF_EXPORT int pf_folded_add_line(pf_folded *f, const char *line, size_t len,
 	l->tail = f->tails_len;
 	l->tail_len = (uint32_t)(len - end);
 	l->stack_tail = (uint32_t)(s.stack_len - end);
-	l->key_tail = (uint32_t)((s.n == 2 ? s.c2 : s.c1) - 1 - end);
 	l->ncounts = (uint32_t)s.n;
-	l->c1 = count_value(line + s.c1, s.c1_len);
-	l->c2 = s.n == 2 ? count_value(line + s.c2, s.c2_len) : l->c1;
+	l->c1 = c1;
+	l->c2 = c2;
 	memcpy(f->tails + f->tails_len, line + end, len - end);
 	f->tails_len += len - end;
-	if (s.n == 2)
-		f->diff = 1;
-	f->total += l->c2;
-	f->total1 += l->c1;
-	if (f->total > 0x1p64 || f->total1 > 0x1p64) {
-		error_set("%s:%llu: counts add up to more than 64 bits", name,
-			  (unsigned long long)lineno);
-		return -1;
-	}
+	f->st.diff |= s.n == 2;
+	f->st.decimal |= frac | frac2;
+	f->st.lines = f->nlines;
+	f->st.names = f->nnames;
+	f->st.total = f->total.n;
+	f->st.total_first = f->total1.n;
+	f->st.total_value = f->total.v;
+	f->st.total_first_value = f->total1.v;
 	return 1;
 }
 
@@ -512,31 +493,9 @@ PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
 	return rc;
 }
 
-PF_EXPORT size_t pf_folded_count(const pf_folded *f)
+PF_EXPORT const struct pf_folded_stats *pf_folded_stats(const pf_folded *f)
 {
-	return f->nlines;
-}
-
-PF_EXPORT uint64_t pf_folded_skipped(const pf_folded *f, const char **first)
-{
-	if (first)
-		*first = f->first_bad;
-	return f->skipped;
-}
-
-PF_EXPORT int pf_folded_is_diff(const pf_folded *f)
-{
-	return f->diff;
-}
-
-PF_EXPORT double pf_folded_total(const pf_folded *f)
-{
-	return f->total;
-}
-
-PF_EXPORT double pf_folded_total_first(const pf_folded *f)
-{
-	return f->total1;
+	return &f->st;
 }
 
 PF_EXPORT const uint32_t *pf_folded_line(const pf_folded *f, size_t i,
@@ -546,9 +505,9 @@ PF_EXPORT const uint32_t *pf_folded_line(const pf_folded *f, size_t i,
 
 	*nframes = l->nframes;
 	if (c1)
-		*c1 = l->c1;
+		*c1 = l->c1.v;
 	if (c2)
-		*c2 = l->c2;
+		*c2 = l->c2.v;
 	return f->ids + l->frames;
 }
 
@@ -557,11 +516,6 @@ PF_EXPORT const char *pf_folded_name(const pf_folded *f, uint32_t id, size_t *le
 	if (len)
 		*len = f->name_len[id];
 	return f->names + f->name_off[id];
-}
-
-PF_EXPORT size_t pf_folded_names(const pf_folded *f)
-{
-	return f->nnames;
 }
 
 const struct fline *folded_lines(const pf_folded *f)

@@ -15,8 +15,11 @@
 extern "C" {
 #endif
 
-/* Options, named and defaulted like flamegraph.pl's. */
+/* Options, named and defaulted like flamegraph.pl's.  Fill with
+   pf_flame_opts_init(), then set what differs; fields may be added at the
+   end, and size tells the library which the caller has. */
 typedef struct pf_flame_opts {
+	size_t size;		/* sizeof, set by pf_flame_opts_init() */
 	const char *title;	/* NULL: "Flame Graph", "Icicle Graph" or "Flame Chart" */
 	const char *subtitle;	/* NULL or "": none */
 	int width;		/* image width in pixels: 1200 */
@@ -46,7 +49,8 @@ typedef struct pf_flame_opts {
 
 void pf_flame_opts_init(pf_flame_opts *o);
 
-/* Check O (palette and background names, notes); -1 with a message. */
+/* Check O (palette and background names, notes, and that
+   pf_flame_opts_init() set it up); -1 with a message. */
 int pf_flame_opts_check(const pf_flame_opts *o);
 
 typedef struct pf_flame pf_flame;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Fuzz harness for pfdiff's merge of two folded profiles (lib/diff.c on
- * lib/folded.c): the input after the first byte is split at its first NUL
- * byte into BEFORE and AFTER, each written to a memory file and loaded by
- * name as pfdiff loads files; the merged profile and the report are
- * written.  The first byte picks -n and -s.
+ * Fuzz harness for pfdiff's merge of two folded profiles (lib/diff/): the
+ * input after the first byte is split at its first NUL byte into BEFORE
+ * and AFTER, each written to a memory file and read by name as pfdiff
+ * reads files (whole, mapped); the merge (streamed when both are sorted)
+ * and the report are written.  The first byte picks -n, -s and
+ * --strip-comm.
  *
  * Built by `make fuzz` with libFuzzer, replayed in `make check` over the
  * seed corpus and the regressions by tests/fuzz/driver.c (tests/run-fuzz.sh).
@@ -56,10 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memfile(sep + 1, (size_t)(data + size - sep - 1), after, sizeof after) :
 		memfile(NULL, 0, after, sizeof after);
 	if (fd1 >= 0 && fd2 >= 0) {
-		d = pf_diff_load(before, after, (data[0] & 1 ? PF_DIFF_NORMALIZE : 0) |
-				 (data[0] & 2 ? PF_DIFF_STRIPHEX : 0));
+		unsigned flags = (data[0] & 1 ? PF_DIFF_NORMALIZE : 0) |
+				 (data[0] & 2 ? PF_DIFF_STRIPHEX : 0) |
+				 (data[0] & 4 ? PF_DIFF_STRIPCOMM : 0);
+
+		pf_diff_write(before, after, flags, null);
+		d = pf_diff_load(before, after, flags);
 		if (d) {
-			pf_diff_write(d, null);
 			pf_diff_report(d, null, (size_t)(data[0] >> 4));
 			pf_diff_free(d);
 		}

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.minwidth_pct = data[0] & 0x80;
 	if (o.minwidth_pct)
 		o.minwidth = 0.5;
-	if (pf_flame_opts_check(&o) < 0 || !(pf_folded_total(f) > 0)) {
+	if (pf_flame_opts_check(&o) < 0 || !(pf_folded_stats(f)->total_value > 0)) {
 		pf_folded_free(f);
 		return 0;
 	}
