@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +34,24 @@ struct name_attrs {
 	struct strmap index;	/* function -> index into e */
 };
 
+static const struct {
+	const char *name;
+	size_t offset;
+} names[] = {
+	{ "title", offsetof(struct frame_attrs, title) },
+	{ "id", offsetof(struct frame_attrs, id) },
+	{ "class", offsetof(struct frame_attrs, class_name) },
+	{ "g_extra", offsetof(struct frame_attrs, g_extra) },
+	{ "href", offsetof(struct frame_attrs, href) },
+	{ "target", offsetof(struct frame_attrs, target) },
+	{ "a_extra", offsetof(struct frame_attrs, a_extra) },
+};
+
 /* Point A's fields into the attribute text S (modified in place). */
 static int parse_attrs(char *s, struct frame_attrs *a, const char *path, uint64_t lineno)
 {
 	char *field, *next, *eq;
+	size_t k;
 
 	memset(a, 0, sizeof *a);
 	for (field = s; field; field = next) {
@@ -52,28 +67,17 @@ static int parse_attrs(char *s, struct frame_attrs *a, const char *path, uint64_
 			return -1;
 		}
 		*eq = '\0';
-		if (strcmp(field, "title") == 0)
-			a->title = eq + 1;
-		else if (strcmp(field, "id") == 0)
-			a->id = eq + 1;
-		else if (strcmp(field, "class") == 0)
-			a->class_name = eq + 1;
-		else if (strcmp(field, "g_extra") == 0)
-			a->g_extra = eq + 1;
-		else if (strcmp(field, "href") == 0)
-			a->href = eq + 1;
-		else if (strcmp(field, "target") == 0)
-			a->target = eq + 1;
-		else if (strcmp(field, "a_extra") == 0)
-			a->a_extra = eq + 1;
 		/* other names mean nothing to flamegraph.pl either */
+		for (k = 0; k < sizeof names / sizeof *names; k++)
+			if (strcmp(field, names[k].name) == 0)
+				*(const char **)(void *)((char *)a + names[k].offset) = eq + 1;
 	}
 	return 0;
 }
 
-static int add_line(struct name_attrs *na, const char *line, size_t len, const char *path,
-		    uint64_t lineno)
+static int add_line(void *arg, char *line, size_t len, const char *path, uint64_t lineno)
 {
+	struct name_attrs *na = arg;
 	const char *tab = memchr(line, '\t', len);
 	const struct strmap_entry *known;
 	size_t name_len;
@@ -124,9 +128,6 @@ static int add_line(struct name_attrs *na, const char *line, size_t len, const c
 struct name_attrs *name_attrs_load(const char *path)
 {
 	struct name_attrs *na = calloc(1, sizeof *na);
-	pf_lines *r;
-	char *line;
-	size_t len;
 
 	if (!na) {
 		error_set("out of memory");
@@ -136,21 +137,11 @@ struct name_attrs *name_attrs_load(const char *path)
 		free(na);
 		return NULL;
 	}
-	if (!(r = pf_lines_open(path)))
-		goto fail;
-	while ((line = pf_lines_next(r, &len)))
-		if (add_line(na, line, len, path, pf_lines_lineno(r)) < 0)
-			break;
-	if (line || pf_lines_failed(r)) {
-		folded_close_quietly(r);	/* keeps the message of the failure */
-		goto fail;
+	if (folded_each_line(path, add_line, na) < 0) {
+		name_attrs_free(na);
+		return NULL;
 	}
-	if (pf_lines_close(r) < 0)
-		goto fail;
 	return na;
-fail:
-	name_attrs_free(na);
-	return NULL;
 }
 
 const struct frame_attrs *name_attrs_get(const struct name_attrs *na, const char *name,

@@ -71,12 +71,25 @@ int palette_map_put(struct palette_map *pm, const char *name, size_t len, const 
 	return 0;
 }
 
+/* "name->rgb(...)" */
+static int load_line(void *pm, char *line, size_t len, const char *name, uint64_t lineno)
+{
+	char *arrow = strstr(line, "->");
+	char *end;
+
+	(void)len, (void)name, (void)lineno;
+	if (!arrow)
+		return 0;
+	/* perl's split("->") keeps the field between the first two */
+	end = strstr(arrow + 2, "->");
+	if (end)
+		*end = '\0';
+	return palette_map_put(pm, line, (size_t)(arrow - line), arrow + 2);
+}
+
 struct palette_map *palette_map_load(const char *path)
 {
 	struct palette_map *pm = calloc(1, sizeof *pm);
-	pf_lines *r;
-	char *line;
-	size_t len;
 
 	if (!pm) {
 		error_set("out of memory");
@@ -88,28 +101,8 @@ struct palette_map *palette_map_load(const char *path)
 	}
 	if (access(path, F_OK) != 0)
 		return pm;	/* a first run creates it */
-	if (!(r = pf_lines_open(path)))
+	if (folded_each_line(path, load_line, pm) < 0)
 		goto fail;
-	while ((line = pf_lines_next(r, &len))) {
-		char *arrow = strstr(line, "->");
-		char *end;
-
-		if (!arrow)
-			continue;
-		/* perl's split("->") keeps the field between the first two */
-		end = strstr(arrow + 2, "->");
-		if (end)
-			*end = '\0';
-		if (palette_map_put(pm, line, (size_t)(arrow - line), arrow + 2) < 0) {
-			folded_close_quietly(r);
-			goto fail;
-		}
-	}
-	if (pf_lines_failed(r)) {
-		folded_close_quietly(r);
-		goto fail;
-	}
-	pf_lines_close(r);
 	return pm;
 fail:
 	palette_map_free(pm);

@@ -85,7 +85,6 @@ struct pf_folded {
 	/* statistics */
 	struct pf_folded_stats st;
 	struct fcount total, total1;
-	uint64_t first_lineno;	/* of the first stack of the last file read */
 	char *first_bad;
 	/* scratch for rewritten lines (--reverse, -s) */
 	char *scratch, *rscratch;
@@ -112,6 +111,13 @@ int folded_key(const char *line, size_t len, size_t *key_len, struct fcount *cou
 /* Close R without letting a failure to close replace the message of the
    failure that came first. */
 void folded_close_quietly(pf_lines *r);
+
+/* Call FN for each line of the file PATH (plain or gzip, "-" for standard
+   input), with the file's name and the line's number, until FN returns
+   -1.  -1 when FN did, or on read errors (pf_errmsg() says which). */
+typedef int (*folded_line_fn)(void *arg, char *line, size_t len, const char *name,
+			      uint64_t lineno);
+int folded_each_line(const char *path, folded_line_fn fn, void *arg);
 
 const struct fline *folded_lines(const pf_folded *f);
 const uint32_t *folded_ids(const pf_folded *f);

@@ -462,28 +462,18 @@ void folded_close_quietly(pf_lines *r)
 	error_set("%s", saved);
 }
 
-PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
+int folded_each_line(const char *path, folded_line_fn fn, void *arg)
 {
 	pf_lines *r = pf_lines_open(path);
-	const char *name;
 	char *line;
 	size_t len;
 	int rc = 0;
 
 	if (!r)
 		return -1;
-	name = pf_lines_name(r);
-	f->first_lineno = 0;
-	while ((line = pf_lines_next(r, &len))) {
-		int k = pf_folded_add_line(f, line, len, name, pf_lines_lineno(r));
-
-		if (k < 0) {
-			rc = -1;
+	while ((line = pf_lines_next(r, &len)))
+		if ((rc = fn(arg, line, len, pf_lines_name(r), pf_lines_lineno(r))) < 0)
 			break;
-		}
-		if (k > 0 && f->first_lineno == 0)
-			f->first_lineno = pf_lines_lineno(r);
-	}
 	if (rc == 0 && pf_lines_failed(r))
 		rc = -1;
 	if (rc < 0)
@@ -491,6 +481,16 @@ PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
 	else if (pf_lines_close(r) < 0)
 		rc = -1;
 	return rc;
+}
+
+static int read_one(void *f, char *line, size_t len, const char *name, uint64_t lineno)
+{
+	return pf_folded_add_line(f, line, len, name, lineno) < 0 ? -1 : 0;
+}
+
+PF_EXPORT int pf_folded_read(pf_folded *f, const char *path)
+{
+	return folded_each_line(path, read_one, f);
 }
 
 PF_EXPORT const struct pf_folded_stats *pf_folded_stats(const pf_folded *f)
