@@ -17,8 +17,9 @@
 /* One distinct stack and its counts in either file. */
 struct dstack {
 	struct table_entry h;
-	const char *key;	/* in pf_diff.keys, not NUL-terminated */
+	const char *key;	/* in a file or pf_diff.keys; no NUL */
 	size_t len;
+	size_t seq;		/* stacks seen before it */
 	struct fcount before, after;
 };
 

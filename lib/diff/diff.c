@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pfdiff's core: both files are joined by stack in one hash table, as
- * difffolded.pl joins them, and the distinct stacks are then sorted once,
- * which makes the output deterministic where difffolded.pl prints in hash
- * order.  Stacks are compared as text: the key of a line is everything
- * before its last blank and count.  A plain regular file is mapped whole,
+ * difffolded.pl joins them, and the distinct stacks are then sorted once
+ * (an LCP merge sort, below), which makes the output deterministic where
+ * difffolded.pl prints in hash order.  Stacks are compared as text: the
+ * key of a line is everything before its last blank and count.  A plain regular file is mapped whole,
  * its pages populated in one go, and the keys point into it: copying keys
  * out of a read buffer cost more in page faults than the join itself.
  * Other input (gzip, pipes) goes through pf_lines and its keys are copied.
@@ -55,6 +55,7 @@ static struct dstack *stack_of(pf_diff *d, const char *key, size_t len, int keep
 		return NULL;
 	e->h.hash = h;
 	e->len = len;
+	e->seq = d->t.used;
 	e->before = e->after = (struct fcount){ 0, 0 };
 	table_filled(&d->t);
 	return e;
@@ -145,6 +146,25 @@ static const char *whole_next(struct whole *w, size_t *pos, size_t *len)
 	return line;
 }
 
+/* Size the empty table for the lines of W, as many as its first lines'
+   length suggests: growing it step by step costs more than the join. */
+static int presize(pf_diff *d, struct whole *w)
+{
+	size_t pos = 0, len, lines = 0, bytes;
+
+	if (d->t.used)
+		return 0;
+	while (lines < 64 && whole_next(w, &pos, &len))
+		lines++;
+	bytes = pos < w->size ? pos : w->size;
+	if (!lines || w->size / bytes * lines <= 1024)
+		return 0;
+	table_release(&d->t);
+	return table_init(&d->t, sizeof(struct dstack),
+			  w->size / bytes * lines < ((size_t)1 << 26) ?
+			  w->size / bytes * lines : (size_t)1 << 26);
+}
+
 /* Add every line of PATH to side SIDE (0: before, 1: after). */
 static int load_file(pf_diff *d, const char *path, int side, struct fcount *total)
 {
@@ -159,6 +179,8 @@ static int load_file(pf_diff *d, const char *path, int side, struct fcount *tota
 		if (!(r = pf_lines_open(path)))
 			return -1;
 		name = pf_lines_name(r);
+	} else if (presize(d, w) < 0) {
+		return -1;
 	}
 	while ((line = r ? pf_lines_next(r, &len) : whole_next(w, &pos, &len))) {
 		lineno++;
@@ -208,13 +230,80 @@ static int load_file(pf_diff *d, const char *path, int side, struct fcount *tota
 	return rc;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct dstack *x = *(const struct dstack *const *)a;
-	const struct dstack *y = *(const struct dstack *const *)b;
-	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+/*
+ * The sort: a merge sort that keeps, for each stack, the length of the
+ * prefix it shares with the one before it (LCP merge sort, after Ng and
+ * Kakehi).  Stacks of a profile share long prefixes -- hundreds of bytes
+ * of the same callers -- and a plain comparison sort would compare them
+ * again at every step; here most steps are decided by the prefix lengths
+ * alone, without reading the stacks, and the others compare from where
+ * the shared prefix ends.
+ */
+struct sitem {
+	struct dstack *e;
+	size_t lcp;		/* bytes shared with the item before it */
+};
 
-	return c ? c : (x->len > y->len) - (x->len < y->len);
+/* Compare A and B, which share their first *H bytes; *H becomes the
+   length of their common prefix.  Keys are distinct. */
+static int cmp_from(const struct dstack *a, const struct dstack *b, size_t *h)
+{
+	size_t i = *h, n = a->len < b->len ? a->len : b->len;
+
+	while (i < n && a->key[i] == b->key[i])
+		i++;
+	*h = i;
+	if (i == n)
+		return a->len < b->len ? -1 : 1;
+	return (unsigned char)a->key[i] < (unsigned char)b->key[i] ? -1 : 1;
+}
+
+/* Merge the sorted runs X (NX items) and Y (NY) into OUT. */
+static void lcp_merge(const struct sitem *x, size_t nx, const struct sitem *y, size_t ny,
+		      struct sitem *out)
+{
+	size_t i = 0, j = 0, k = 0, hx = x[0].lcp, hy = y[0].lcp, h;
+
+	while (i < nx && j < ny) {
+		if (hx > hy || (hx == hy && (h = hx, cmp_from(x[i].e, y[j].e, &h) < 0) &&
+				(hy = h, 1))) {
+			out[k++] = (struct sitem){ x[i].e, hx };
+			if (++i < nx)
+				hx = x[i].lcp;
+		} else {
+			if (hx == hy)
+				hx = h;
+			out[k++] = (struct sitem){ y[j].e, hy };
+			if (++j < ny)
+				hy = y[j].lcp;
+		}
+	}
+	if (i < nx) {
+		out[k++] = (struct sitem){ x[i].e, hx };
+		while (++i < nx)
+			out[k++] = x[i];
+	}
+	if (j < ny) {
+		out[k++] = (struct sitem){ y[j].e, hy };
+		while (++j < ny)
+			out[k++] = y[j];
+	}
+}
+
+/* Sort A (N items) using TMP (N items); the first item's lcp is 0. */
+static void lcp_sort(struct sitem *a, size_t n, struct sitem *tmp)
+{
+	size_t h = n / 2;
+
+	if (n < 2) {
+		if (n)
+			a[0].lcp = 0;
+		return;
+	}
+	lcp_sort(a, h, tmp);
+	lcp_sort(a + h, n - h, tmp);
+	lcp_merge(a, h, a + h, n - h, tmp);
+	memcpy(a, tmp, n * sizeof *a);
 }
 
 struct fcount diff_scale(const struct fcount *c, const struct fcount *t1,
@@ -242,12 +331,22 @@ static int finish(pf_diff *d, struct fcount t1, struct fcount t2)
 	struct dstack *e;
 	size_t n = 0, i;
 
+	struct sitem *items = mem_alloc((d->t.used ? d->t.used : 1) * 2 * sizeof *items);
+
 	d->order = mem_alloc((d->t.used ? d->t.used : 1) * sizeof *d->order);
-	if (!d->order)
+	if (!d->order || !items) {
+		free(items);
 		return -1;
+	}
+	/* in the order first seen: neighbours in a file tend to share their
+	   prefix, and sit side by side in memory */
 	TABLE_EACH(&d->t, e)
-		d->order[n++] = e;
-	qsort(d->order, n, sizeof *d->order, cmp_key);
+		items[e->seq].e = e;
+	n = d->t.used;
+	lcp_sort(items, n, items + n);
+	for (i = 0; i < n; i++)
+		d->order[i] = items[i].e;
+	free(items);
 	for (i = 0; i < n; i++) {
 		struct fcount *b = &d->order[i]->before, *a = &d->order[i]->after, ch;
 
