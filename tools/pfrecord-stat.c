@@ -3,7 +3,8 @@
  * perf stat's counter rows (tools/perf/util/stat-display.c and
  * stat-shadow.c of perf 6.1): the value in 18 columns, the unit in 4, the
  * name in 32 (25 when there is no count), then the derived figure, "# " and
- * a value and unit in 35 columns, the spread "( +- x% )" when runs differ,
+ * a value and unit in 35 columns, the spread "( +- x% )" with -r (0.00%
+ * too, as perf prints it when the runs agree),
  * and "(x%)" when the counter ran only part of the time it was enabled and
  * the count is scaled up.  With -x SEP: value, unit, name, [spread%,] run
  * time, percentage running, derived value, derived unit.
@@ -139,7 +140,7 @@ static void print_std(char *line, size_t size, const struct stat_row *rows, size
 	} else if (w < size) {
 		w += snprintf(line + w, size - w, "%*s", METRIC_LEN, "");
 	}
-	if (w < size && runs > 1 && r->spread != 0)
+	if (w < size && runs > 1)
 		w += snprintf(line + w, size - w, "  ( +-%6.2f%% )", r->spread);
 	if (w < size && r->running < r->enabled)
 		snprintf(line + w, size - w, "  (%.2f%%)", 100.0 * r->running / r->enabled);

@@ -110,25 +110,36 @@ void ring_scan(pf_capture *r, const unsigned char *p, size_t len)
 	}
 }
 
-/* With --max-events: keep the records of p[0..len) up to the sample that
-   reaches the limit; returns the length kept. */
-static size_t cut_at_limit(pf_capture *r, const unsigned char *p, size_t len, uint64_t *seen)
+/* With --max-events: drop the samples of p[0..len) past the limit, in
+   place, but keep every other record.  The COMM and MMAP records that
+   describe the kept samples may wait in another CPU's ring, drained after
+   the one that reached the limit, so draining goes on to the end of this
+   pass.  Returns the length kept. */
+static size_t drop_past_limit(pf_capture *r, unsigned char *p, size_t len, uint64_t *seen)
 {
-	size_t off = 0;
+	size_t in = 0, out = 0;
 
-	while (off + sizeof(struct perf_event_header) <= len) {
+	while (in + sizeof(struct perf_event_header) <= len) {
 		struct perf_event_header h;
 
-		memcpy(&h, p + off, sizeof h);
-		if (h.size < sizeof h || off + h.size > len)
+		memcpy(&h, p + in, sizeof h);
+		if (h.size < sizeof h || in + h.size > len)
 			break;
-		off += h.size;
-		if (h.type == PERF_RECORD_SAMPLE && ++*seen >= r->o.max_events) {
+		if (h.type == PERF_RECORD_SAMPLE && *seen >= r->o.max_events) {
 			r->limit_hit = 1;
-			return off;
+			in += h.size;
+			continue;
 		}
+		if (h.type == PERF_RECORD_SAMPLE && ++*seen >= r->o.max_events)
+			r->limit_hit = 1;
+		if (out != in)
+			memmove(p + out, p + in, h.size);
+		out += h.size;
+		in += h.size;
 	}
-	return len;
+	if (in < len && out != in)
+		memmove(p + out, p + in, len - in);
+	return out + (len - in);
 }
 
 /* Records of one piece, in the writer's buffer, made final: DWARF stacks
@@ -143,7 +154,7 @@ static size_t finish_piece(pf_capture *r, unsigned char *p, size_t len)
 	if (r->o.max_events) {
 		uint64_t seen = r->st.samples;
 
-		len = cut_at_limit(r, p, len, &seen);
+		len = drop_past_limit(r, p, len, &seen);
 	}
 	ring_scan(r, p, len);
 	return len;
@@ -297,8 +308,6 @@ static ssize_t drain_ring(pf_capture *r, struct ring *ring)
 		__atomic_store_n(&ring->meta->data_tail, tail, __ATOMIC_RELEASE);
 		len = finish_piece(r, dst, span);
 		pdw_unreserve(r->w, span - len);
-		if (r->limit_hit)
-			return moved + len;
 		moved += len;
 	}
 	return moved;
@@ -309,7 +318,7 @@ int rings_drain(pf_capture *r, int force)
 	size_t moved = 0;
 
 	r->max_time = 0;
-	for (size_t i = 0; i < r->nrings && !r->limit_hit; i++) {
+	for (size_t i = 0; i < r->nrings; i++) {
 		if (!r->rings[i].meta)
 			continue;
 		ssize_t n = drain_ring(r, &r->rings[i]);
