@@ -224,7 +224,8 @@ pfrecord -q --user-callchains -g -o "$tmp/uc.data" -- "$demo" &&
 pfrecord -q --no-inherit -o "$tmp/ni.data" -- sh -c "\"$demo\"; true" &&
 	! pfscript -i "$tmp/ni.data" -F comm | grep -q pfdemo && echo "ok: --no-inherit" ||
 	fail "--no-inherit followed the child"
-pfrecord -q -C 0 --duration 0.3 -o "$tmp/c0.data" &&
+# A workload pinned to CPU 0, so the CPU has samples even on an idle machine.
+pfrecord -q -C 0 -o "$tmp/c0.data" -- taskset -c 0 "$demo" >/dev/null &&
 	[ "$(pfscript -i "$tmp/c0.data" -F cpu | tr -d ' ' | sort -u)" = "[000]" ] && echo "ok: -C 0" ||
 	fail "-C 0: $(pfscript -i "$tmp/c0.data" -F cpu | sort -u | head -3)"
 # -s: the kernel reports a child's counts when it exits (perf report -T)
