@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include <pf/record.h>
@@ -134,5 +135,24 @@ int tracepoint_field(const char *sys, const char *event, const char *name,
 /* The TRACING_DATA blob perf expects for these "sys:name" tracepoints.
    Returns a malloc'd buffer (caller frees) or NULL. */
 void *tracing_data_build(char *const *names, size_t n, size_t *size);
+
+/* The in-place record filters (limit, DWARF trim, off-CPU) walk a piece
+   with a read offset `in` and a write offset `out <= in`.  Keep the record
+   at `in`: move it down to `out`; returns the new `out`. */
+static inline size_t records_keep(unsigned char *p, size_t out, size_t in, size_t size)
+{
+	if (out != in)
+		memmove(p + out, p + in, size);
+	return out + size;
+}
+
+/* The filter stopped at `in` (a partial record, or the end): move the rest
+   down too; returns the piece's final length. */
+static inline size_t records_end(unsigned char *p, size_t out, size_t in, size_t len)
+{
+	if (in < len && out != in)
+		memmove(p + out, p + in, len - in);
+	return out + (len - in);
+}
 
 #endif /* PF_CAPTURE_INT_H */

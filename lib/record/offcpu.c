@@ -320,16 +320,11 @@ size_t offcpu_take(pf_capture *r, unsigned char *p, size_t len)
 			if (!(h.misc & PERF_RECORD_MISC_SWITCH_OUT))
 				switch_in(r, p + in, h.size);
 		}
-		if (!take) {
-			if (out != in)
-				memmove(p + out, p + in, h.size);
-			out += h.size;
-		}
+		if (!take)
+			out = records_keep(p, out, in, h.size);
 		in += h.size;
 	}
-	if (in < len && out != in)
-		memmove(p + out, p + in, len - in);
-	return out + (len - in);
+	return records_end(p, out, in, len);
 }
 
 ssize_t offcpu_emit(pf_capture *r)

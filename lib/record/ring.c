@@ -132,14 +132,10 @@ static size_t drop_past_limit(pf_capture *r, unsigned char *p, size_t len, uint6
 		}
 		if (h.type == PERF_RECORD_SAMPLE && ++*seen >= r->o.max_events)
 			r->limit_hit = 1;
-		if (out != in)
-			memmove(p + out, p + in, h.size);
-		out += h.size;
+		out = records_keep(p, out, in, h.size);
 		in += h.size;
 	}
-	if (in < len && out != in)
-		memmove(p + out, p + in, len - in);
-	return out + (len - in);
+	return records_end(p, out, in, len);
 }
 
 /* Records of one piece, in the writer's buffer, made final: DWARF stacks
@@ -255,14 +251,10 @@ size_t trim_stacks(const pf_capture *r, unsigned char *p, size_t len)
 				continue;
 			}
 		}
-		if (out != in)
-			memmove(p + out, p + in, h.size);
-		out += h.size;
+		out = records_keep(p, out, in, h.size);
 		in += h.size;
 	}
-	if (in < len && out != in)
-		memmove(p + out, p + in, len - in);
-	return out + (len - in);
+	return records_end(p, out, in, len);
 }
 
 /* Copy len bytes at ring offset pos (mod size) to dst. */
