@@ -676,8 +676,9 @@ static int write_file_header(struct pdw *w, const struct pdw_meta *m, uint64_t d
 static int create_output(struct pdw *w, const char *path, const struct pdw_opts *o)
 {
 	struct stat st;
+	int exists = stat(path, &st) == 0;
 
-	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+	if (exists && S_ISFIFO(st.st_mode)) {
 		w->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 		if (w->fd < 0 && errno == ENXIO) {
 			error_set("%s: a FIFO that nobody reads: start its reader first", path);
@@ -687,7 +688,7 @@ static int create_output(struct pdw *w, const char *path, const struct pdw_opts 
 			fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) & ~O_NONBLOCK);
 		w->pipe_mode = 1;
 	} else {
-		if (o->keep_old && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if (o->keep_old && exists && S_ISREG(st.st_mode) && st.st_size > 0) {
 			char *old = mem_alloc(strlen(path) + 5);
 
 			if (!old)
