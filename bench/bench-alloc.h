@@ -8,10 +8,18 @@
 #ifndef BENCH_ALLOC_H
 #define BENCH_ALLOC_H
 
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE   /* dladdr(); include this header first */
+#endif
+
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -84,6 +92,119 @@ static inline void bench_report(const struct bench_timer *t, long ops, const cha
 	printf("CPU throughput = %.0f ops/cpu-s cpu=%.3fs\n", (double)ops / cpu, cpu);
 	printf("Minor faults = %ld (timed region)\n", ru.ru_minflt - t->ru.ru_minflt);
 	printf("Max RSS = %ld KiB\n", ru.ru_maxrss);
+}
+
+/* ---- what the suite's workloads (bench/suite.sh) share ---- */
+
+/* A positive integer argument, or the usage line and exit status 2. */
+static inline long bench_arg(const char *usage, const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0) {
+		fprintf(stderr, "usage: %s\n", usage);
+		exit(2);
+	}
+	return v;
+}
+
+/* Parse argv[1..] into the n longs at v (each > 0): exactly n arguments. */
+static inline void bench_args(int argc, char **argv, const char *usage, long *v[], int n)
+{
+	if (argc != n + 1) {
+		fprintf(stderr, "usage: %s\n", usage);
+		exit(2);
+	}
+	for (int i = 0; i < n; i++)
+		*v[i] = bench_arg(usage, argv[i + 1]);
+}
+
+/* Blocks carry a tag derived from their size and a salt in their first
+   bytes and their last byte: a workload checks it before each free, so an
+   allocator that handed out overlapping or moved blocks is caught and the
+   run reports "Verify = FAILED". */
+static _Atomic long bench_bad;
+
+static inline uint64_t bench_tag(size_t n, uint64_t salt)
+{
+	uint64_t x = ((uint64_t)n + 1) * 0x9E3779B97F4A7C15ull ^ salt;
+	x ^= x >> 29;
+	return x * 0xBF58476D1CE4E5B9ull | 1;
+}
+
+static inline void bench_fill(void *p, size_t n, uint64_t salt)
+{
+	uint64_t t = bench_tag(n, salt);
+	memcpy(p, &t, n < 8 ? n : 8);
+	if (n > 8)
+		((unsigned char *)p)[n - 1] = (unsigned char)(t >> 56);
+}
+
+static inline void bench_check(const void *p, size_t n, uint64_t salt)
+{
+	uint64_t t = bench_tag(n, salt), got = t;
+	memcpy(&got, p, n < 8 ? n : 8);
+	if (got != t || (n > 8 && ((const unsigned char *)p)[n - 1] != (unsigned char)(t >> 56)))
+		atomic_fetch_add(&bench_bad, 1);
+}
+
+/* A block of n bytes, tagged; out of memory ends the run. */
+static inline void *bench_new(size_t n, uint64_t salt)
+{
+	void *p = malloc(n);
+	if (!p) {
+		perror("malloc");
+		exit(1);
+	}
+	bench_fill(p, n, salt);
+	return p;
+}
+
+static inline void bench_delete(void *p, size_t n, uint64_t salt)
+{
+	bench_check(p, n, salt);
+	free(p);
+}
+
+/* The verdict line the suite and tests/run-superslab-suite.sh read; the
+   exit status of the workload. */
+static inline int bench_verify(long extra_bad)
+{
+	long bad = atomic_load(&bench_bad) + extra_bad;
+	if (bad) {
+		printf("Verify = FAILED (%ld bad blocks)\n", bad);
+		return 1;
+	}
+	printf("Verify = ok\n");
+	return 0;
+}
+
+/* The workloads' own arrays: out of memory ends the run. */
+static inline void *bench_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p) {
+		perror("calloc");
+		exit(1);
+	}
+	return p;
+}
+
+/* Run fn(i) on n threads and wait for them all. */
+static inline void bench_run_threads(long n, void *(*fn)(void *), void *args, size_t argsize)
+{
+	pthread_t *t = bench_calloc((size_t)n, sizeof *t);
+	for (long i = 0; i < n; i++) {
+		int e = pthread_create(&t[i], NULL, fn, (char *)args + (size_t)i * argsize);
+		if (e) {
+			fprintf(stderr, "pthread_create: %s\n", strerror(e));
+			exit(1);
+		}
+	}
+	for (long i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	free(t);
 }
 
 #endif /* BENCH_ALLOC_H */
