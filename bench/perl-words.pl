@@ -29,7 +29,7 @@ for my $r (1 .. $rounds) {
 	push @lines, join(' ', @words[$_ * 20 .. $_ * 20 + 19]) for 0 .. 999;
 	my @split = map { [ split / /, $_ ] } @lines;
 	$sum = ($sum + unpack('%32C*', join(',', @top)) + scalar(@split) + length($lines[rnd() % 1000])) % 4294967296;
-	for my $w (keys %count) {
+	for my $w (sort keys %count) {
 		delete $count{$w} if $count{$w} < 2 && rnd() % 4;
 	}
 }

@@ -7,13 +7,20 @@
  * bytes (weighted towards small sizes, as programs allocate).  CROSS_PERCENT
  * of the replaced blocks are not freed by the thread but sent, in batches
  * of 32, to the next thread, which frees them: a steady share of frees
- * crossing threads, with blocks of every size class.  A malloc and a free
- * count as two operations.
+ * crossing threads, with blocks of every size class.  A thread whose
+ * next thread has 8 batches waiting frees its own inbox and yields until
+ * that one catches up: without that, a receiver that waits for a core on
+ * a loaded machine lets the blocks in flight, and the RSS, grow with the
+ * scheduler's whims.  A malloc and a free count as two operations.
  */
+
 #include "bench-alloc.h"
+
+#include <sched.h>
 
 #define USAGE "rptest THREADS OPS WINDOW MIN MAX CROSS_PERCENT SEED"
 #define BATCH 32
+#define INBOX_MAX 8     /* batches waiting for a thread */
 
 struct item {
 	void *p;
@@ -30,12 +37,14 @@ struct worker {
 	long id;
 	pthread_mutex_t lock;   /* inbox */
 	struct batch *inbox;
+	_Atomic int waiting;    /* batches in the inbox */
 	char pad[64];
 };
 
 static long g_threads, g_ops, g_window, g_min, g_max, g_cross, g_seed;
 static struct worker *g_w;
 static pthread_barrier_t g_sent;
+static _Atomic long g_finished;   /* threads past their last operation */
 
 static size_t pick_size(uint32_t *rng)
 {
@@ -49,6 +58,7 @@ static void drain(struct worker *w)
 	pthread_mutex_lock(&w->lock);
 	struct batch *b = w->inbox;
 	w->inbox = NULL;
+	atomic_store(&w->waiting, 0);
 	pthread_mutex_unlock(&w->lock);
 	while (b) {
 		struct batch *next = b->next;
@@ -59,11 +69,16 @@ static void drain(struct worker *w)
 	}
 }
 
-static void send(struct worker *to, struct batch *b)
+static void send(struct worker *from, struct worker *to, struct batch *b)
 {
+	while (atomic_load(&to->waiting) >= INBOX_MAX) {
+		drain(from);
+		sched_yield();
+	}
 	pthread_mutex_lock(&to->lock);
 	b->next = to->inbox;
 	to->inbox = b;
+	atomic_fetch_add(&to->waiting, 1);
 	pthread_mutex_unlock(&to->lock);
 }
 
@@ -90,7 +105,7 @@ static void *run(void *arg)
 			if ((long)(xorshift32(&rng) % 100) < g_cross) {
 				out->it[out->n++] = *it;
 				if (out->n == BATCH) {
-					send(next, out);
+					send(w, next, out);
 					out = new_batch();
 				}
 			} else {
@@ -106,10 +121,22 @@ static void *run(void *arg)
 		if (win[k].p)
 			bench_delete(win[k].p, win[k].n, 0);
 	free(win);
-	if (out->n)
-		send(next, out);
-	else
+	/* Keep freeing what arrives until every thread is done: a sender
+	   may be waiting for this inbox to shrink. */
+	atomic_fetch_add(&g_finished, 1);
+	while (atomic_load(&g_finished) < g_threads) {
+		drain(w);
+		sched_yield();
+	}
+	/* Not send(): nobody drains any more until the barrier. */
+	if (out->n) {
+		pthread_mutex_lock(&next->lock);
+		out->next = next->inbox;
+		next->inbox = out;
+		pthread_mutex_unlock(&next->lock);
+	} else {
 		free(out);
+	}
 	pthread_barrier_wait(&g_sent);
 	drain(w);
 	return NULL;

@@ -74,14 +74,14 @@ larsonN|$b/larson 2 5000 250000 8 8 1000 42
 rptestN|$b/rptest 2 1000000 2000 16 16000 25 42
 alloc-test1|$b/alloc-test 1 10000000 10000 42
 alloc-testN|$b/alloc-test 2 5000000 10000 42
-glibc-simple|$b/glibc-simple 6000
+glibc-simple|$b/glibc-simple 2500
 glibc-thread|$b/glibc-thread 2 2000000 42
-mstressN|$b/mstress 2 50 10 42
+mstressN|$b/mstress 2 50 25 42
 xmalloc-testN|$b/xmalloc-test 1 4000000 42
-cache-scratch1|$b/cache-scratch 1 1000 2000 8
-cache-scratchN|$b/cache-scratch 2 1000 2000 8
-cache-thrash1|$b/cache-thrash 1 1000 2000 8
-cache-thrashN|$b/cache-thrash 2 1000 2000 8
+cache-scratch1|$b/cache-scratch 1 1000 50000 8
+cache-scratchN|$b/cache-scratch 2 1000 50000 8
+cache-thrash1|$b/cache-thrash 1 1000 50000 8
+cache-thrashN|$b/cache-thrash 2 1000 50000 8
 malloc-large|$b/malloc-large 300 20 5120 25600 42
 random-mixed1|$b/bench_random_mixed 10000000 8192 42
 random-mixedN|$b/bench_random_mixed 5000000 8192 42 2 90
