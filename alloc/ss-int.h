@@ -199,7 +199,7 @@ extern uint8_t ss_direct_first[SS_NCLASS], ss_direct_count[SS_NCLASS] SS_HIDDEN;
 /* ---- OS layer and ownership map (os.c) ---- */
 struct os_counters {
 	_Atomic uint64_t mmap_calls, munmap_calls, madvise_calls, populate_calls;
-	_Atomic uint64_t bytes_mapped, bytes_purged, hugepage_fallbacks;
+	_Atomic uint64_t bytes_mapped, bytes_purged, hugepage_fallbacks, mremap_calls;
 };
 extern struct os_counters ss_os SS_HIDDEN;
 extern _Atomic uint64_t ss_owner_map[1u << (SS_ADDR_BITS - SS_GRANULE_SHIFT - 6)] SS_HIDDEN;

@@ -91,10 +91,11 @@ void stats_print_fd(int fd)
 	    (unsigned long long)st.superslabs_abandoned, (unsigned long long)st.bytes_mapped,
 	    (unsigned long long)st.bytes_purged);
 	out(fd, "superslab: stats: os calls: mmap %llu, munmap %llu, madvise %llu, populate %llu, "
-		"hugepage fallbacks %llu\n",
+		"hugepage fallbacks %llu, mremap %llu\n",
 	    (unsigned long long)st.mmap_calls, (unsigned long long)st.munmap_calls,
 	    (unsigned long long)st.madvise_calls, (unsigned long long)st.populate_calls,
-	    (unsigned long long)atomic_load(&ss_os.hugepage_fallbacks));
+	    (unsigned long long)atomic_load(&ss_os.hugepage_fallbacks),
+	    (unsigned long long)atomic_load(&ss_os.mremap_calls));
 	out(fd, "superslab: stats: %-6s %8s %8s %10s\n", "class", "size", "slabs", "refills");
 	for (unsigned c = 0; c < SS_NCLASS; c++)
 		if (slabs[c] || refills[c])

@@ -20,12 +20,17 @@
 #
 #   BENCH_RUNS=5 top_builddir=. sh bench/suite.sh [WORKLOAD...]
 #   SUITE_SCALE=small   the test sizes (tests/run-superslab-suite.sh)
+#   SUITE_ALLOCATORS="glibc superslab"   only these
+#   SUITE_SUPERSLAB=/other/build/libsuperslab.so   another build as "superslab";
+#     SUITE_SUPERSLAB2=... adds one more as "superslab2", for comparisons
+#   (Figures come from a build without --enable-debug, whose assertions
+#   cost time in the slow paths.)
 #   sh bench/suite.sh --list   prints the workloads as NAME|COMMAND
 set -eu
 : "${top_builddir:=.}"
 : "${top_srcdir:=$top_builddir}"
 b="$top_builddir/bench"
-ss="$top_builddir/alloc/.libs/libsuperslab.so"
+ss=${SUITE_SUPERSLAB:-$top_builddir/alloc/.libs/libsuperslab.so}
 runs=${BENCH_RUNS:-5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ss-suite.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -44,7 +49,15 @@ findlib() {
 	l=$(findlib libjemalloc.so.2) && [ -n "$l" ] && echo "jemalloc|$l|libjemalloc"
 	l=$(findlib libtcmalloc_minimal.so.4) && [ -n "$l" ] && echo "tcmalloc|$l|libtcmalloc"
 	echo "superslab|$ss|libsuperslab"
-} >"$tmp/allocators"
+	[ -z "${SUITE_SUPERSLAB2:-}" ] || echo "superslab2|$SUITE_SUPERSLAB2|libsuperslab"
+} >"$tmp/all-allocators"
+if [ -n "${SUITE_ALLOCATORS:-}" ]; then
+	for a in $SUITE_ALLOCATORS; do
+		grep "^$a|" "$tmp/all-allocators" || { echo "suite.sh: no allocator $a" >&2; exit 2; }
+	done >"$tmp/allocators"
+else
+	mv "$tmp/all-allocators" "$tmp/allocators"
+fi
 nalloc=$(wc -l <"$tmp/allocators")
 
 # name|command (2 threads where N; sizes for about 0.3-1 s under glibc)

@@ -420,6 +420,44 @@ START_TEST(test_steady_state_no_syscalls)
 }
 END_TEST
 
+START_TEST(test_huge_cache_resizes)
+{
+	/* Blocks beyond a SuperSlab: a freed mapping serves a smaller block
+	   cut to size and a bigger one with its pages moved (realloc grows
+	   the same way); contents survive, usable sizes are exact to the
+	   page, and what the cache keeps stays bounded. */
+	struct ss_stats a, b;
+	ss_collect();
+	ss_stats_get(&a, sizeof a);
+	size_t n = (size_t)8 << 20;
+	unsigned char *p = malloc(n);
+	fill(p, n, 5);
+	unsigned char *q = realloc(p, (size_t)20 << 20);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_msg(check_fill(q, n, 5), "contents lost moving a huge block");
+	ck_assert_uint_ge(malloc_usable_size(q), (size_t)20 << 20);
+	fill(q, (size_t)20 << 20, 6);
+	free(q);
+
+	n = (size_t)6 << 20;
+	p = malloc(n);                       /* from the cache, cut to size */
+	ck_assert_uint_ge(malloc_usable_size(p), n);
+	ck_assert_uint_lt(malloc_usable_size(p), n + 4096);
+	fill(p, n, 7);
+	ck_assert(check_fill(p, n, 7));
+	free(p);
+	n = (size_t)30 << 20;
+	p = malloc(n);                       /* moved and filled from the cache */
+	ck_assert_uint_ge(malloc_usable_size(p), n);
+	fill(p, n, 8);
+	ck_assert(check_fill(p, n, 8));
+	free(p);
+	ss_stats_get(&b, sizeof b);
+	ck_assert_uint_ge(b.large_cache_hits, a.large_cache_hits + 2);
+	ck_assert_uint_le(b.bytes_mapped, a.bytes_mapped + ((size_t)66 << 20));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("superslab");
@@ -438,6 +476,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_holes_before_new_pages);
 	tcase_add_test(tc, test_stats_and_options);
 	tcase_add_test(tc, test_steady_state_no_syscalls);
+	tcase_add_test(tc, test_huge_cache_resizes);
 	suite_add_tcase(s, tc);
 	return s;
 }
