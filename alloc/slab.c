@@ -422,7 +422,7 @@ void slab_free_slow(struct heap *h, struct slab *s)
 	if (s->queue == Q_FULL) {
 		slabq_remove(&h->full[cls], s);
 		s->queue = Q_PARTIAL;
-		slabq_push(&h->partial[cls], s);
+		slabq_push_tail(&h->partial[cls], s);
 	}
 	if (s->used == 0 && s != h->cur[cls]) {
 		slabq_remove(&h->partial[cls], s);

@@ -85,8 +85,8 @@ else
 	cat <<EOF2 >"$tmp/workloads"
 larsonN|$b/larson 2 5000 250000 8 8 1000 42
 rptestN|$b/rptest 2 1000000 2000 16 16000 25 42
-alloc-test1|$b/alloc-test 1 10000000 10000 42
-alloc-testN|$b/alloc-test 2 5000000 10000 42
+alloc-test1|$b/alloc-test 1 3000000 100000 42
+alloc-testN|$b/alloc-test 2 1500000 100000 42
 glibc-simple|$b/glibc-simple 2500
 glibc-thread|$b/glibc-thread 2 2000000 42
 mstressN|$b/mstress 2 50 25 42
