@@ -420,6 +420,36 @@ START_TEST(test_steady_state_no_syscalls)
 }
 END_TEST
 
+START_TEST(test_refills_with_random_frees)
+{
+	/* Random frees and mallocs over a class spread across several full
+	   slabs: a slab that gets one block back must not be the next one
+	   refilled from, or every few mallocs would run a slab dry again
+	   (with it at the head of the partial queue: about one refill in
+	   two operations; 1 in 28 as it is). */
+	enum { LIVE = 30000, OPS = 300000 };
+	void **v = calloc(LIVE, sizeof *v);
+	uint32_t r = 12345;
+	struct ss_stats a, b;
+	for (int i = 0; i < LIVE; i++)
+		v[i] = malloc(24);
+	ss_stats_get(&a, sizeof a);
+	for (int i = 0; i < OPS; i++) {
+		r ^= r << 13;
+		r ^= r >> 17;
+		r ^= r << 5;
+		free(v[r % LIVE]);
+		v[r % LIVE] = malloc(24);
+	}
+	ss_stats_get(&b, sizeof b);
+	for (int i = 0; i < LIVE; i++)
+		free(v[i]);
+	free(v);
+	ck_assert_msg(b.refills - a.refills < OPS / 10, "%llu refills in %d operations",
+		      (unsigned long long)(b.refills - a.refills), OPS);
+}
+END_TEST
+
 START_TEST(test_huge_cache_resizes)
 {
 	/* Blocks beyond a SuperSlab: a freed mapping serves a smaller block
@@ -477,6 +507,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_stats_and_options);
 	tcase_add_test(tc, test_steady_state_no_syscalls);
 	tcase_add_test(tc, test_huge_cache_resizes);
+	tcase_add_test(tc, test_refills_with_random_frees);
 	suite_add_tcase(s, tc);
 	return s;
 }
