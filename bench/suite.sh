@@ -23,6 +23,7 @@
 #   SUITE_ALLOCATORS="glibc superslab"   only these
 #   SUITE_SUPERSLAB=/other/build/libsuperslab.so   another build as "superslab";
 #     SUITE_SUPERSLAB2=... adds one more as "superslab2", for comparisons
+#   SUITE_RESULTS=FILE   keeps the raw results (one line per run)
 #   (Figures come from a build without --enable-debug, whose assertions
 #   cost time in the slow paths.)
 #   sh bench/suite.sh --list   prints the workloads as NAME|COMMAND
@@ -169,6 +170,7 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+[ -z "${SUITE_RESULTS:-}" ] || cp "$tmp/results" "$SUITE_RESULTS"
 echo
 
 # The table: medians per workload and allocator, ratios of the metric.
@@ -190,8 +192,8 @@ END {
 		for (a = 1; a <= na; a++)
 			for (c = 3; c <= 6; c++) m[a, c] = median(work[w] SUBSEP alloc[a] SUBSEP c)
 		for (a = 1; a <= na; a++) {
-			best = 0
-			for (o = 1; o <= na; o++) if (o != a && m[o, 3] > best) best = m[o, 3]
+			best = 0   # the best of the others, builds of libsuperslab aside
+			for (o = 1; o <= na; o++) if (o != a && alloc[o] !~ /^superslab/ && m[o, 3] > best) best = m[o, 3]
 			r = m[a, 3] / m[1, 3]
 			logsum[a] += log(r)
 			printf "%-18s %-10s %12s %8.2f %8.1f %9d %7.2fx %8.2fx\n", (a == 1 ? work[w] : ""), alloc[a],
