@@ -13,12 +13,6 @@
 
 #define USAGE "alloc-test THREADS OPS LIVE SEED"
 
-struct worker {
-	long id;
-	long ops;
-	char pad[64];
-};
-
 static long g_threads, g_ops, g_live, g_seed;
 
 static size_t pick_size(uint32_t *rng)
@@ -30,7 +24,7 @@ static size_t pick_size(uint32_t *rng)
 
 static void *run(void *arg)
 {
-	struct worker *w = arg;
+	struct bench_worker *w = arg;
 	uint32_t rng = (uint32_t)(g_seed * 2654435761u + (uint64_t)w->id) | 1;
 	void **slot = bench_calloc((size_t)g_live, sizeof *slot);
 	size_t *size = bench_calloc((size_t)g_live, sizeof *size);
@@ -58,18 +52,12 @@ int main(int argc, char **argv)
 	long *v[] = { &g_threads, &g_ops, &g_live, &g_seed };
 	bench_args(argc, argv, USAGE, v, 4);
 	bench_print_allocator();
-	struct worker *w = bench_calloc((size_t)g_threads, sizeof *w);
-	for (long t = 0; t < g_threads; t++)
-		w[t].id = t;
+	struct bench_worker *w = bench_workers(g_threads);
 	struct bench_timer timer;
 	bench_start(&timer);
 	bench_run_threads(g_threads, run, w, sizeof *w);
-	char what[64];
-	snprintf(what, sizeof what, "threads=%ld live=%ld", g_threads, g_live);
-	bench_report(&timer, g_threads * g_ops, what);
-	long bad = 0;
-	for (long t = 0; t < g_threads; t++)
-		bad += w[t].ops != g_ops;
+	bench_reportf(&timer, g_threads * g_ops, "threads=%ld live=%ld", g_threads, g_live);
+	long bad = bench_incomplete(w, g_threads, g_ops);
 	free(w);
 	return bench_verify(bad);
 }

@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -189,6 +190,44 @@ static inline void *bench_calloc(size_t n, size_t size)
 		exit(1);
 	}
 	return p;
+}
+
+/* bench_report() with the description given as printf's arguments. */
+static inline void bench_reportf(const struct bench_timer *t, long ops, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void bench_reportf(const struct bench_timer *t, long ops, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	bench_report(t, ops, what);
+}
+
+/* A thread of the threaded workloads: its number and the operations it
+   completed, which the verdict checks (padded: threads write their own). */
+struct bench_worker {
+	long id;
+	long ops;
+	char pad[64];
+};
+
+static inline struct bench_worker *bench_workers(long n)
+{
+	struct bench_worker *w = bench_calloc((size_t)n, sizeof *w);
+	for (long i = 0; i < n; i++)
+		w[i].id = i;
+	return w;
+}
+
+/* How many of the n workers did not complete ops operations. */
+static inline long bench_incomplete(const struct bench_worker *w, long n, long ops)
+{
+	long bad = 0;
+	for (long i = 0; i < n; i++)
+		bad += w[i].ops != ops;
+	return bad;
 }
 
 /* Run fn(i) on n threads and wait for them all. */

@@ -68,9 +68,8 @@ int main(int argc, char **argv)
 	struct bench_timer timer;
 	bench_start(&timer);
 	bench_run_threads(g_threads, run, w, sizeof *w);
-	char what[64];
-	snprintf(what, sizeof what, "threads=%ld size=%ld writes=%ld", g_threads, g_size, g_writes);
-	bench_report(&timer, g_threads * g_ops, what);
+	bench_reportf(&timer, g_threads * g_ops, "threads=%ld size=%ld writes=%ld", g_threads, g_size,
+		      g_writes);
 	long bad = 0;
 	for (long t = 0; t < g_threads; t++)
 		bad += w[t].bad;

@@ -34,8 +34,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	char what[32];
-	snprintf(what, sizeof what, "rounds=%ld", rounds);
-	bench_report(&timer, ops, what);
+	bench_reportf(&timer, ops, "rounds=%ld", rounds);
 	return bench_verify(0);
 }

@@ -4,7 +4,7 @@
  *
  * After glibc's bench-malloc-thread: each thread keeps a working set of
  * 1024 blocks and, OPS times, frees a random one and allocates a
- * replacement whose size falls off as 1/size between 8 bytes and 32 KiB.
+ * replacement whose size falls off as 1/size between 8 bytes and 64 KiB.
  * Blocks never cross threads: the cost of the thread-local paths, with
  * several threads in the process.
  */
@@ -13,25 +13,19 @@
 #define USAGE "glibc-thread THREADS OPS SEED"
 #define WORKING_SET 1024
 
-struct worker {
-	long id;
-	long ops;
-	char pad[64];
-};
-
 static long g_threads, g_ops, g_seed;
 
 static size_t pick_size(uint32_t *rng)
 {
 	uint32_t r = xorshift32(rng);
-	/* Two thirds of the blocks below 128 bytes, the rest up to 32 KiB. */
+	/* Two thirds of the blocks below 128 bytes, the rest up to 64 KiB. */
 	size_t base = (size_t)8 << (r % 3 ? r % 4 : 4 + r % 9);
 	return base + (r >> 8) % base;
 }
 
 static void *run(void *arg)
 {
-	struct worker *w = arg;
+	struct bench_worker *w = arg;
 	uint32_t rng = (uint32_t)(g_seed * 2654435761u + (uint64_t)w->id) | 1;
 	void *slot[WORKING_SET];
 	size_t size[WORKING_SET];
@@ -56,18 +50,12 @@ int main(int argc, char **argv)
 	long *v[] = { &g_threads, &g_ops, &g_seed };
 	bench_args(argc, argv, USAGE, v, 3);
 	bench_print_allocator();
-	struct worker *w = bench_calloc((size_t)g_threads, sizeof *w);
-	for (long t = 0; t < g_threads; t++)
-		w[t].id = t;
+	struct bench_worker *w = bench_workers(g_threads);
 	struct bench_timer timer;
 	bench_start(&timer);
 	bench_run_threads(g_threads, run, w, sizeof *w);
-	char what[32];
-	snprintf(what, sizeof what, "threads=%ld", g_threads);
-	bench_report(&timer, 2 * g_threads * g_ops, what);
-	long bad = 0;
-	for (long t = 0; t < g_threads; t++)
-		bad += w[t].ops != g_ops;
+	bench_reportf(&timer, 2 * g_threads * g_ops, "threads=%ld", g_threads);
+	long bad = bench_incomplete(w, g_threads, g_ops);
 	free(w);
 	return bench_verify(bad);
 }

@@ -85,10 +85,8 @@ int main(int argc, char **argv)
 	for (long t = 0; t < threads; t++)
 		for (long g = 0; g < g_generations; g++)
 			pthread_join(l[t].tid[g], NULL);
-	char what[96];
-	snprintf(what, sizeof what, "threads=%ld slots=%ld ops=%ld gen=%ld", threads, g_slots,
-		 g_ops, g_generations);
-	bench_report(&timer, 2 * threads * g_ops * g_generations, what);
+	bench_reportf(&timer, 2 * threads * g_ops * g_generations, "threads=%ld slots=%ld ops=%ld gen=%ld",
+		      threads, g_slots, g_ops, g_generations);
 	long bad = 0;
 	for (long t = 0; t < threads; t++) {
 		bad += l[t].generation != g_generations;

@@ -57,9 +57,7 @@ int main(int argc, char **argv)
 		touch(buf[k], size[k], (unsigned char)k);
 		bench_fill(buf[k], size[k], k);
 	}
-	char what[64];
-	snprintf(what, sizeof what, "slots=%ld size=%ld-%ld KiB", slots, min_kib, max_kib);
-	bench_report(&timer, ops, what);
+	bench_reportf(&timer, ops, "slots=%ld size=%ld-%ld KiB", slots, min_kib, max_kib);
 	for (long k = 0; k < slots; k++)
 		if (buf[k])
 			bench_delete(buf[k], size[k], (uint64_t)k);

@@ -64,14 +64,9 @@ static void free_items(uintptr_t *p)
 	free(p);
 }
 
-struct worker {
-	long id;
-	char pad[64];
-};
-
 static void *stress(void *arg)
 {
-	struct worker *w = arg;
+	struct bench_worker *w = arg;
 	uint64_t r = ((uint64_t)g_seed << 32 | (uint64_t)w->id) * 0x9E3779B97F4A7C15ull | 1;
 	size_t allocs = 100 * (size_t)g_scale * (size_t)(w->id % 8 + 1), retain = allocs / 2;
 	size_t data_size = allocs + 1, data_top = 0, retain_top = 0;
@@ -109,9 +104,7 @@ int main(int argc, char **argv)
 	long *v[] = { &g_threads, &g_scale, &g_rounds, &g_seed };
 	bench_args(argc, argv, USAGE, v, 4);
 	bench_print_allocator();
-	struct worker *w = bench_calloc((size_t)g_threads, sizeof *w);
-	for (long t = 0; t < g_threads; t++)
-		w[t].id = t;
+	struct bench_worker *w = bench_workers(g_threads);
 	uint64_t r = (uint64_t)g_seed | 1;
 	struct bench_timer timer;
 	bench_start(&timer);
@@ -122,14 +115,12 @@ int main(int argc, char **argv)
 			if (chance(50, &r))
 				free_items(atomic_exchange(&g_transfer[i], NULL));
 	}
-	char what[64];
-	snprintf(what, sizeof what, "threads=%ld scale=%ld rounds=%ld", g_threads, g_scale,
-		 g_rounds);
 	/* Operations: the blocks each round's threads allocate. */
 	long ops = 0;
 	for (long t = 0; t < g_threads; t++)
 		ops += 150 * g_scale * (t % 8 + 1);
-	bench_report(&timer, ops * g_rounds, what);
+	bench_reportf(&timer, ops * g_rounds, "threads=%ld scale=%ld rounds=%ld", g_threads, g_scale,
+		      g_rounds);
 	for (int i = 0; i < TRANSFERS; i++)
 		free_items(atomic_exchange(&g_transfer[i], NULL));
 	free(w);

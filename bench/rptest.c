@@ -160,10 +160,8 @@ int main(int argc, char **argv)
 	struct bench_timer timer;
 	bench_start(&timer);
 	bench_run_threads(g_threads, run, g_w, sizeof *g_w);
-	char what[96];
-	snprintf(what, sizeof what, "threads=%ld window=%ld size=%ld-%ld cross=%ld%%", g_threads,
-		 g_window, g_min, g_max, g_cross);
-	bench_report(&timer, 2 * g_threads * g_ops, what);
+	bench_reportf(&timer, 2 * g_threads * g_ops, "threads=%ld window=%ld size=%ld-%ld cross=%ld%%",
+		      g_threads, g_window, g_min, g_max, g_cross);
 	long bad = 0;
 	for (long t = 0; t < g_threads; t++)
 		bad += g_w[t].inbox != NULL;

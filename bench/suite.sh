@@ -36,19 +36,12 @@ runs=${BENCH_RUNS:-5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ss-suite.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-findlib() {
-	for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
-		[ -f "$d/$1" ] && { echo "$d/$1"; return; }
-	done
-	return 0
-}
+. "$(dirname "$0")/peers.sh"
 
 # name|preload|expected substring of the malloc provider
 {
 	echo "glibc||libc.so"
-	l=$(findlib libmimalloc.so.2) && [ -n "$l" ] && echo "mimalloc|$l|libmimalloc"
-	l=$(findlib libjemalloc.so.2) && [ -n "$l" ] && echo "jemalloc|$l|libjemalloc"
-	l=$(findlib libtcmalloc_minimal.so.4) && [ -n "$l" ] && echo "tcmalloc|$l|libtcmalloc"
+	peers
 	echo "superslab|$ss|libsuperslab"
 	[ -z "${SUITE_SUPERSLAB2:-}" ] || echo "superslab2|$SUITE_SUPERSLAB2|libsuperslab"
 } >"$tmp/all-allocators"
@@ -61,48 +54,33 @@ else
 fi
 nalloc=$(wc -l <"$tmp/allocators")
 
-# name|command (2 threads where N; sizes for about 0.3-1 s under glibc)
-if [ "${SUITE_SCALE:-}" = small ]; then
-	cat <<EOF2 >"$tmp/workloads"
-larsonN|$b/larson 2 500 5000 3 8 1000 42
-rptestN|$b/rptest 2 20000 500 16 16000 25 42
-alloc-test1|$b/alloc-test 1 50000 1000 42
-alloc-testN|$b/alloc-test 2 50000 1000 42
-glibc-simple|$b/glibc-simple 20
-glibc-thread|$b/glibc-thread 2 20000 42
-mstressN|$b/mstress 2 5 3 42
-xmalloc-testN|$b/xmalloc-test 1 20000 42
-cache-scratch1|$b/cache-scratch 1 1000 10 8
-cache-scratchN|$b/cache-scratch 2 1000 10 8
-cache-thrash1|$b/cache-thrash 1 1000 10 8
-cache-thrashN|$b/cache-thrash 2 1000 10 8
-malloc-large|$b/malloc-large 30 4 512 4096 42
-random-mixed1|$b/bench_random_mixed 100000 1024 42
-random-mixedN|$b/bench_random_mixed 100000 1024 42 2 90
-producer-consumer|$b/bench_producer_consumer 100000 42
-perl-words|perl $top_srcdir/bench/perl-words.pl 1
+# name|program|arguments for the test (SUITE_SCALE=small)|arguments for
+# the figures (about 0.3-1 s of CPU under glibc); 2 threads where N
+while IFS='|' read -r name prog small full; do
+	[ "${SUITE_SCALE:-}" = small ] && args=$small || args=$full
+	case $prog in
+	perl-words) echo "$name|perl $top_srcdir/bench/perl-words.pl $args" ;;
+	*) echo "$name|$b/$prog $args" ;;
+	esac
+done <<'EOF2' >"$tmp/workloads"
+larsonN|larson|2 500 5000 3 8 1000 42|2 5000 250000 8 8 1000 42
+rptestN|rptest|2 20000 500 16 16000 25 42|2 1000000 2000 16 16000 25 42
+alloc-test1|alloc-test|1 50000 1000 42|1 3000000 100000 42
+alloc-testN|alloc-test|2 50000 1000 42|2 1500000 100000 42
+glibc-simple|glibc-simple|20|2500
+glibc-thread|glibc-thread|2 20000 42|2 2000000 42
+mstressN|mstress|2 5 3 42|2 50 25 42
+xmalloc-testN|xmalloc-test|1 20000 42|1 4000000 42
+cache-scratch1|cache-scratch|1 1000 10 8|1 1000 50000 8
+cache-scratchN|cache-scratch|2 1000 10 8|2 1000 50000 8
+cache-thrash1|cache-thrash|1 1000 10 8|1 1000 50000 8
+cache-thrashN|cache-thrash|2 1000 10 8|2 1000 50000 8
+malloc-large|malloc-large|30 4 512 4096 42|300 20 5120 25600 42
+random-mixed1|bench_random_mixed|100000 1024 42|10000000 8192 42
+random-mixedN|bench_random_mixed|100000 1024 42 2 90|5000000 8192 42 2 90
+producer-consumer|bench_producer_consumer|100000 42|5000000 42
+perl-words|perl-words|1|8
 EOF2
-else
-	cat <<EOF2 >"$tmp/workloads"
-larsonN|$b/larson 2 5000 250000 8 8 1000 42
-rptestN|$b/rptest 2 1000000 2000 16 16000 25 42
-alloc-test1|$b/alloc-test 1 3000000 100000 42
-alloc-testN|$b/alloc-test 2 1500000 100000 42
-glibc-simple|$b/glibc-simple 2500
-glibc-thread|$b/glibc-thread 2 2000000 42
-mstressN|$b/mstress 2 50 25 42
-xmalloc-testN|$b/xmalloc-test 1 4000000 42
-cache-scratch1|$b/cache-scratch 1 1000 50000 8
-cache-scratchN|$b/cache-scratch 2 1000 50000 8
-cache-thrash1|$b/cache-thrash 1 1000 50000 8
-cache-thrashN|$b/cache-thrash 2 1000 50000 8
-malloc-large|$b/malloc-large 300 20 5120 25600 42
-random-mixed1|$b/bench_random_mixed 10000000 8192 42
-random-mixedN|$b/bench_random_mixed 5000000 8192 42 2 90
-producer-consumer|$b/bench_producer_consumer 5000000 42
-perl-words|perl $top_srcdir/bench/perl-words.pl 8
-EOF2
-fi
 if [ "${1:-}" = --list ]; then
 	cat "$tmp/workloads"
 	exit 0

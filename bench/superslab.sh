@@ -23,11 +23,7 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ss-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-findlib() {
-	for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib; do
-		[ -f "$d/$1" ] && { echo "$d/$1"; return; }
-	done
-}
+. "$(dirname "$0")/peers.sh"
 
 # name|preload|environment|expected substring of the malloc provider
 {
@@ -35,10 +31,8 @@ findlib() {
 	echo "superslab|$ss|-|libsuperslab"
 	echo "superslab+prefault|$ss|SUPERSLAB_PREFAULT=1|libsuperslab"
 	echo "superslab+hugepages|$ss|SUPERSLAB_HUGEPAGES=1|libsuperslab"
-	l=$(findlib libmimalloc.so.2) && [ -n "$l" ] && echo "mimalloc|$l|-|libmimalloc"
-	l=$(findlib libjemalloc.so.2) && [ -n "$l" ] && echo "jemalloc|$l|-|libjemalloc"
-	l=$(findlib libtcmalloc_minimal.so.4) && [ -n "$l" ] && echo "tcmalloc|$l|-|libtcmalloc"
-} >"$tmp/allocators" || true
+	peers | sed 's/^\([^|]*|[^|]*|\)/\1-|/'
+} >"$tmp/allocators"
 
 bench() {	# WORKLOAD-NAME BINARY ARGS...
 	name=$1

@@ -58,14 +58,9 @@ static struct batch *take(void)
 	return b;
 }
 
-struct worker {
-	long id;
-	char pad[64];
-};
-
 static void *produce(void *arg)
 {
-	struct worker *w = arg;
+	struct bench_worker *w = arg;
 	uint32_t rng = (uint32_t)(g_seed * 2654435761u + (uint64_t)w->id) | 1;
 	for (long i = 0; i < g_ops; i += BATCH) {
 		struct batch *b = bench_new(sizeof *b, 1);
@@ -102,7 +97,7 @@ static void *consume(void *arg)
 
 static void *role(void *arg)
 {
-	struct worker *w = arg;
+	struct bench_worker *w = arg;
 	return w->id < g_pairs ? produce(w) : consume(w);
 }
 
@@ -112,15 +107,11 @@ int main(int argc, char **argv)
 	bench_args(argc, argv, USAGE, v, 3);
 	bench_print_allocator();
 	g.producers = (unsigned)g_pairs;
-	struct worker *w = bench_calloc((size_t)(2 * g_pairs), sizeof *w);
-	for (long t = 0; t < 2 * g_pairs; t++)
-		w[t].id = t;
+	struct bench_worker *w = bench_workers(2 * g_pairs);
 	struct bench_timer timer;
 	bench_start(&timer);
 	bench_run_threads(2 * g_pairs, role, w, sizeof *w);
-	char what[32];
-	snprintf(what, sizeof what, "pairs=%ld", g_pairs);
-	bench_report(&timer, 2 * g_pairs * g_ops, what);
+	bench_reportf(&timer, 2 * g_pairs * g_ops, "pairs=%ld", g_pairs);
 	free(w);
 	return bench_verify(atomic_load(&g_freed) != g_pairs * g_ops);
 }
