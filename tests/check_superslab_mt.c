@@ -184,13 +184,14 @@ START_TEST(test_foreign_blocks_reused_first)
 }
 END_TEST
 
-/* A thread keeps 16 KiB of another thread's blocks per class (78 of 208
-   bytes, alloc/sizeclass.c); the ones it frees beyond that go straight
-   back to the owner, which gets exactly those.  (Handing back the whole
-   cache when it overflowed left 42 here and sent 158 back.) */
+/* A thread keeps 64 KiB of another thread's blocks per class of up to
+   1 KiB (315 of 208 bytes, alloc/sizeclass.c); the ones it frees beyond
+   that go straight back to the owner, which gets exactly those.
+   (Handing back the whole cache when it overflowed kept fewer and sent
+   more back.) */
 START_TEST(test_foreign_cache_full)
 {
-	enum { N = 200, KEPT = 16384 / 208 };
+	enum { N = 400, KEPT = 65536 / 208 };
 	void *blocks[N];
 	struct reuse r = { .n = N, .blocks = blocks };
 	sink = malloc(200);               /* this thread has a heap */
