@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pf/pf.h>
+#include "export.h"
 #include "tool.h"
 
 #define PROG "pfcollapse"
@@ -21,6 +23,7 @@ static const char usage_text[] =
 	"Usage: " PROG " [OPTION]... [FILE]...\n"
 	"Collapse `perf script` output (FILEs in order, - or none for standard\n"
 	"input; gzip is detected) into folded stacks: \"comm;main;f;g COUNT\".\n"
+	"A perf.data recording (file or pipe stream) is folded as pfscript prints it.\n"
 	"\n"
 	"  --pid               include the PID with the process name\n"
 	"  --tid               include the PID and TID with the process name\n"
@@ -83,11 +86,11 @@ static void parse_options(int argc, char **argv, struct pf_collapse_opts *o)
 	}
 }
 
-/* Feed one input; 0 on success, -1 after saying what failed. */
-static int collapse_file(pf_collapse *c, const char *path,
+/* Feed one text input from FD; 0 on success, -1 after saying what failed. */
+static int collapse_file(pf_collapse *c, int fd, const char *path,
 			 unsigned long long *unrecognized)
 {
-	pf_lines *r = pf_lines_open(path);
+	pf_lines *r = pf_lines_fdopen(fd, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	const char *line;
 	size_t len;
 	int rc = 0;
@@ -123,12 +126,51 @@ static int collapse_file(pf_collapse *c, const char *path,
 	return rc;
 }
 
+/* A recording: folded in process as pfscript prints it, with the same
+   collapse options.  X is made at the first one. */
+static int collapse_data(pf_export **x, const struct pf_collapse_opts *o, int fd,
+			 const char *path)
+{
+	struct pf_scriptprint_opts so;
+	struct pf_export_opts eo;
+
+	if (!*x) {
+		pf_export_opts_init(&eo);
+		eo.fold = *o;
+		if (!(*x = pf_export_new(&eo))) {
+			warn("%s", pf_errmsg());
+			close(fd);
+			return -1;
+		}
+	}
+	pf_scriptprint_init(&so);
+	so.input = path;
+	return tool_export_read(*x, &so, fd, path);
+}
+
+static int add_stack(const char *stack, size_t len, uint64_t count, void *fold)
+{
+	return pf_fold_add(fold, stack, len, count);
+}
+
+/* One input, text or recording. */
+static int collapse_input(pf_collapse *c, pf_export **x, const struct pf_collapse_opts *o,
+			  const char *path, unsigned long long *unrecognized)
+{
+	int is_data, fd = tool_open_sniffed(path, &is_data);
+
+	if (fd < 0)
+		return -1;
+	return is_data ? collapse_data(x, o, fd, path) : collapse_file(c, fd, path, unrecognized);
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_collapse_opts o;
 	unsigned long long unrecognized = 0;
 	static char outbuf[1 << 16];
 	const char *kept;
+	pf_export *x = NULL;
 	pf_collapse *c;
 	int i, rc = 0;
 
@@ -141,13 +183,19 @@ int main(int argc, char **argv)
 	if (!c)
 		die_lib();
 	if (optind == argc)
-		rc = collapse_file(c, "-", &unrecognized);
+		rc = collapse_input(c, &x, &o, "-", &unrecognized);
 	for (i = optind; i < argc && rc == 0; i++)
-		rc = collapse_file(c, argv[i], &unrecognized);
+		rc = collapse_input(c, &x, &o, argv[i], &unrecognized);
+	/* Recordings and text add up in one table. */
+	if (rc == 0 && x && pf_fold_each_sorted(pf_export_fold(x), add_stack,
+						pf_collapse_fold(c)) != 0) {
+		warn("%s", pf_errmsg());
+		rc = -1;
+	}
 	if (rc == 0) {
 		if (unrecognized > MAX_WARNINGS)
 			warn("%llu unrecognized lines ignored", unrecognized);
-		if ((kept = pf_collapse_kept_event(c)))
+		if ((kept = pf_collapse_kept_event(c)) || (x && (kept = pf_export_kept_event(x))))
 			fprintf(stderr, "Filtering for events of type: %s\n", kept);
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 		if (pf_fold_write(pf_collapse_fold(c), stdout) < 0 ||
@@ -157,5 +205,6 @@ int main(int argc, char **argv)
 		}
 	}
 	pf_collapse_free(c);
+	pf_export_free(x);
 	return rc == 0 ? 0 : 1;
 }
