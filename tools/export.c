@@ -27,7 +27,7 @@
 int tool_format(const char *name)
 {
 	static const char *const names[] = {
-		[0] = "perf", [PF_EXPORT_FOLDED] = "folded",
+		[0] = "perf", [PF_EXPORT_FOLDED] = "folded", [PF_EXPORT_PPROF] = "pprof",
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -195,4 +195,82 @@ int tool_script_export(const struct pf_scriptprint_opts *o, int format)
 	}
 	pf_export_free(x);
 	return rc;
+}
+
+/* One folded file into F with exact integer counts. */
+static int read_folded(pf_fold *f, const char *path)
+{
+	pf_lines *r = pf_lines_open(path);
+	const char *line;
+	size_t len, stack_len;
+	double c1, c2;
+	int rc = 0;
+
+	if (!r) {
+		warn("%s", pf_errmsg());
+		return -1;
+	}
+	while (rc == 0 && (line = pf_lines_next(r, &len))) {
+		const char *p, *end = line + len;
+		uint64_t count = 0;
+
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end == line)
+			continue;
+		if (pf_folded_split(line, len, &stack_len, &c1, &c2) != 1) {
+			warn("%s: line %llu: not a folded stack line (\"frame;frame count\")",
+			     pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
+			rc = -1;
+			break;
+		}
+		for (p = end; p > line && p[-1] >= '0' && p[-1] <= '9'; p--)
+			;
+		if (p == end || (p > line && p[-1] == '.')) {
+			warn("%s: line %llu: pprof counts are whole numbers",
+			     pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
+			rc = -1;
+			break;
+		}
+		for (; p < end; p++) {
+			if (count > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+				warn("%s: line %llu: count does not fit in 64 bits",
+				     pf_lines_name(r), (unsigned long long)pf_lines_lineno(r));
+				rc = -1;
+				break;
+			}
+			count = count * 10 + (uint64_t)(*p - '0');
+		}
+		if (rc == 0 && pf_fold_add(f, line, stack_len, count) < 0) {
+			warn("%s: line %llu: %s", pf_lines_name(r),
+			     (unsigned long long)pf_lines_lineno(r), pf_errmsg());
+			rc = -1;
+		}
+	}
+	if (rc == 0 && pf_lines_failed(r)) {
+		warn("%s", pf_errmsg());
+		rc = -1;
+	}
+	pf_lines_close(r);
+	return rc;
+}
+
+int tool_folded_pprof(char **paths, int n, const char *type)
+{
+	pf_fold *f = pf_fold_new();
+	int rc = 0;
+
+	if (!f)
+		die_lib();
+	if (isatty(1))
+		die("refusing to write compressed pprof to a terminal: redirect standard output");
+	for (int i = 0; i < (n ? n : 1) && rc == 0; i++)
+		rc = read_folded(f, n ? paths[i] : "-");
+	if (rc == 0 && (pf_export_fold_pprof(f, type, NULL, 0, stdout) < 0 ||
+			fflush(stdout) != 0 || ferror(stdout))) {
+		warn("standard output: %s", pf_errmsg());
+		rc = -1;
+	}
+	pf_fold_free(f);
+	return rc < 0 ? 1 : 0;
 }

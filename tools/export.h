@@ -29,4 +29,9 @@ int tool_export_read(pf_export *x, const struct pf_scriptprint_opts *so, int fd,
    standard output.  The exit status. */
 int tool_script_export(const struct pf_scriptprint_opts *o, int format);
 
+/* Folded files (none: standard input) as one pprof on standard output,
+   every frame a function, samples of type TYPE ("samples" when NULL).
+   The exit status. */
+int tool_folded_pprof(char **paths, int n, const char *type);
+
 #endif /* PF_TOOLS_EXPORT_H */

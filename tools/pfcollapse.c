@@ -35,10 +35,14 @@ static const char usage_text[] =
 	"  --context           with --inline, add file:line to each function\n"
 	"  --event-filter=EV   keep samples of event EV (default: the first seen)\n"
 	"  --count-samples     count samples instead of adding up their periods\n"
+	"  --format=FORMAT     folded (default) or pprof (gzip-compressed\n"
+	"                      profile.proto; the process name becomes a label)\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n";
 
-enum { OPT_FILTER = 256, OPT_COUNT_SAMPLES };
+enum { OPT_FILTER = 256, OPT_COUNT_SAMPLES, OPT_FORMAT };
+
+static int format = PF_EXPORT_FOLDED;
 
 static const struct option longopts[] = {
 	{ "pid", no_argument, NULL, 'p' },
@@ -51,6 +55,7 @@ static const struct option longopts[] = {
 	{ "context", no_argument, NULL, 'c' },
 	{ "event-filter", required_argument, NULL, OPT_FILTER },
 	{ "count-samples", no_argument, NULL, OPT_COUNT_SAMPLES },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -74,6 +79,11 @@ static void parse_options(int argc, char **argv, struct pf_collapse_opts *o)
 		case 'c': o->context = 1; break;
 		case OPT_FILTER: o->event_filter = optarg; break;
 		case OPT_COUNT_SAMPLES: o->count_samples = 1; break;
+		case OPT_FORMAT:
+			format = tool_format(optarg);
+			if (format != PF_EXPORT_FOLDED && format != PF_EXPORT_PPROF)
+				usage_error("unknown --format: %s (folded or pprof)", optarg);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
@@ -164,6 +174,19 @@ static int collapse_input(pf_collapse *c, pf_export **x, const struct pf_collaps
 	return is_data ? collapse_data(x, o, fd, path) : collapse_file(c, fd, path, unrecognized);
 }
 
+/* The stacks as pprof: one sample type, named after the event when one
+   was asked for, the process name (and PID, TID) as labels. */
+static int write_pprof(pf_collapse *c, const struct pf_collapse_opts *o)
+{
+	const char *type = o->count_samples ? "samples" :
+			   o->event_filter ? o->event_filter : "samples";
+	const char *unit = strcmp(type, "cpu-clock") == 0 || strcmp(type, "task-clock") == 0 ||
+			   strcmp(type, "offcpu-time") == 0 ? "nanoseconds" : "count";
+
+	return pf_export_fold_pprof(pf_collapse_fold(c), type, unit,
+				    o->tid ? 3 : o->pid ? 2 : 1, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_collapse_opts o;
@@ -179,6 +202,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	if (o.context && !o.inline_frames)
 		usage_error("--context needs --inline");
+	if (format == PF_EXPORT_PPROF && isatty(1))
+		die("refusing to write compressed pprof to a terminal: redirect standard output");
 	c = pf_collapse_new(&o);
 	if (!c)
 		die_lib();
@@ -198,7 +223,8 @@ int main(int argc, char **argv)
 		if ((kept = pf_collapse_kept_event(c)) || (x && (kept = pf_export_kept_event(x))))
 			fprintf(stderr, "Filtering for events of type: %s\n", kept);
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-		if (pf_fold_write(pf_collapse_fold(c), stdout) < 0 ||
+		if ((format == PF_EXPORT_PPROF ? write_pprof(c, &o) :
+		     pf_fold_write(pf_collapse_fold(c), stdout)) < 0 ||
 		    fflush(stdout) != 0) {
 			warn("standard output: %s", pf_errmsg());
 			rc = -1;

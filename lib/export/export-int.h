@@ -49,7 +49,10 @@ struct ex_sample {
    records that matter to it (COMM, EXIT, LOST), after the machine took
    them.  Each returns -1 with pf_errmsg() set. */
 struct ex_format {
-	int (*begin)(pf_export *x);		/* a recording opens */
+	int (*begin)(pf_export *x);		/* the profile is made */
+	int (*start)(pf_export *x);		/* a recording's first sample
+						   comes (its features are
+						   known then, for pipes too) */
 	int (*sample)(pf_export *x, const struct ex_sample *es);
 	int (*record)(pf_export *x, const struct pf_record *rec);
 	int (*end)(pf_export *x);		/* the recording ends */
@@ -69,6 +72,7 @@ struct pf_export {
 	size_t nr_evsel;
 	int use_callchain;
 	int have_addr;
+	int started;			/* fmt->start was called */
 	struct ex_raw *raw;
 	size_t raw_cap;
 	uint64_t ips[EX_MAX_FRAMES];
@@ -76,7 +80,7 @@ struct pf_export {
 	char fault[300];		/* the fault frame's name */
 };
 
-extern const struct ex_format ex_folded;
+extern const struct ex_format ex_folded, ex_pprof, ex_gecko;
 
 /* walk.c: a PERF_CONTEXT_* marker sets the mode of the frames after it;
    0 for a real address. */

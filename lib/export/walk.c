@@ -43,6 +43,7 @@ PF_EXPORT pf_export *pf_export_new(const struct pf_export_opts *o)
 	}
 	switch (x->o.format) {
 	case PF_EXPORT_FOLDED: x->fmt = &ex_folded; break;
+	case PF_EXPORT_PPROF: x->fmt = &ex_pprof; break;
 	default:
 		error_set("pf_export_new: unknown format %d", (int)x->o.format);
 		free(x);
@@ -120,6 +121,9 @@ static int sample(pf_export *x, const struct pf_record *rec)
 		return 0;
 	if (scan_events(x) < 0)
 		return -1;
+	if (!x->started && x->fmt->start && x->fmt->start(x) < 0)
+		return -1;
+	x->started = 1;
 
 	uint64_t st = s.evsel->attr.sample_type;
 	int tracepoint = s.evsel->attr.type == PERF_TYPE_TRACEPOINT;
@@ -248,6 +252,7 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 
 	x->so = so;
 	x->nr_evsel = (size_t)-1;
+	x->started = 0;
 	x->pd = fd < 0 ? pf_perfdata_open(name) : pf_perfdata_fdopen(fd, name);
 	if (!x->pd)
 		goto out;

@@ -24,7 +24,7 @@ extern "C" {
 
 enum pf_export_format {
 	PF_EXPORT_FOLDED = 1,	/* "comm;root;...;leaf COUNT" lines */
-	PF_EXPORT_PPROF,	/* gzip-compressed profile.proto (to come) */
+	PF_EXPORT_PPROF,	/* gzip-compressed profile.proto */
 	PF_EXPORT_GECKO,	/* Firefox Profiler Gecko JSON (to come) */
 };
 
@@ -69,6 +69,17 @@ uint64_t pf_export_lost(const pf_export *x, uint64_t *chunks);
 int pf_export_write(pf_export *x, FILE *out);
 
 void pf_export_free(pf_export *x);
+
+/* Folded stacks to pprof: every stack of F becomes a sample of its count
+   in one sample type TYPE/UNIT ("samples"/"count" when NULL), every ';'
+   separated frame a function with a location of its own.  COMM_LABEL 1
+   takes the first frame as the command name (pfcollapse writes it first)
+   and makes it the sample's "comm" label; 2 and 3 read it as pfcollapse
+   --pid and --tid write it, "comm-PID" and "comm-PID/TID", with "pid" and
+   "tid" labels too.  -1 with pf_errmsg() set on a write error, when out of
+   memory or when a count passes pprof's 2^63 - 1. */
+int pf_export_fold_pprof(pf_fold *f, const char *type, const char *unit,
+			 int comm_label, FILE *out);
 
 #ifdef __cplusplus
 }
