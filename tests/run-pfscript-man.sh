@@ -19,6 +19,7 @@ else
 	run_examples "$top_srcdir/man/pfscript.1" 's/^go tool pprof -top \(.*\) | head -n 8$/gzip -t \1/'
 fi
 gzip -t pf.pb.gz || fail "pf.pb.gz is gzip-compressed"
+grep -q '^{"meta":{"version":31,' pf.json || fail "pf.json is a Gecko profile"
 grep -q '^ls;' pf.folded || fail "pf.folded has the stacks of ls"
 grep -q '\[fault: ' pfd.folded || fail "pfd.folded has fault frames"
 grep -q '^ *ls ' "$tmp/out.$n" || fail "the last example prints samples of ls"

@@ -28,6 +28,7 @@ int tool_format(const char *name)
 {
 	static const char *const names[] = {
 		[0] = "perf", [PF_EXPORT_FOLDED] = "folded", [PF_EXPORT_PPROF] = "pprof",
+		[PF_EXPORT_GECKO] = "gecko",
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)

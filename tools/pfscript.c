@@ -44,8 +44,9 @@ static const char usage_text[] =
 	"                       -e minor-faults,major-faults)\n"
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
 	"      --format=FORMAT  perf (the text, default), folded (the stacks of\n"
-	"                       pfscript | pfcollapse, without the text) or pprof\n"
-	"                       (gzip-compressed profile.proto)\n"
+	"                       pfscript | pfcollapse, without the text), pprof\n"
+	"                       (gzip-compressed profile.proto) or gecko (the\n"
+	"                       Firefox Profiler's JSON)\n"
 	"  -q, --quiet          no progress report on standard error\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n";
@@ -113,7 +114,7 @@ int main(int argc, char **argv)
 		case OPT_FAULTS: o.faults = 1; break;
 		case OPT_FORMAT:
 			if ((format = tool_format(optarg)) < 0)
-				usage_error("unknown --format: %s (perf, folded or pprof)", optarg);
+				usage_error("unknown --format: %s (perf, folded, pprof or gecko)", optarg);
 			break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;

@@ -44,6 +44,7 @@ PF_EXPORT pf_export *pf_export_new(const struct pf_export_opts *o)
 	switch (x->o.format) {
 	case PF_EXPORT_FOLDED: x->fmt = &ex_folded; break;
 	case PF_EXPORT_PPROF: x->fmt = &ex_pprof; break;
+	case PF_EXPORT_GECKO: x->fmt = &ex_gecko; break;
 	default:
 		error_set("pf_export_new: unknown format %d", (int)x->o.format);
 		free(x);

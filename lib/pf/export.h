@@ -25,7 +25,7 @@ extern "C" {
 enum pf_export_format {
 	PF_EXPORT_FOLDED = 1,	/* "comm;root;...;leaf COUNT" lines */
 	PF_EXPORT_PPROF,	/* gzip-compressed profile.proto */
-	PF_EXPORT_GECKO,	/* Firefox Profiler Gecko JSON (to come) */
+	PF_EXPORT_GECKO,	/* Firefox Profiler Gecko JSON */
 };
 
 typedef struct pf_export pf_export;
