@@ -70,7 +70,7 @@ struct relay {
 static void *relay_main(void *arg)
 {
 	struct relay *r = arg;
-	static char buf[1 << 16];
+	char buf[1 << 16];
 	ssize_t k;
 	size_t off = 0;
 	sigset_t pipe_sig;
@@ -106,11 +106,14 @@ int tool_open_sniffed(const char *path, int *is_data)
 	struct stat st;
 	size_t n = 0;
 	ssize_t k;
+	off_t start;
 
 	if (fd < 0) {
 		warn("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* Standard input may be a file read from part way. */
+	start = lseek(fd, 0, SEEK_CUR);
 	if (!(head = malloc(SNIFF_SIZE)))
 		die("out of memory");
 	/* Enough for the magic, decompressed or not; fewer at the end. */
@@ -130,7 +133,8 @@ int tool_open_sniffed(const char *path, int *is_data)
 			break;
 	}
 	*is_data = is_perfdata(head, n);
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_SET) == 0) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && start >= 0 &&
+	    lseek(fd, start, SEEK_SET) == start) {
 		free(head);
 		return fd;
 	}

@@ -54,6 +54,12 @@ struct folded {
 	struct buf key, line, stack;
 	struct pf_span *texts;	/* a sample's frame texts, leaf first */
 	size_t texts_cap;
+	/* The last sample's event and name: runs of samples share them. */
+	const struct pf_evsel *last_evsel;
+	int last_kept;
+	char last_comm[64];
+	int last_tid;
+	struct pf_span last_name;
 };
 
 static int begin(pf_export *x)
@@ -247,18 +253,32 @@ static int sample(pf_export *x, const struct ex_sample *es)
 	struct stack_ent *e;
 	int java;
 
-	if (!f->filter) {
-		if (!(f->filter = strdup(ev)))
-			goto oom;
-		f->defaulted = 1;
-	} else if (strcmp(ev, f->filter) != 0) {
+	if (es->s->evsel != f->last_evsel) {
+		if (!f->filter) {
+			if (!(f->filter = strdup(ev)))
+				goto oom;
+			f->defaulted = 1;
+		}
+		f->last_evsel = es->s->evsel;
+		f->last_kept = strcmp(ev, f->filter) == 0;
+	}
+	if (!f->last_kept) {
 		f->dropped_other |= f->defaulted;
 		return 0;
 	}
 	if (es->period_shown && !x->o.fold.count_samples && es->s->period)
 		period = es->s->period;
-	if (sample_name(f, es, &name) < 0)
-		return -1;
+	if (es->s->tid == f->last_tid && f->last_name.p && !strcmp(es->comm, f->last_comm)) {
+		name = f->last_name;
+	} else {
+		if (sample_name(f, es, &name) < 0)
+			return -1;
+		/* The name stays in the collapser until the next one is made;
+		   names longer than the copy are made again each time. */
+		f->last_name = strlen(es->comm) < sizeof f->last_comm ? name : (struct pf_span){ 0 };
+		snprintf(f->last_comm, sizeof f->last_comm, "%s", es->comm);
+		f->last_tid = es->s->tid;
+	}
 	java = name.len >= 4 && memcmp(name.p, "java", 4) == 0;
 
 	/* The key: everything the folded stack depends on. */
