@@ -67,6 +67,19 @@ pfscript --format=folded -i "$tmp/cut.data" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "^pfscript: .*cut.data: .*offset" "$tmp/err" ||
 	fail "pfscript: a cut recording: one line naming the file and the offset"
 
+# A full disk: a write error, said once, exit 1.
+if [ -w /dev/full ]; then
+	for f in folded pprof gecko; do
+		pfscript -i "$data/script/true-fp.data" --format=$f >/dev/full 2>"$tmp/err"
+		[ $? -eq 1 ] && grep -q "^pfscript: standard output: write" "$tmp/err" &&
+			[ "$(wc -l <"$tmp/err")" -eq 1 ] && echo "ok: --format=$f to a full disk" ||
+			fail "--format=$f to a full disk: $(cat "$tmp/err")"
+	done
+	pfcollapse --format=pprof "$data/script/true-fp.data" >/dev/full 2>"$tmp/err"
+	[ $? -eq 1 ] && grep -q "^pfcollapse: standard output: write" "$tmp/err" ||
+		fail "pfcollapse --format=pprof to a full disk: $(cat "$tmp/err")"
+fi
+
 # Recordings of the C++ demo.
 demo="$top_builddir/tests/progs/cxxdemo"
 [ -x "$demo" ] || { echo "SKIP: tests/progs/cxxdemo is not built" >&2; finish; }

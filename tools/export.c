@@ -24,6 +24,15 @@
 
 #define SNIFF_SIZE 4096
 
+int tool_flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warn("standard output: write error: %s", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
 int tool_format(const char *name)
 {
 	static const char *const names[] = {
@@ -193,8 +202,10 @@ int tool_script_export(const struct pf_scriptprint_opts *o, int format)
 		if ((kept = pf_export_kept_event(x)))
 			fprintf(stderr, "Filtering for events of type: %s\n", kept);
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-		if (pf_export_write(x, stdout) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		if (pf_export_write(x, stdout) < 0) {
 			warn("standard output: %s", pf_errmsg());
+			rc = 1;
+		} else if (tool_flush_stdout() < 0) {
 			rc = 1;
 		}
 	}
@@ -271,9 +282,10 @@ int tool_folded_pprof(char **paths, int n, const char *type)
 		die("refusing to write compressed pprof to a terminal: redirect standard output");
 	for (int i = 0; i < (n ? n : 1) && rc == 0; i++)
 		rc = read_folded(f, n ? paths[i] : "-");
-	if (rc == 0 && (pf_export_fold_pprof(f, type, NULL, 0, stdout) < 0 ||
-			fflush(stdout) != 0 || ferror(stdout))) {
+	if (rc == 0 && pf_export_fold_pprof(f, type, NULL, 0, stdout) < 0) {
 		warn("standard output: %s", pf_errmsg());
+		rc = -1;
+	} else if (rc == 0 && tool_flush_stdout() < 0) {
 		rc = -1;
 	}
 	pf_fold_free(f);

@@ -10,6 +10,9 @@
 
 #include <pf/pf.h>
 
+/* Flush standard output; -1 after saying why it failed. */
+int tool_flush_stdout(void);
+
 /* "perf" (0), "folded", "pprof", "gecko" (enum pf_export_format), or -1. */
 int tool_format(const char *name);
 

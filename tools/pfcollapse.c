@@ -224,9 +224,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "Filtering for events of type: %s\n", kept);
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 		if ((format == PF_EXPORT_PPROF ? write_pprof(c, &o) :
-		     pf_fold_write(pf_collapse_fold(c), stdout)) < 0 ||
-		    fflush(stdout) != 0) {
+		     pf_fold_write(pf_collapse_fold(c), stdout)) < 0) {
 			warn("standard output: %s", pf_errmsg());
+			rc = -1;
+		} else if (tool_flush_stdout() < 0) {
 			rc = -1;
 		}
 	}

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,11 +350,8 @@ static int write_folded(pf_export *x, FILE *out)
 {
 	struct folded *f = x->state;
 
-	if (pf_fold_write(pf_collapse_fold(f->c), out) < 0) {
-		error_set_errno(errno, "write error");
-		return -1;
-	}
-	return 0;
+	/* pf_fold_write() says what failed. */
+	return pf_fold_write(pf_collapse_fold(f->c), out);
 }
 
 static void free_folded(pf_export *x)
