@@ -81,15 +81,7 @@ if [ -w /dev/full ]; then
 fi
 
 # Recordings of the C++ demo.
-demo="$top_builddir/tests/progs/cxxdemo"
-[ -x "$demo" ] || { echo "SKIP: tests/progs/cxxdemo is not built" >&2; finish; }
-if ! pfrecord -q -e page-faults -c 1 -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
-	echo "SKIP: pfrecord cannot record here: $(head -n 1 "$tmp/probe.err")" >&2
-	finish
-fi
-pfrecord -q -e page-faults -c 1 -g -o "$tmp/fp.data" -- "$demo" >/dev/null
-pfrecord -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$tmp/dwarf.data" -- "$demo" >/dev/null
-pfrecord -q -e page-faults -c 1 -d -g -o "$tmp/d.data" -- "$demo" >/dev/null
+record_demo || finish
 pfrecord -q -e page-faults -c 1 -o "$tmp/nog.data" -- "$demo" >/dev/null
 pfrecord -q -e page-faults,minor-faults -c 1 -g -o "$tmp/multi.data" -- "$demo" >/dev/null
 pid=$(pfscript -i "$tmp/fp.data" -F pid | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')

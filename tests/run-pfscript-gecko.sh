@@ -37,15 +37,7 @@ check true-pipe "$data/script/true-pipe.data"
 check true-fp-3 "$data/script/true-fp.data" --max-stack=3
 grep -q '^markers COMM ' "$tmp/true-fp.out" || fail "true-fp: COMM markers"
 
-demo="$top_builddir/tests/progs/cxxdemo"
-[ -x "$demo" ] || { echo "SKIP: tests/progs/cxxdemo is not built" >&2; finish; }
-if ! pfrecord -q -e page-faults -c 1 -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
-	echo "SKIP: pfrecord cannot record here: $(head -n 1 "$tmp/probe.err")" >&2
-	finish
-fi
-pfrecord -q -e page-faults -c 1 -g -o "$tmp/fp.data" -- "$demo" >/dev/null
-pfrecord -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$tmp/dwarf.data" -- "$demo" >/dev/null
-pfrecord -q -e page-faults -c 1 -d -g -o "$tmp/d.data" -- "$demo" >/dev/null
+record_demo || finish
 # Two threads: each gets its own thread in the profile.
 pfrecord -q -e page-faults -c 1 -g -o "$tmp/sh.data" -- sh -c "$demo; $demo" >/dev/null
 check fp "$tmp/fp.data"

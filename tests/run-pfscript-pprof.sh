@@ -148,15 +148,7 @@ pfflame --pprof "$tmp/frac.folded" >/dev/null 2>"$tmp/err"
 	fail "pfflame --pprof: a fraction is refused with its line"
 
 # Fresh recordings of the C++ demo.
-demo="$top_builddir/tests/progs/cxxdemo"
-[ -x "$demo" ] || { echo "SKIP: tests/progs/cxxdemo is not built" >&2; finish; }
-if ! pfrecord -q -e page-faults -c 1 -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
-	echo "SKIP: pfrecord cannot record here: $(head -n 1 "$tmp/probe.err")" >&2
-	finish
-fi
-pfrecord -q -e page-faults -c 1 -g -o "$tmp/fp.data" -- "$demo" >/dev/null
-pfrecord -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$tmp/dwarf.data" -- "$demo" >/dev/null
-pfrecord -q -e page-faults -c 1 -d -g -o "$tmp/d.data" -- "$demo" >/dev/null
+record_demo || finish
 check fp "$tmp/fp.data"
 hottest fp "$tmp/fp.data"
 check dwarf "$tmp/dwarf.data"

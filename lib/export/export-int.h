@@ -82,10 +82,6 @@ struct pf_export {
 
 extern const struct ex_format ex_folded, ex_pprof, ex_gecko;
 
-/* walk.c: a PERF_CONTEXT_* marker sets the mode of the frames after it;
-   0 for a real address. */
-int ex_chain_context(uint64_t ip, unsigned *mode);
-
 /* frames.c: the frames of ES, leaf first, into X->frames: the fault
    frame (sym "[fault: MAP]", dso "[data]") then the resolved addresses,
    at most ES->max, only the first one when !ES->lines.  GROUP[i], when

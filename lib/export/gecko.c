@@ -206,10 +206,16 @@ static int64_t frame_name(pf_export *x, struct gecko *g, struct gthread *t,
 	return th_string(g, t, buf);
 }
 
-static int add_marker(struct gthread *t, const struct marker *m)
+/* Marker M named NAME on thread T; -1 (error set) when out of memory. */
+static int add_marker(struct gecko *g, struct gthread *t, const char *name, struct marker *m)
 {
-	if (GROW(t->mk, t->mk_cap, t->nr_mk + 1) < 0)
+	int64_t s = th_string(g, t, name);
+
+	if (s < 0 || GROW(t->mk, t->mk_cap, t->nr_mk + 1) < 0) {
+		error_set("out of memory");
 		return -1;
+	}
+	m->name = (size_t)s;
 	t->mk[t->nr_mk++] = *m;
 	return 0;
 }
@@ -257,13 +263,8 @@ static int sample(pf_export *x, const struct ex_sample *es)
 	t->smp[t->nr_smp++] = s->time;
 	if (!strcmp(s->evsel->name, "offcpu-time") && s->period && s->time >= s->period) {
 		struct marker m = { 0, s->time - s->period, s->time, CAT_OTHER, NULL, "ns", s->period };
-		int64_t name = th_string(g, t, "off-CPU");
 
-		if (name < 0)
-			goto oom;
-		m.name = (size_t)name;
-		if (add_marker(t, &m) < 0)
-			goto oom;
+		return add_marker(g, t, "off-CPU", &m);
 	}
 	return 0;
 oom:
@@ -292,8 +293,6 @@ static int record(pf_export *x, const struct pf_record *rec)
 	struct marker m = { 0 };
 	struct gthread *t;
 	int pid = -1, tid = -1;
-	char text[64];
-	int64_t name;
 
 	see_time(g, rec->time);
 	if (rec->type == PERF_RECORD_COMM && rec->size >= 16) {
@@ -306,43 +305,34 @@ static int record(pf_export *x, const struct pf_record *rec)
 		pid = rec->pid;
 		tid = rec->tid;
 	}
-	if (tid < 0 && g->last_thread >= 0) {
+	if (tid < 0 && g->last_thread >= 0)
 		t = &g->th[g->last_thread];
-	} else {
-		/* A thread that has no samples yet gets its markers too. */
-		if (!(t = thread_of(x, g, pid, tid < 0 ? 0 : tid, rec->time)))
-			goto oom;
+	else if (!(t = thread_of(x, g, pid, tid < 0 ? 0 : tid, rec->time))) {
+		/* A thread without samples yet gets its markers too. */
+		error_set("out of memory");
+		return -1;
 	}
 	m.start = rec->time == UINT64_MAX ? (g->base == UINT64_MAX ? 0 : g->base) : rec->time;
 	m.cat = CAT_OTHER;
 	if (rec->type == PERF_RECORD_COMM) {
-		size_t len = strnlen(p + 16, rec->size - 16u);
-
-		if (!(m.text = arena_strndup(&g->arena, p + 16, len)))
-			goto oom;
+		if (!(m.text = arena_strndup(&g->arena, p + 16, strnlen(p + 16, rec->size - 16u)))) {
+			error_set("out of memory");
+			return -1;
+		}
 		m.key = "name";
 		t->name = m.text;	/* the thread's latest name */
-		name = th_string(g, t, "COMM");
-	} else if (rec->type == PERF_RECORD_EXIT) {
-		name = th_string(g, t, "EXIT");
-	} else {
-		m.key = "lost";
-		m.number = pf_export_lost(x, NULL);
-		snprintf(text, sizeof text, "%s", rec->type == PERF_RECORD_LOST ? "LOST" : "LOST_SAMPLES");
-		name = th_string(g, t, text);
-		/* The count this record adds. */
-		m.number = rec->type == PERF_RECORD_LOST && rec->size >= 24 ? load_u64(p + 16) :
-			   rec->size >= 16 ? load_u64(p + 8) : 0;
+		return add_marker(g, t, "COMM", &m);
 	}
-	if (name < 0)
-		goto oom;
-	m.name = (size_t)name;
-	if (add_marker(t, &m) < 0)
-		goto oom;
-	return 0;
-oom:
-	error_set("out of memory");
-	return -1;
+	if (rec->type == PERF_RECORD_EXIT)
+		return add_marker(g, t, "EXIT", &m);
+	/* The samples this record says were lost: LOST { id, lost },
+	   LOST_SAMPLES { lost }. */
+	m.key = "lost";
+	if (rec->type == PERF_RECORD_LOST)
+		m.number = rec->size >= 24 ? load_u64(p + 16) : 0;
+	else
+		m.number = rec->size >= 16 ? load_u64(p + 8) : 0;
+	return add_marker(g, t, rec->type == PERF_RECORD_LOST ? "LOST" : "LOST_SAMPLES", &m);
 }
 
 /* S as a JSON string: quotes, backslashes and control characters escaped,

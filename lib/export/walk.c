@@ -18,6 +18,7 @@
 #include "util/pf-int.h"
 #include "perfdata/read-int.h"
 #include "script/print-int.h"
+#include "script/chain-int.h"
 #include "export/export-int.h"
 
 PF_EXPORT void pf_export_opts_init(struct pf_export_opts *o)
@@ -56,20 +57,6 @@ PF_EXPORT pf_export *pf_export_new(const struct pf_export_opts *o)
 		return NULL;
 	}
 	return x;
-}
-
-int ex_chain_context(uint64_t ip, unsigned *mode)
-{
-	if (ip < (uint64_t)PERF_CONTEXT_MAX)
-		return 0;
-	switch (ip) {
-	case PERF_CONTEXT_KERNEL: *mode = PERF_RECORD_MISC_KERNEL; break;
-	case PERF_CONTEXT_USER: *mode = PERF_RECORD_MISC_USER; break;
-	case PERF_CONTEXT_GUEST_KERNEL: *mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
-	case PERF_CONTEXT_GUEST_USER: *mode = PERF_RECORD_MISC_GUEST_USER; break;
-	case PERF_CONTEXT_HV: *mode = PERF_RECORD_MISC_HYPERVISOR; break;
-	}
-	return 1;
 }
 
 static int add_raw(pf_export *x, int *n, uint64_t ip, unsigned mode, int inl)
@@ -153,7 +140,7 @@ static int sample(pf_export *x, const struct pf_record *rec)
 		/* print_chain(): one frame per call-chain entry */
 		es.max = o->max_stack;
 		for (uint64_t i = 0; i < s.nr_callchain && n < o->max_stack; i++) {
-			if (ex_chain_context(s.callchain[i], &mode))
+			if (chain_context(s.callchain[i], &mode))
 				continue;
 			if (add_raw(x, &n, s.callchain[i], mode, 0) < 0)
 				return -1;
@@ -179,7 +166,7 @@ static int sample(pf_export *x, const struct pf_record *rec)
 		for (uint64_t i = 0; i < s.nr_callchain && frames + n < max; i++) {
 			uint64_t ip = s.callchain[i];
 
-			if (ex_chain_context(ip, &mode))
+			if (chain_context(ip, &mode))
 				continue;
 			if (dwarf && mode == PERF_RECORD_MISC_USER)
 				break;
