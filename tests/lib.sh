@@ -100,3 +100,25 @@ finish() {
 	[ "$failures" -eq 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
 	exit 0
 }
+
+# record_demo: the C++ demo's page faults recorded into $tmp with frame
+# pointers (fp.data), DWARF stacks (dwarf.data) and data addresses
+# (d.data), $demo its path.  1 after a SKIP note when the demo is not
+# built or pfrecord cannot record here, so that a script can finish with
+# the checks it made without recording.
+record_demo() {
+	demo="$top_builddir/tests/progs/cxxdemo"
+	if [ ! -x "$demo" ]; then
+		echo "SKIP: tests/progs/cxxdemo is not built" >&2
+		return 1
+	fi
+	if ! pfrecord -q -e page-faults -c 1 -o "$tmp/probe.data" -- true 2>"$tmp/probe.err"; then
+		echo "SKIP: pfrecord cannot record here: $(head -n 1 "$tmp/probe.err")" >&2
+		return 1
+	fi
+	pfrecord -q -e page-faults -c 1 -g -o "$tmp/fp.data" -- "$demo" >/dev/null &&
+	pfrecord -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 \
+		-o "$tmp/dwarf.data" -- "$demo" >/dev/null &&
+	pfrecord -q -e page-faults -c 1 -d -g -o "$tmp/d.data" -- "$demo" >/dev/null ||
+		fail "pfrecord could not record the demo"
+}

@@ -196,6 +196,12 @@ while read -r off; do
 	for cut in "$off" $((off + 5)); do
 		head -c "$cut" "$fp" >"$tmp/cut.data"
 		reject "$tmp/cut.data" pfscript -i "$tmp/cut.data" || echo "  (cut at $cut)" >&2
+		# Every format, and pfcollapse, which folds recordings too.
+		for f in folded pprof gecko; do
+			reject "$tmp/cut.data" pfscript -i "$tmp/cut.data" --format=$f ||
+				echo "  (cut at $cut)" >&2
+		done
+		reject "$tmp/cut.data" pfcollapse "$tmp/cut.data" || echo "  (cut at $cut)" >&2
 		n=$((n + 1))
 	done
 done <"$tmp/fp-bounds"
@@ -252,9 +258,15 @@ for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 	done
 done
 echo "ok: corrupted record sizes refused"
-# perf.data to the text tools: binary, refused.
+# perf.data to pfcollapse: folded as pfscript prints it (issue 19); to
+# the tools that read folded stacks: binary, refused.
 for f in "$fp" "$pipe"; do
-	reject "$f" pfcollapse "$f"
+	run pfcollapse "$f"
+	pfscript -i "$f" | pfcollapse >"$tmp/want.folded"
+	status_ok "pfcollapse $f" && [ "$rc" -eq 0 ] && [ -s "$tmp/out" ] &&
+		cmp -s "$tmp/want.folded" "$tmp/out" &&
+		echo "ok: pfcollapse folds $(basename "$f") as pfscript | pfcollapse does" ||
+		fail "pfcollapse $f: status $rc, not the stacks of pfscript | pfcollapse"
 	reject "$f" pfflame "$f"
 	reject "$f" pfdiff "$good" "$f"
 done

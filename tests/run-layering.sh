@@ -14,6 +14,7 @@ allowed() {
 	collapse) echo "util symbols demangle" ;;
 	script) echo "util perfdata symbols demangle" ;;
 	flame|diff) echo "util folded" ;;
+	export) echo "util perfdata symbols demangle collapse script" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -126,11 +126,13 @@ bad() {	# bad WHAT FILE PATTERN
 	fi
 }
 printf 'PERFILE2\0\0\0\0\150\0\0\0\0\0\0\0\n' >"$tmp/garbage"
+bad "a broken recording" "$tmp/garbage" "$tmp/garbage: unsupported header size [0-9]* at offset 8"
+printf 'PERFILE3\0\0\0\0\150\0\0\0\0\0\0\0\n' >"$tmp/garbage"
 bad "binary garbage" "$tmp/garbage" "$tmp/garbage: line 1: binary data"
 head -c 20000 "$d/pf-python-fp.txt.gz" >"$tmp/trunc.gz"
 bad "truncated gzip" "$tmp/trunc.gz" "$tmp/trunc.gz: line [0-9]*: truncated gzip data"
 bad "missing file" "$tmp/nonexistent" "$tmp/nonexistent: No such file"
-bad "a directory" "$tmp" "$tmp: line 1: Is a directory"
+bad "a directory" "$tmp" "$tmp: Is a directory"
 printf 'hello\nworld\n' >"$tmp/text"
 pfcollapse "$tmp/text" >"$tmp/out" 2>"$tmp/err" || fail "unrecognized text: exit status $?"
 grep -q "^pfcollapse: $tmp/text: line 1: unrecognized line ignored" "$tmp/err" ||

@@ -26,4 +26,5 @@ done
 grep -q '<title>all (.* faults, 100%)</title>' pf.svg || fail "pf.svg counts faults"
 grep -q 'Icicle\|Page faults' icicle.svg || fail "icicle.svg has its title"
 grep -q '^Top 10 functions by self samples:$' "$tmp/out.3" || fail "--text prints its tables"
+gzip -t pf.pb.gz 2>/dev/null && [ -s pf.pb.gz ] || fail "pf.pb.gz is a gzip-compressed profile"
 finish

@@ -40,7 +40,7 @@ stats=
 while IFS= read -r cmd; do
 	n=$((n + 1))
 	missing=
-	for prog in perf flamegraph.pl stackcollapse-perf.pl; do
+	for prog in perf flamegraph.pl stackcollapse-perf.pl go; do
 		case " $cmd " in
 		*" $prog "*) command -v "$prog" >/dev/null 2>&1 || missing=$prog ;;
 		esac
@@ -81,6 +81,11 @@ awk '$NF >= 1000000 { n++ } END { exit !n }' off.folded &&
 	echo "ok: off.folded weighs waits in ns" || fail "off.folded: $(head -3 off.folded)"
 grep -q 'Off-CPU Time Flame Graph' off.svg && grep -q ' ns' off.svg ||
 	fail "off.svg does not say it counts ns"
+cmp -s pf.folded pf2.folded && echo "ok: --format=folded gives the pipeline's bytes" ||
+	fail "pf2.folded differs from pf.folded"
+[ -s runs.folded ] && [ -s runs.svg ] && gzip -t run1.pb.gz run2.pb.gz &&
+	grep -q '^{"meta":{"version":31,' pf.json && echo "ok: the format examples wrote their files" ||
+	fail "the format examples did not write runs.folded, runs.svg, run1.pb.gz, run2.pb.gz, pf.json"
 grep -q 'touch_pages' pf.folded && echo "ok: pf.folded has the demo's faulting function" ||
 	fail "pf.folded lacks the demo's touch_pages"
 grep -q 'touch_pages' new.folded && ! grep -q 'thread_main' old.folded &&

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <pf/pf.h>
+#include "export.h"
 #include "tool.h"
 
 static const char usage_text[] =
@@ -51,6 +52,8 @@ static const char usage_text[] =
 "  --search-color COLOR colour of search matches (default rgb(230,0,230))\n"
 "  --encoding ENC       XML encoding attribute of the SVG\n"
 "  --text               print the hottest functions as text instead\n"
+"  --pprof              write the stacks as gzip-compressed pprof instead\n"
+"                       (counts are whole numbers; --countname names them)\n"
 "  -N, --top K          rows of each --text table (default 10)\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n";
@@ -60,7 +63,7 @@ enum {
 	OPT_FONTTYPE, OPT_FONTSIZE, OPT_FONTWIDTH, OPT_COUNTNAME, OPT_NAMETYPE,
 	OPT_COLORS, OPT_BGCOLORS, OPT_HASH, OPT_RANDOM, OPT_CP, OPT_REVERSE,
 	OPT_INVERTED, OPT_FLAMECHART, OPT_NEGATE, OPT_NOTES, OPT_TOTAL,
-	OPT_FACTOR, OPT_SEARCHCOLOR, OPT_ENCODING, OPT_NAMEATTR, OPT_TEXT
+	OPT_FACTOR, OPT_SEARCHCOLOR, OPT_ENCODING, OPT_NAMEATTR, OPT_TEXT, OPT_PPROF
 };
 
 static const struct option longopts[] = {
@@ -91,6 +94,7 @@ static const struct option longopts[] = {
 	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ "nameattr", required_argument, NULL, OPT_NAMEATTR },
 	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "pprof", no_argument, NULL, OPT_PPROF },
 	{ "top", required_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
 {
 	pf_flame_opts o;
 	unsigned flags = 0;
-	int text = 0, c, pct = 0, first_file;
+	int text = 0, pprof = 0, c, pct = 0, first_file;
 	long top = 10;
 	const struct pf_folded_stats *st;
 	uint64_t skipped;
@@ -157,6 +161,7 @@ int main(int argc, char **argv)
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_NAMEATTR: o.nameattr_file = optarg; break;
 		case OPT_TEXT: text = 1; break;
+		case OPT_PPROF: pprof = 1; break;
 		case 'N': top = (long)number(optarg, "bad --top", 0, NULL); break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': print_version();
@@ -165,6 +170,9 @@ int main(int argc, char **argv)
 	}
 	if (pf_flame_opts_check(&o) < 0)
 		usage_error("%s", pf_errmsg());
+	if (pprof)
+		return tool_folded_pprof(argv + optind, argc - optind,
+					 strcmp(o.countname, "samples") ? o.countname : NULL);
 	f = pf_folded_new(flags);
 	if (!f)
 		die_lib();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
+#include "export.h"
 #include "tool.h"
 
 #define PROG "pfscript"
@@ -42,6 +43,10 @@ static const char usage_text[] =
 	"                       code => data mapping (record with -d and\n"
 	"                       -e minor-faults,major-faults)\n"
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
+	"      --format=FORMAT  perf (the text, default), folded (the stacks of\n"
+	"                       pfscript | pfcollapse, without the text), pprof\n"
+	"                       (gzip-compressed profile.proto) or gecko (the\n"
+	"                       Firefox Profiler's JSON)\n"
 	"  -q, --quiet          no progress report on standard error\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n";
@@ -49,7 +54,7 @@ static const char usage_text[] =
 enum {
 	OPT_MAX_STACK = 256, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
-	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS,
+	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS, OPT_FORMAT,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +73,7 @@ static const struct option longopts[] = {
 	{ "show-mmap-events", no_argument, NULL, OPT_SHOW_MMAP },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "faults", no_argument, NULL, OPT_FAULTS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -77,7 +83,7 @@ static const struct option longopts[] = {
 int main(int argc, char **argv)
 {
 	struct pf_scriptprint_opts o;
-	int ch, quiet = 0;
+	int ch, quiet = 0, format = 0;
 	char *end;
 
 	tool_init(PROG);
@@ -106,6 +112,10 @@ int main(int argc, char **argv)
 		case OPT_SHOW_MMAP: o.show_mmap = 1; break;
 		case OPT_HEADER: o.header = 1; break;
 		case OPT_FAULTS: o.faults = 1; break;
+		case OPT_FORMAT:
+			if ((format = tool_format(optarg)) < 0)
+				usage_error("unknown --format: %s (perf, folded, pprof or gecko)", optarg);
+			break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': print_version();
@@ -115,6 +125,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument: %s", argv[optind]);
 	o.progress = !quiet && isatty(2);
+	if (format)
+		return tool_script_export(&o, format);
 	if (pf_scriptprint_run(&o) < 0)
 		die_lib();
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pf/collapse.h>
 #include "util/buf.h"
 #include "util/table.h"
 
@@ -42,5 +43,20 @@ const struct fc_entry *fc_find(const struct framecache *fc, const char *line,
    out of memory. */
 int fc_insert(struct framecache *fc, const char *line, size_t len,
 	      uint64_t hash, const char *text, long text_len);
+
+/* For folding a recording without its text (lib/export): the name a
+   sample with the event line EV gets under C's options ("comm",
+   "comm-PID/TID"), in *NAME, which stays valid until the next call and
+   sets the Java flag that collapse_frame_line() then applies.  -1 when
+   out of memory. */
+int collapse_sample_name(pf_collapse *c, const struct pf_script_event *ev,
+			 struct pf_span *name);
+
+/* The text one frame line (or the frame at the end of an event line)
+   folds to, as pf_collapse_line() would prepend it: 1 with *TEXT set
+   (valid until the next call), 0 when it adds no frame, -1 when out of
+   memory. */
+int collapse_frame_line(pf_collapse *c, const char *line, size_t len,
+			struct pf_span *text);
 
 #endif /* PF_COLLAPSE_INT_H */

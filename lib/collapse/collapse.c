@@ -144,11 +144,10 @@ static int parse_period(struct pf_span p, uint64_t *out)
 }
 
 static int frame(pf_collapse *c, const struct pf_script_frame *fr);
+static int set_name(pf_collapse *c, const struct pf_script_event *ev);
 
 static int event(pf_collapse *c, const struct pf_script_event *ev)
 {
-	struct buf *n = &c->name;
-	size_t i;
 
 	if (flush(c) < 0)
 		return -1;
@@ -167,9 +166,32 @@ static int event(pf_collapse *c, const struct pf_script_event *ev)
 	if (ev->period.len && !c->opt.count_samples &&
 	    parse_period(ev->period, &c->period) < 0)
 		return -1;
+	if (set_name(c, ev) < 0)
+		goto oom;
+	c->active = 1;
+	if (ev->has_frame) {
+		/* The sample's frame when no call chain follows; with one,
+		   the data address of perf script -F +addr, dropped then. */
+		c->header_frame = 1;
+		if (frame(c, &ev->frame) < 0)
+			goto oom;
+	}
+	return 0;
+oom:
+	error_set("out of memory");
+	return -1;
+}
+
+/* The sample's name in c->name ("comm", "comm-PID/TID") and its Java
+   flag.  -1 when out of memory. */
+static int set_name(pf_collapse *c, const struct pf_script_event *ev)
+{
+	struct buf *n = &c->name;
+	size_t i;
+
 	n->len = 0;
 	if (buf_reserve(n, ev->comm.len + ev->pid.len + ev->tid.len + 8) < 0)
-		goto oom;
+		return -1;
 	memcpy(n->p, ev->comm.p, ev->comm.len);
 	n->len = ev->comm.len;
 	if (c->opt.tid || c->opt.pid) {
@@ -191,18 +213,7 @@ static int event(pf_collapse *c, const struct pf_script_event *ev)
 			n->p[i] = '_';
 	/* perl: $pname =~ m/^java/, so "java-PID" and "javac" too */
 	c->java = n->len >= 4 && memcmp(n->p, "java", 4) == 0;
-	c->active = 1;
-	if (ev->has_frame) {
-		/* The sample's frame when no call chain follows; with one,
-		   the data address of perf script -F +addr, dropped then. */
-		c->header_frame = 1;
-		if (frame(c, &ev->frame) < 0)
-			goto oom;
-	}
 	return 0;
-oom:
-	error_set("out of memory");
-	return -1;
 }
 
 static int has(const char *s, size_t n, const char *needle)
@@ -428,6 +439,39 @@ PF_EXPORT int pf_collapse_line(pf_collapse *c, const char *line, size_t len)
 oom:
 	error_set("out of memory");
 	return -1;
+}
+
+int collapse_sample_name(pf_collapse *c, const struct pf_script_event *ev,
+			 struct pf_span *name)
+{
+	if (set_name(c, ev) < 0) {
+		error_set("out of memory");
+		return -1;
+	}
+	name->p = c->name.p;
+	name->len = c->name.len;
+	return 0;
+}
+
+int collapse_frame_line(pf_collapse *c, const char *line, size_t len,
+			struct pf_span *text)
+{
+	struct pf_script_line pl;
+	int rc;
+
+	if (pf_script_parse(line, len, &pl) == PF_SCRIPT_FRAME)
+		rc = frame_text(c, &pl.u.frame);
+	else if (pl.kind == PF_SCRIPT_EVENT && pl.u.event.has_frame)
+		rc = frame_text(c, &pl.u.event.frame);
+	else
+		rc = 0;
+	if (rc < 0) {
+		error_set("out of memory");
+		return -1;
+	}
+	text->p = c->frame.p;
+	text->len = rc ? c->frame.len : 0;
+	return rc;
 }
 
 PF_EXPORT int pf_collapse_end(pf_collapse *c)

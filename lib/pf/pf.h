@@ -34,5 +34,6 @@ const char *pf_errmsg(void);
 #include <pf/flame.h>
 #include <pf/diff.h>
 #include <pf/scriptprint.h>
+#include <pf/export.h>
 
 #endif /* PF_PF_H */

@@ -27,6 +27,7 @@
 #include "perfdata/read-int.h"
 #include "symbols/machine-int.h"
 #include "script/print-int.h"
+#include "script/chain-int.h"
 #include "script/tracefmt-int.h"
 
 #define DEFAULT_FIELDS (PF_F_COMM | PF_F_TID | PF_F_CPU | PF_F_TIME | PF_F_EVENT | \
@@ -311,22 +312,6 @@ static const char *fault_name(const char *map, char *buf, size_t size)
 	}
 	const char *b = strrchr(map, '/');
 	return b ? b + 1 : map;
-}
-
-/* A PERF_CONTEXT_* marker in a call chain sets the cpumode of the frames
-   after it (<linux/perf_event.h>).  0 for a real address. */
-static int chain_context(uint64_t ip, unsigned *mode)
-{
-	if (ip < (uint64_t)PERF_CONTEXT_MAX)
-		return 0;
-	switch (ip) {
-	case PERF_CONTEXT_KERNEL: *mode = PERF_RECORD_MISC_KERNEL; break;
-	case PERF_CONTEXT_USER: *mode = PERF_RECORD_MISC_USER; break;
-	case PERF_CONTEXT_GUEST_KERNEL: *mode = PERF_RECORD_MISC_GUEST_KERNEL; break;
-	case PERF_CONTEXT_GUEST_USER: *mode = PERF_RECORD_MISC_GUEST_USER; break;
-	case PERF_CONTEXT_HV: *mode = PERF_RECORD_MISC_HYPERVISOR; break;
-	}
-	return 1;
 }
 
 /* The frames of sample S: kernel part from the callchain, user part from
