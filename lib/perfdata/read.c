@@ -232,15 +232,10 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 
 static int qvec_push(struct qvec *q, const struct qent *e)
 {
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 1024;
-		void *p = mem_realloc(q->v, cap * sizeof *q->v);
-
-		if (!p)
-			return -1;
-		q->v = p;
-		q->cap = cap;
-	}
+	if (q->head == q->n)    /* all delivered: start over */
+		q->head = q->n = 0;
+	if (GROW(q->v, q->cap, q->n + 1) < 0)
+		return -1;
 	q->v[q->n++] = *e;
 	return 0;
 }
@@ -255,11 +250,12 @@ static int qent_cmp(const void *a, const void *b)
 }
 
 /* Move the pending records with time <= LIMIT to the ready queue, oldest
-   first. */
+   first.  The ready queue is grown before anything moves, so a failure
+   leaves every record in exactly one queue (freeing them twice otherwise). */
 static int flush_upto(pf_perfdata *pd, uint64_t limit)
 {
-	struct qvec *p = &pd->pending;
-	size_t i, keep = 0;
+	struct qvec *p = &pd->pending, *q = &pd->ready;
+	size_t i, keep, moving;
 
 	if (p->n == 0)
 		return 0;
@@ -268,17 +264,22 @@ static int flush_upto(pf_perfdata *pd, uint64_t limit)
 		;
 	if (i < p->n)
 		qsort(p->v, p->n, sizeof *p->v, qent_cmp);
-	if (pd->ready.head == pd->ready.n)
-		pd->ready.head = pd->ready.n = 0;
-	for (i = 0; i < p->n; i++) {
-		if (p->v[i].time <= limit) {
-			if (qvec_push(&pd->ready, &p->v[i]) < 0)
-				return -1;
-		} else {
-			p->v[keep++] = p->v[i];
-		}
-	}
+	/* Sorted: the records to move are a prefix. */
+	for (moving = 0; moving < p->n && p->v[moving].time <= limit; moving++)
+		;
+	if (moving == 0)
+		return 0;
+	if (q->head == q->n)
+		q->head = q->n = 0;
+	if (GROW(q->v, q->cap, q->n + moving) < 0)
+		return -1;
+	memcpy(q->v + q->n, p->v, moving * sizeof *p->v);
+	q->n += moving;
+	keep = p->n - moving;
+	memmove(p->v, p->v + moving, keep * sizeof *p->v);
 	p->n = keep;
+	pf_assert(q->head <= q->n && q->n <= q->cap);
+	pf_assert(p->n == 0 || p->v[0].time > limit);
 	return 0;
 }
 
@@ -404,6 +405,11 @@ static int fill(pf_perfdata *pd)
 
 		if (absorb(pd, rec, size, off) < 0)
 			return -1;
+		if (type == PERF_RECORD_FINISHED_ROUND && !pd->unordered) {
+			if (flush_upto(pd, pd->next_flush) < 0)
+				return -1;
+			pd->next_flush = pd->max_time;
+		}
 		e.time = pd->unordered ? UINT64_MAX : record_time(pd, rec, size);
 		e.seq = pd->seq++;
 		e.offset = off;
@@ -420,20 +426,14 @@ static int fill(pf_perfdata *pd)
 			e.data = copy;
 			e.owned = 1;
 		}
-		if (type == PERF_RECORD_FINISHED_ROUND && !pd->unordered) {
-			if (flush_upto(pd, pd->next_flush) < 0)
-				return -1;
-			pd->next_flush = pd->max_time;
+		struct qvec *q = e.time == UINT64_MAX ? &pd->ready : &pd->pending;
+		if (qvec_push(q, &e) < 0) {
+			if (e.owned)
+				free((void *)e.data);
+			return -1;
 		}
-		if (e.time == UINT64_MAX) {
-			if (qvec_push(&pd->ready, &e) < 0)
-				return -1;
-		} else {
-			if (e.time > pd->max_time || pd->max_time == UINT64_MAX)
-				pd->max_time = e.time;
-			if (qvec_push(&pd->pending, &e) < 0)
-				return -1;
-		}
+		if (q == &pd->pending && (e.time > pd->max_time || pd->max_time == UINT64_MAX))
+			pd->max_time = e.time;
 	}
 	return 1;
 }
