@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "script/tracefmt-int.h"
 #include "check-run.h"
@@ -298,6 +300,129 @@ START_TEST(bad_blobs)
 }
 END_TEST
 
+/* A blob of one system with one event whose format is TEXT (LEN bytes,
+   no NUL), the last bytes of the blob. */
+static struct blob one_format(const char *text, size_t len)
+{
+	struct blob b = { NULL, 0 };
+
+	put(&b, "\x17\x08\x44tracing", 10);
+	put(&b, "0.6", 4);
+	put(&b, "\0\x08", 2);
+	put32(&b, 4096);
+	put(&b, "header_page", 12);
+	put64(&b, 0);
+	put(&b, "header_event", 13);
+	put64(&b, 0);
+	put32(&b, 0);
+	put32(&b, 1);
+	put(&b, "test", 5);
+	put32(&b, 1);
+	put64(&b, len);
+	put(&b, text, len);
+	return b;
+}
+
+/* Parse B from the end of a page followed by an inaccessible one, so that
+   a read past the section faults even without ASan. */
+static struct tf_set *parse_guarded(struct blob *b)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t span = ((b->n + (size_t)page - 1) / (size_t)page + 1) * (size_t)page;
+	unsigned char *m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	ck_assert_int_eq(mprotect(m + span - (size_t)page, (size_t)page, PROT_NONE), 0);
+	unsigned char *at = m + span - (size_t)page - b->n;
+	memcpy(at, b->p, b->n);
+	struct tf_set *set = tf_parse(at, b->n);
+	munmap(m, span);
+	free(b->p);
+	return set;
+}
+
+#define FORMAT(s) one_format(s, sizeof s - 1)
+
+/* Format text is not NUL-terminated: numbers and keys at the very end of
+   the section, fields with a broken "[]" and events without a print fmt
+   are read within their bytes and print as the fallback. */
+START_TEST(unterminated)
+{
+	unsigned char raw[16];
+	char out[256];
+	struct tf_set *set;
+	struct blob b;
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, (uint64_t)-5, 4);
+	b = FORMAT("name: e\nID: 7");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	ck_assert_ptr_nonnull(tf_find(set, 7));
+	tf_free(set);
+
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
+	ck_assert_str_eq(out, "[FAILED TO PARSE]");
+	tf_free(set);
+
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
+	ck_assert_str_eq(out, "[FAILED TO PARSE] x=-5");
+	tf_free(set);
+
+	b = FORMAT("name: e\nID: 7\n\tfield:char x];\toffset:8;\tsize:4;\tsigned:0;\n"
+		   "\tfield:char y[4;\toffset:8;\tsize:4;\tsigned:0;\n"
+		   "\tfield:int z;\toffset:99999999999999999999999;\tsize:4;\tsigned:0;\n"
+		   "\tfield:int w;\toffset:8;\tsize:4;\tsigned:1;\n"
+		   "print fmt: \"%d\", REC->w");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
+	ck_assert_str_eq(out, "-5");
+	tf_free(set);
+}
+END_TEST
+
+/* Widths and precisions from the recording are clamped to the output:
+   glibc pads %2147483647d whole (seconds per sample), so a thousand of
+   them would run out the test's time. */
+START_TEST(huge_widths)
+{
+	unsigned char raw[16];
+	char out[4096];
+	struct tf_set *set;
+	struct blob b;
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, (uint64_t)-5, 4);
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"
+		   "print fmt: \"[%5d|%-4x|%.3s|%08.3d]\", REC->x, REC->x, \"abcdef\", REC->x");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
+	ck_assert_str_eq(out, "[   -5|fffffffb|abc|    -005]");
+	tf_free(set);
+
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"
+		   "print fmt: \"%2147483647d%.2147483647d%-99999999999999s\", "
+		   "REC->x, REC->x, \"ab\"");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out),
+				  sizeof out - 1);
+		ck_assert_int_eq(out[0], ' ');
+	}
+	tf_free(set);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracefmt");
@@ -308,6 +433,9 @@ int main(void)
 	tcase_add_test(tc, semantics);
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, bad_blobs);
+	tcase_add_test(tc, unterminated);
+	tcase_add_test(tc, huge_widths);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
