@@ -364,6 +364,11 @@ const struct tf_event *tf_find(const struct tf_set *set, uint64_t id)
 	return NULL;
 }
 
+const struct tf_event *tf_nth(const struct tf_set *set, size_t i)
+{
+	return set && i < set->n ? set->ev[i] : NULL;
+}
+
 /* A field's value, sign-extended when the format says it is signed. */
 uint64_t tf_field_num(const struct tf_field *f, const unsigned char *raw, size_t n)
 {
