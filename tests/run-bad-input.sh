@@ -252,6 +252,97 @@ for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 	done
 done
 echo "ok: corrupted record sizes refused"
+# A header whose data size is 0, as a recorder killed before it finished
+# leaves it: every complete record is read, a record cut short at the end
+# of the file is dropped, and one warning says so; status 0, the output a
+# prefix of the whole (all of it when the file ends after a record).
+cp "$fp" "$tmp/unf.data"
+printf '\0\0\0\0\0\0\0\0' | dd of="$tmp/unf.data" bs=1 seek=48 conv=notrunc status=none
+n=0
+while read -r off; do
+	for cut in "$off" $((off + 5)); do
+		head -c "$cut" "$tmp/unf.data" >"$tmp/cut.data"
+		run pfscript -i "$tmp/cut.data"
+		status_ok "pfscript: data size 0, cut at $cut" || continue
+		if [ "$rc" -ne 0 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
+		   ! grep -q "^pfscript: warning: $tmp/cut.data: data size 0 .* up to offset $off" "$tmp/err"; then
+			fail "pfscript: data size 0, cut at $cut: status $rc: $(head -n 1 "$tmp/err")"
+		elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
+			fail "pfscript: data size 0, cut at $cut: output not a prefix of the whole"
+		fi
+		n=$((n + 1))
+	done
+done <"$tmp/fp-bounds"
+head -c "$data_end" "$tmp/unf.data" >"$tmp/cut.data"
+run pfscript -i "$tmp/cut.data"
+status_ok "pfscript: data size 0" && [ "$rc" -eq 0 ] &&
+	expect_same "$tmp/full.txt" "$tmp/out" "pfscript: data size 0, every record read"
+# The same streamed: gzip-compressed, and from a pipe.
+head -c $((data_end - 5)) "$tmp/unf.data" | gzip >"$tmp/cut.data.gz"
+run pfscript -i "$tmp/cut.data.gz"
+status_ok "pfscript: data size 0, gzip" && [ "$rc" -eq 0 ] && grep -q 'dropping the partial record' "$tmp/err" &&
+	head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out" ||
+	fail "pfscript: data size 0, gzip: status $rc, $(head -n 1 "$tmp/err")"
+head -c "$data_end" "$tmp/unf.data" | timeout "$limit" pfscript -i - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status_ok "pfscript -i -: data size 0" && [ "$rc" -eq 0 ] && grep -q '<stdin>: data size 0' "$tmp/err" &&
+	expect_same "$tmp/full.txt" "$tmp/out" "pfscript -i -: data size 0, every record read" ||
+	fail "pfscript -i -: data size 0: status $rc, $(head -n 1 "$tmp/err")"
+echo "ok: $n cuts of a recording with data size 0 read up to the cut"
+# perf record killed by SIGKILL leaves data size 0: pfscript reads every
+# sample record the file holds whole (perf script 6.1 reads none of them).
+if command -v perf >/dev/null 2>&1 &&
+   perf record -q -e page-faults -c 1 -o "$tmp/perf.data" -- true 2>/dev/null; then
+	perf record -q -e page-faults -c 1 -o "$tmp/killed.data" -- \
+		timeout 60 sh -c 'while :; do ls / >/dev/null; done' 2>/dev/null &
+	rec=$!
+	i=0
+	while [ "$(wc -c <"$tmp/killed.data" 2>/dev/null || echo 0)" -lt 40000 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kids=$(pgrep -P $rec)
+	kill -KILL $rec
+	wait $rec 2>/dev/null
+	[ -n "$kids" ] && kill -KILL $kids 2>/dev/null
+	[ "$(u64 "$tmp/killed.data" 48)" = 0 ] || echo "note: perf wrote a data size before SIGKILL"
+	# The sample records (type 9) that lie whole in the file.
+	off=$(u64 "$tmp/killed.data" 40)
+	end=$(wc -c <"$tmp/killed.data")
+	whole=0
+	while [ $((off + 8)) -le "$end" ]; do
+		s=$(u16 "$tmp/killed.data" $((off + 6)))
+		[ "$s" -ge 8 ] && [ $((off + s)) -le "$end" ] || break
+		[ "$(od -An -tu4 -j "$off" -N 4 "$tmp/killed.data" | tr -d ' ')" = 9 ] && whole=$((whole + 1))
+		off=$((off + s))
+	done
+	run pfscript -i "$tmp/killed.data" -F comm,tid,time,event
+	n=$(grep -c page-faults "$tmp/out")
+	if status_ok "pfscript on a SIGKILLed perf record" && [ "$rc" -eq 0 ] && [ "$n" -gt 10 ] &&
+	   [ "$n" -eq "$whole" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+		echo "ok: a SIGKILLed perf record: all its $n samples"
+	else
+		fail "SIGKILLed perf record: status $rc, $n samples of $whole: $(head -n 2 "$tmp/err")"
+	fi
+else
+	echo "note: perf cannot record here: no SIGKILLed perf record"
+fi
+
+# Decompression bombs, read in bounded memory and refused at once: gzip of
+# 1 GB of zeros (no perf.data magic), of a valid header and attributes
+# followed by 1 GB of zeros (streamed: the first record is bad), and a zstd
+# record that decompresses to 64 MB (more than a recording allows).
+head -c 1000000000 /dev/zero | gzip -1 >"$tmp/zeros.gz"
+{ head -c "$data_off" "$fp"; head -c 1000000000 /dev/zero; } | gzip -1 >"$tmp/zero-records.gz"
+for f in "$tmp/zeros.gz" "$tmp/zero-records.gz" "$bad/zstd-bomb.data"; do
+	if [ "$sanitized" = yes ]; then
+		reject "$f" pfscript -i "$f"
+	else
+		(ulimit -v 400000 && failures=0 && reject "$f" pfscript -i "$f" &&
+			exit "$failures") || fail "pfscript: $(basename "$f") under ulimit -v"
+	fi
+done
+
 # perf.data to the text tools: binary, refused.
 for f in "$fp" "$pipe"; do
 	reject "$f" pfcollapse "$f"
