@@ -193,6 +193,8 @@ int sp_print_faults(const struct pf_scriptprint_opts *o)
 		r = -1;
 	}
 out:
+	if (o->stats && fp.pd)
+		pf_perfdata_stats(fp.pd, o->stats, sizeof *o->stats);
 	pf_machine_free(fp.m);
 	pf_perfdata_close(fp.pd);
 	return r < 0 ? -1 : 0;

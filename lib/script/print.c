@@ -638,6 +638,8 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		r = -1;
 	}
 out:
+	if (o->stats && pr->pd)
+		pf_perfdata_stats(pr->pd, o->stats, sizeof *o->stats);
 	free(pr->ob);
 	if (pr->lines)
 		for (size_t i = 0; i < LINE_CACHE_SIZE; i++)
