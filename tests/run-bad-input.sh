@@ -343,6 +343,23 @@ for f in "$tmp/zeros.gz" "$tmp/zero-records.gz" "$bad/zstd-bomb.data"; do
 	fi
 done
 
+# A COMM holding a newline and an escape sequence: escaped in the text, so
+# that it neither forges a line (one sample made many downstream) nor
+# reaches the terminal raw.
+cp "$fp" "$tmp/comm.data"
+while read -r off; do
+	[ "$(od -An -tu4 -j "$off" -N 4 "$fp" | tr -d ' ')" = 3 ] || continue
+	printf 'x\ny\033[1mz\0' | dd of="$tmp/comm.data" bs=1 seek=$((off + 16)) conv=notrunc status=none
+done <"$tmp/fp-bounds"
+run pfscript -i "$tmp/comm.data"
+if status_ok "pfscript: COMM with control characters" && [ "$rc" -eq 0 ] &&
+   [ "$(wc -l <"$tmp/out")" -eq "$(wc -l <"$tmp/full.txt")" ] &&
+   grep -qF 'x\ny\x1b[1mz ' "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then
+	echo "ok: pfscript escapes control characters of names"
+else
+	fail "pfscript: COMM with control characters: status $rc, $(wc -l <"$tmp/out") lines"
+fi
+
 # perf.data to the text tools: binary, refused.
 for f in "$fp" "$pipe"; do
 	reject "$f" pfcollapse "$f"
