@@ -66,6 +66,7 @@ struct pf_perfdata {
 	/* Time ordering (perf's ordered events). */
 	struct qvec pending, ready;
 	size_t pending_bytes;           /* entries and copies in PENDING */
+	size_t queue_max;               /* QUEUE_MAX (tests set less) */
 	uint64_t seq;
 	uint64_t max_time, next_flush;
 	int eof;

@@ -185,6 +185,7 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 			return -1;
 		}
 		*recp = pd->mem + pd->pos;
+		pf_assert(pd->pos + h.size <= pd->end && pd->end <= pd->mem_size);
 		type = extra_payload(*recp, h.size, &extra);
 		if (extra > pd->end - pd->pos - h.size) {
 			error_set("%s: payload of %llu bytes runs past the end of the data at offset %llu",
@@ -505,7 +506,7 @@ static int fill(pf_perfdata *pd)
 			if (e.time > pd->max_time || pd->max_time == UINT64_MAX)
 				pd->max_time = e.time;
 			pd->pending_bytes += qent_bytes(&e);
-			if (pd->pending_bytes > QUEUE_MAX && flush_half(pd) < 0)
+			if (pd->pending_bytes > pd->queue_max && flush_half(pd) < 0)
 				return -1;
 		}
 	}
@@ -523,6 +524,7 @@ PF_EXPORT int pf_perfdata_next(pf_perfdata *pd, struct pf_record *rec)
 	r = fill(pd);
 	if (r <= 0)
 		return r;
+	pf_assert(pd->ready.head < pd->ready.n);
 	e = pd->ready.v[pd->ready.head++];
 	if (e.owned)
 		pd->last_owned = (void *)e.data;
@@ -750,6 +752,7 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 	pd->fd = fd;
 	pd->max_time = UINT64_MAX;
 	pd->next_flush = 0;
+	pd->queue_max = QUEUE_MAX;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2) {
 		/* Read ahead at once unless the file is huge. */
 		int populate = st.st_size < ((off_t)1 << 30) ? MAP_POPULATE : 0;

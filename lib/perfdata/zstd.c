@@ -128,6 +128,7 @@ int pd_z_next(pf_perfdata *pd, const unsigned char **rec, uint64_t *off)
 	}
 	if (h.size > left)
 		return 0;       /* continues in the next compressed record */
+	pf_assert(pd->zpos + h.size <= pd->zlen && pd->zlen <= pd->zcap);
 	*rec = pd->zbuf + pd->zpos;
 	*off = pd->zoff;
 	pd->zpos += h.size;
