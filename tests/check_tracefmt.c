@@ -67,10 +67,11 @@ static char *slurp(const char *name, size_t *len)
 	return buf;
 }
 
-/* The layout perf's trace-event-info.c writes, one system per event. */
-static struct tf_set *load(void)
+/* The start of TRACING_DATA as perf's trace-event-info.c writes it: magic,
+   version, byte order, long size, page size, empty header_page and
+   header_event, no ftrace formats; the systems follow. */
+static struct blob blob_start(void)
 {
-	static const char printk[] = "0xffffffff8281a424 : \"Start context switch\"\n";
 	struct blob b = { NULL, 0 };
 
 	put(&b, "\x17\x08\x44tracing", 10);
@@ -82,6 +83,15 @@ static struct tf_set *load(void)
 	put(&b, "header_event", 13);
 	put64(&b, 0);
 	put32(&b, 0);
+	return b;
+}
+
+/* The layout perf's trace-event-info.c writes, one system per event. */
+static struct tf_set *load(void)
+{
+	static const char printk[] = "0xffffffff8281a424 : \"Start context switch\"\n";
+	struct blob b = blob_start();
+
 	put32(&b, NFORMATS);
 	for (size_t i = 0; i < NFORMATS; i++) {
 		size_t len;
@@ -304,17 +314,8 @@ END_TEST
    no NUL), the last bytes of the blob. */
 static struct blob one_format(const char *text, size_t len)
 {
-	struct blob b = { NULL, 0 };
+	struct blob b = blob_start();
 
-	put(&b, "\x17\x08\x44tracing", 10);
-	put(&b, "0.6", 4);
-	put(&b, "\0\x08", 2);
-	put32(&b, 4096);
-	put(&b, "header_page", 12);
-	put64(&b, 0);
-	put(&b, "header_event", 13);
-	put64(&b, 0);
-	put32(&b, 0);
 	put32(&b, 1);
 	put(&b, "test", 5);
 	put32(&b, 1);
@@ -349,43 +350,34 @@ static struct tf_set *parse_guarded(struct blob *b)
    are read within their bytes and print as the fallback. */
 START_TEST(unterminated)
 {
+#define CASE(text, want) { text, sizeof text - 1, want }
+	static const struct { const char *text; size_t len; const char *want; } cases[] = {
+		CASE("name: e\nID: 7", "[FAILED TO PARSE]"),
+		CASE("name: e\nID: 7\n\tfield:int x;\toffset:8", "[FAILED TO PARSE]"),
+		CASE("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1",
+		     "[FAILED TO PARSE] x=-5"),
+		CASE("name: e\nID: 7\n\tfield:char x];\toffset:8;\tsize:4;\tsigned:0;\n"
+		     "\tfield:char y[4;\toffset:8;\tsize:4;\tsigned:0;\n"
+		     "\tfield:int z;\toffset:99999999999999999999999;\tsize:4;\tsigned:0;\n"
+		     "\tfield:int w;\toffset:8;\tsize:4;\tsigned:1;\n"
+		     "print fmt: \"%d\", REC->w", "-5"),
+	};
+#undef CASE
 	unsigned char raw[16];
 	char out[256];
-	struct tf_set *set;
-	struct blob b;
 
 	memset(raw, 0, sizeof raw);
 	put_at(raw, 8, (uint64_t)-5, 4);
-	b = FORMAT("name: e\nID: 7");
-	set = parse_guarded(&b);
-	ck_assert_ptr_nonnull(set);
-	ck_assert_ptr_nonnull(tf_find(set, 7));
-	tf_free(set);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct blob b = one_format(cases[i].text, cases[i].len);
+		struct tf_set *set = parse_guarded(&b);
+		const struct tf_event *ev = tf_find(set, 7);
 
-	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8");
-	set = parse_guarded(&b);
-	ck_assert_ptr_nonnull(set);
-	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
-	ck_assert_str_eq(out, "[FAILED TO PARSE]");
-	tf_free(set);
-
-	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1");
-	set = parse_guarded(&b);
-	ck_assert_ptr_nonnull(set);
-	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
-	ck_assert_str_eq(out, "[FAILED TO PARSE] x=-5");
-	tf_free(set);
-
-	b = FORMAT("name: e\nID: 7\n\tfield:char x];\toffset:8;\tsize:4;\tsigned:0;\n"
-		   "\tfield:char y[4;\toffset:8;\tsize:4;\tsigned:0;\n"
-		   "\tfield:int z;\toffset:99999999999999999999999;\tsize:4;\tsigned:0;\n"
-		   "\tfield:int w;\toffset:8;\tsize:4;\tsigned:1;\n"
-		   "print fmt: \"%d\", REC->w");
-	set = parse_guarded(&b);
-	ck_assert_ptr_nonnull(set);
-	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
-	ck_assert_str_eq(out, "-5");
-	tf_free(set);
+		ck_assert_msg(ev != NULL, "case %zu: no event", i);
+		tf_format(set, ev, raw, sizeof raw, out, sizeof out);
+		ck_assert_str_eq(out, cases[i].want);
+		tf_free(set);
+	}
 }
 END_TEST
 

@@ -234,6 +234,15 @@ reject "$tmp/swapped.data" pfscript -i "$tmp/swapped.data"
 cp "$fp" "$tmp/bigdata.data"
 printf '\377\377\377\377\377\377\0\0' | dd of="$tmp/bigdata.data" bs=1 seek=48 conv=notrunc status=none
 reject "$tmp/bigdata.data" pfscript -i "$tmp/bigdata.data"
+# prefix_ok WHAT STATUS PATTERN: exit STATUS, one line on stderr matching
+# PATTERN, and standard output a prefix of the whole output.
+prefix_ok() {
+	if [ "$rc" -ne "$2" ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "$3" "$tmp/err"; then
+		fail "$1: status $rc: $(head -n 1 "$tmp/err")"
+	elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
+		fail "$1: output not a prefix of the whole"
+	fi
+}
 for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 	off=$(sed -n "${k}p" "$tmp/fp-bounds")
 	for s in 0 4 13 65535; do
@@ -243,12 +252,8 @@ for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 		status_ok "pfscript: record $k size $s" || continue
 		# An odd size inside the data is found, but only where the
 		# record is read: the records before it may have been printed.
-		if [ "$rc" -ne 1 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
-		   ! grep -q "^pfscript: $tmp/size.data: .*offset [0-9]" "$tmp/err"; then
-			fail "pfscript: record $k at $off with size $s: status $rc: $(head -n 1 "$tmp/err")"
-		elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
-			fail "pfscript: record $k at $off with size $s: output not a prefix of the whole"
-		fi
+		prefix_ok "pfscript: record $k at $off with size $s" 1 \
+			"^pfscript: $tmp/size.data: .*offset [0-9]"
 	done
 done
 echo "ok: corrupted record sizes refused"
@@ -264,12 +269,8 @@ while read -r off; do
 		head -c "$cut" "$tmp/unf.data" >"$tmp/cut.data"
 		run pfscript -i "$tmp/cut.data"
 		status_ok "pfscript: data size 0, cut at $cut" || continue
-		if [ "$rc" -ne 0 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
-		   ! grep -q "^pfscript: warning: $tmp/cut.data: data size 0 .* up to offset $off" "$tmp/err"; then
-			fail "pfscript: data size 0, cut at $cut: status $rc: $(head -n 1 "$tmp/err")"
-		elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
-			fail "pfscript: data size 0, cut at $cut: output not a prefix of the whole"
-		fi
+		prefix_ok "pfscript: data size 0, cut at $cut" 0 \
+			"^pfscript: warning: $tmp/cut.data: data size 0 .* up to offset $off"
 		n=$((n + 1))
 	done
 done <"$tmp/fp-bounds"
@@ -359,6 +360,21 @@ if status_ok "pfscript: COMM with control characters" && [ "$rc" -eq 0 ] &&
 else
 	fail "pfscript: COMM with control characters: status $rc, $(wc -l <"$tmp/out") lines"
 fi
+
+# Lost samples and records of unknown types: the samples printed, and a
+# summary at the end as perf report gives it (issue 17 item 8).
+run pfscript -i "$bad/lost-unknown.data"
+if status_ok "pfscript lost-unknown.data" && [ "$rc" -eq 0 ] &&
+   [ "$(grep -c page-faults "$tmp/out")" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 3 ] &&
+   grep -q '^pfscript: warning: 214047 samples lost in 2 chunks' "$tmp/err" &&
+   grep -q '^pfscript: warning: 7 samples the kernel could not write' "$tmp/err" &&
+   grep -q '^pfscript: warning: skipped 3 records of unknown types (200, 201)' "$tmp/err"; then
+	echo "ok: pfscript reports lost samples and unknown records"
+else
+	fail "pfscript lost-unknown.data: status $rc: $(cat "$tmp/err")"
+fi
+run pfscript -q -i "$bad/lost-unknown.data"
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] || fail "pfscript -q: warnings despite -q"
 
 # perf.data to the text tools: binary, refused.
 for f in "$fp" "$pipe"; do
