@@ -5,7 +5,9 @@
 # UBSan alone for libsuperslab and the programs linked with it, since ASan
 # replaces malloc) and run `make check` there.  The fuzz replays
 # (tests/run-fuzz.sh) and the bad-input test are then checked for memory
-# errors too.  Usage: .ci/check-sanitizers.sh [BUILDDIR]
+# errors too, and --enable-debug compiles in the allocation-failure
+# injector (mem_fail_at, PF_MEM_FAIL_AT) that tests/check_perfdata walks
+# over every allocation of the perf.data reader.  Usage: .ci/check-sanitizers.sh [BUILDDIR]
 # (default: sanitize-build in the current directory; outside the source
 # tree, or a copy of it is configured).
 set -eu

@@ -3,18 +3,23 @@
  * Unit tests of the perf.data reader on recordings built here byte by
  * byte: the file and pipe formats, every field of a sample, side-band
  * records and their sample_id trailer, unknown records skipped by size,
- * perf's time ordering between FINISHED_ROUND markers, and malformed
- * inputs (each must fail with the offset in the message, never crash).
+ * perf's time ordering between FINISHED_ROUND markers, malformed inputs
+ * (each must fail with the offset in the message, never crash), and in
+ * debug builds every allocation of a pipe reader failed in turn.
  */
 #include "config.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <pf/pf.h>
+#include "util/pf-int.h"
 #include "perfdata/format.h"
+#include "perfdata/read-int.h"
 #include "check-run.h"
 
 #define SAMPLE_TYPE (PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | \
@@ -218,6 +223,20 @@ static void check_records(pf_perfdata *pd)
 	ck_assert_uint_eq(pf_perfdata_nr_evsel(pd), 1);
 	ck_assert_str_eq(pf_perfdata_evsel(pd, 0)->name, "page-faults");
 	ck_assert_uint_eq(pf_perfdata_lost(pd), 5);
+
+	struct pf_perfdata_stats st;
+	memset(&st, 0xff, sizeof st);
+	ck_assert_uint_eq(pf_perfdata_stats(pd, &st, sizeof st), sizeof st);
+	ck_assert_uint_eq(st.lost_samples, 5);
+	ck_assert_uint_eq(st.lost_chunks, 1);
+	ck_assert_uint_eq(st.lost_samples_records, 0);
+	ck_assert_uint_eq(st.unknown_records, 1);
+	ck_assert_uint_eq(st.nr_unknown_types, 1);
+	ck_assert_uint_eq(st.unknown_types[0], 200);
+	ck_assert_int_eq(st.unfinished, 0);
+	ck_assert_uint_eq(st.partial_at, 0);
+	/* An older caller's smaller struct gets its fields only. */
+	ck_assert_uint_eq(pf_perfdata_stats(pd, &st, 8), 8);
 }
 
 START_TEST(file_format)
@@ -343,6 +362,130 @@ START_TEST(unordered)
 }
 END_TEST
 
+/* Read B from a pipe fed by a child (a stream's records are copies, which
+   the time-ordering queues own); the records read, or -1 on an error. */
+static long read_through_pipe(const struct buf *b)
+{
+	struct pf_record r;
+	int fds[2], res;
+	long n = 0;
+	pid_t child;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(fds[0]);
+		signal(SIGPIPE, SIG_DFL);
+		_exit(write(fds[1], b->p, b->n) == (ssize_t)b->n ? 0 : 1);
+	}
+	close(fds[1]);
+	pf_perfdata *pd = pf_perfdata_fdopen(fds[0], "pipe");
+	if (!pd) {
+		n = -1;
+	} else {
+		while ((res = pf_perfdata_next(pd, &r)) == 1)
+			n++;
+		if (res < 0)
+			n = -1;
+		pf_perfdata_close(pd);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return n;
+}
+
+/* A round bigger than the ordering queue may hold is delivered older half
+   first instead of being held whole: the queue stays near its limit and
+   every record comes out. */
+START_TEST(queue_limit)
+{
+	struct perf_event_attr a = test_attr();
+	struct pf_record r;
+	struct buf b = { 0 };
+	int fds[2];
+	long n = 0;
+
+	put64(&b, PERFDATA_MAGIC);
+	put64(&b, 16);
+	header(&b, PERF_RECORD_HEADER_ATTR, 0, 8 + PERFDATA_ATTR_SIZE + 8);
+	put(&b, &a, PERFDATA_ATTR_SIZE);
+	put64(&b, 42);
+	for (int i = 0; i < 3000; i++)
+		sample(&b, 100, 100000 - (uint64_t)i, 0x400000);
+	header(&b, PERF_RECORD_FINISHED_ROUND, 0, 8);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		close(fds[0]);
+		_exit(write(fds[1], b.p, b.n) == (ssize_t)b.n ? 0 : 1);
+	}
+	close(fds[1]);
+	pf_perfdata *pd = pf_perfdata_fdopen(fds[0], "pipe");
+	ck_assert_ptr_nonnull(pd);
+	pd->queue_max = 16 << 10;
+	size_t most = 0;
+	while (pf_perfdata_next(pd, &r) == 1) {
+		n += r.type == PERF_RECORD_SAMPLE;
+		if (pd->pending_bytes > most)
+			most = pd->pending_bytes;
+	}
+	ck_assert_int_eq(n, 3000);
+	ck_assert_uint_le(most, pd->queue_max + 256);
+	ck_assert_uint_gt(most, pd->queue_max / 2);
+	pf_perfdata_close(pd);
+	waitpid(child, NULL, 0);
+	free(b.p);
+}
+END_TEST
+
+#ifdef PF_DEBUG
+/* Fail the Nth allocation for every N: each run ends with "out of memory"
+   or reads everything, never frees a record twice nor leaks it to ASan.
+   A round of more records than the ready queue held made flush_upto() fail
+   half way with the moved records still pending (a double free). */
+START_TEST(alloc_failures)
+{
+	struct perf_event_attr a = test_attr();
+	struct buf b = { 0 };
+	long total = 0, failed = 0;
+	enum { BIG_ROUND = 1100 };
+
+	put64(&b, PERFDATA_MAGIC);
+	put64(&b, 16);
+	header(&b, PERF_RECORD_HEADER_ATTR, 0, 8 + PERFDATA_ATTR_SIZE + 8);
+	put(&b, &a, PERFDATA_ATTR_SIZE);
+	put64(&b, 42);
+	total++;
+	for (int i = 0; i < BIG_ROUND; i++, total++)
+		sample(&b, 100, 100000 - (uint64_t)i, 0x400000 + (uint64_t)i);
+	header(&b, PERF_RECORD_FINISHED_ROUND, 0, 8);
+	records(&b);
+	total += 1 + 8;
+	for (unsigned long n = 1;; n++) {
+		mem_fail_at(n);
+		long got = read_through_pipe(&b);
+		int hit = mem_fail_count() >= n;
+
+		mem_fail_at(0);
+		if (!hit) {
+			ck_assert_int_eq(got, total);
+			break;
+		}
+		ck_assert_msg(got == -1 || got == total, "allocation %lu: %ld records", n, got);
+		if (got == -1) {
+			ck_assert_msg(strstr(pf_errmsg(), "out of memory") != NULL,
+				      "allocation %lu: %s", n, pf_errmsg());
+			failed++;
+		}
+	}
+	ck_assert_int_gt(failed, BIG_ROUND);
+	free(b.p);
+}
+END_TEST
+#endif
+
 int main(void)
 {
 	Suite *s = suite_create("perfdata");
@@ -352,6 +495,13 @@ int main(void)
 	tcase_add_test(tc, pipe_format);
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, unordered);
+	tcase_add_test(tc, queue_limit);
 	suite_add_tcase(s, tc);
+#ifdef PF_DEBUG
+	tc = tcase_create("allocation failures");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, alloc_failures);
+	suite_add_tcase(s, tc);
+#endif
 	return check_run(s);
 }

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "script/tracefmt-int.h"
 #include "check-run.h"
@@ -65,10 +67,11 @@ static char *slurp(const char *name, size_t *len)
 	return buf;
 }
 
-/* The layout perf's trace-event-info.c writes, one system per event. */
-static struct tf_set *load(void)
+/* The start of TRACING_DATA as perf's trace-event-info.c writes it: magic,
+   version, byte order, long size, page size, empty header_page and
+   header_event, no ftrace formats; the systems follow. */
+static struct blob blob_start(void)
 {
-	static const char printk[] = "0xffffffff8281a424 : \"Start context switch\"\n";
 	struct blob b = { NULL, 0 };
 
 	put(&b, "\x17\x08\x44tracing", 10);
@@ -80,6 +83,15 @@ static struct tf_set *load(void)
 	put(&b, "header_event", 13);
 	put64(&b, 0);
 	put32(&b, 0);
+	return b;
+}
+
+/* The layout perf's trace-event-info.c writes, one system per event. */
+static struct tf_set *load(void)
+{
+	static const char printk[] = "0xffffffff8281a424 : \"Start context switch\"\n";
+	struct blob b = blob_start();
+
 	put32(&b, NFORMATS);
 	for (size_t i = 0; i < NFORMATS; i++) {
 		size_t len;
@@ -298,6 +310,111 @@ START_TEST(bad_blobs)
 }
 END_TEST
 
+/* A blob of one system with one event whose format is TEXT (LEN bytes,
+   no NUL), the last bytes of the blob. */
+static struct blob one_format(const char *text, size_t len)
+{
+	struct blob b = blob_start();
+
+	put32(&b, 1);
+	put(&b, "test", 5);
+	put32(&b, 1);
+	put64(&b, len);
+	put(&b, text, len);
+	return b;
+}
+
+/* Parse B from the end of a page followed by an inaccessible one, so that
+   a read past the section faults even without ASan. */
+static struct tf_set *parse_guarded(struct blob *b)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t span = ((b->n + (size_t)page - 1) / (size_t)page + 1) * (size_t)page;
+	unsigned char *m = mmap(NULL, span, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	ck_assert_int_eq(mprotect(m + span - (size_t)page, (size_t)page, PROT_NONE), 0);
+	unsigned char *at = m + span - (size_t)page - b->n;
+	memcpy(at, b->p, b->n);
+	struct tf_set *set = tf_parse(at, b->n);
+	munmap(m, span);
+	free(b->p);
+	return set;
+}
+
+#define FORMAT(s) one_format(s, sizeof s - 1)
+
+/* Format text is not NUL-terminated: numbers and keys at the very end of
+   the section, fields with a broken "[]" and events without a print fmt
+   are read within their bytes and print as the fallback. */
+START_TEST(unterminated)
+{
+#define CASE(text, want) { text, sizeof text - 1, want }
+	static const struct { const char *text; size_t len; const char *want; } cases[] = {
+		CASE("name: e\nID: 7", "[FAILED TO PARSE]"),
+		CASE("name: e\nID: 7\n\tfield:int x;\toffset:8", "[FAILED TO PARSE]"),
+		CASE("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1",
+		     "[FAILED TO PARSE] x=-5"),
+		CASE("name: e\nID: 7\n\tfield:char x];\toffset:8;\tsize:4;\tsigned:0;\n"
+		     "\tfield:char y[4;\toffset:8;\tsize:4;\tsigned:0;\n"
+		     "\tfield:int z;\toffset:99999999999999999999999;\tsize:4;\tsigned:0;\n"
+		     "\tfield:int w;\toffset:8;\tsize:4;\tsigned:1;\n"
+		     "print fmt: \"%d\", REC->w", "-5"),
+	};
+#undef CASE
+	unsigned char raw[16];
+	char out[256];
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, (uint64_t)-5, 4);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct blob b = one_format(cases[i].text, cases[i].len);
+		struct tf_set *set = parse_guarded(&b);
+		const struct tf_event *ev = tf_find(set, 7);
+
+		ck_assert_msg(ev != NULL, "case %zu: no event", i);
+		tf_format(set, ev, raw, sizeof raw, out, sizeof out);
+		ck_assert_str_eq(out, cases[i].want);
+		tf_free(set);
+	}
+}
+END_TEST
+
+/* Widths and precisions from the recording are clamped to the output:
+   glibc pads %2147483647d whole (seconds per sample), so a thousand of
+   them would run out the test's time. */
+START_TEST(huge_widths)
+{
+	unsigned char raw[16];
+	char out[4096];
+	struct tf_set *set;
+	struct blob b;
+
+	memset(raw, 0, sizeof raw);
+	put_at(raw, 8, (uint64_t)-5, 4);
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"
+		   "print fmt: \"[%5d|%-4x|%.3s|%08.3d]\", REC->x, REC->x, \"abcdef\", REC->x");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out);
+	ck_assert_str_eq(out, "[   -5|fffffffb|abc|    -005]");
+	tf_free(set);
+
+	b = FORMAT("name: e\nID: 7\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"
+		   "print fmt: \"%2147483647d%.2147483647d%-99999999999999s\", "
+		   "REC->x, REC->x, \"ab\"");
+	set = parse_guarded(&b);
+	ck_assert_ptr_nonnull(set);
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(tf_format(set, tf_find(set, 7), raw, sizeof raw, out, sizeof out),
+				  sizeof out - 1);
+		ck_assert_int_eq(out[0], ' ');
+	}
+	tf_free(set);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracefmt");
@@ -308,6 +425,9 @@ int main(void)
 	tcase_add_test(tc, semantics);
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, bad_blobs);
+	tcase_add_test(tc, unterminated);
+	tcase_add_test(tc, huge_widths);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -10,12 +10,14 @@
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/escape.h"
 #include "util/hash-int.h"
 #include "util/table.h"
 #include "check-run.h"
@@ -167,6 +169,25 @@ START_TEST(test_grow)
 }
 END_TEST
 
+/* Names with control characters: one escape each, the rest as it is. */
+START_TEST(test_escape)
+{
+	static const char name[] = "a\nb\tc\rd\x1b[31me\x7f\x01";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_uint_eq(esc_span(name, sizeof name - 1), 1);
+	ck_assert_uint_eq(esc_span("plain", 5), 5);
+	ck_assert_uint_eq(esc_span("caf\xc3\xa9", 5), 5);  /* UTF-8 is no control */
+	esc_fputs(f, name, sizeof name - 1);
+	esc_fputs(f, "|\0|", 3);
+	fclose(f);
+	ck_assert_str_eq(text, "a\\nb\\tc\\rd\\x1b[31me\\x7f\\x01|\\x00|");
+	free(text);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -178,6 +199,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_arena);
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_grow);
+	tcase_add_test(tc, test_escape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -240,6 +240,15 @@ reject "$tmp/swapped.data" pfscript -i "$tmp/swapped.data"
 cp "$fp" "$tmp/bigdata.data"
 printf '\377\377\377\377\377\377\0\0' | dd of="$tmp/bigdata.data" bs=1 seek=48 conv=notrunc status=none
 reject "$tmp/bigdata.data" pfscript -i "$tmp/bigdata.data"
+# prefix_ok WHAT STATUS PATTERN: exit STATUS, one line on stderr matching
+# PATTERN, and standard output a prefix of the whole output.
+prefix_ok() {
+	if [ "$rc" -ne "$2" ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "$3" "$tmp/err"; then
+		fail "$1: status $rc: $(head -n 1 "$tmp/err")"
+	elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
+		fail "$1: output not a prefix of the whole"
+	fi
+}
 for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 	off=$(sed -n "${k}p" "$tmp/fp-bounds")
 	for s in 0 4 13 65535; do
@@ -249,15 +258,130 @@ for k in 1 5 $(($(wc -l <"$tmp/fp-bounds") - 1)); do
 		status_ok "pfscript: record $k size $s" || continue
 		# An odd size inside the data is found, but only where the
 		# record is read: the records before it may have been printed.
-		if [ "$rc" -ne 1 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
-		   ! grep -q "^pfscript: $tmp/size.data: .*offset [0-9]" "$tmp/err"; then
-			fail "pfscript: record $k at $off with size $s: status $rc: $(head -n 1 "$tmp/err")"
-		elif ! head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out"; then
-			fail "pfscript: record $k at $off with size $s: output not a prefix of the whole"
-		fi
+		prefix_ok "pfscript: record $k at $off with size $s" 1 \
+			"^pfscript: $tmp/size.data: .*offset [0-9]"
 	done
 done
 echo "ok: corrupted record sizes refused"
+# A header whose data size is 0, as a recorder killed before it finished
+# leaves it: every complete record is read, a record cut short at the end
+# of the file is dropped, and one warning says so; status 0, the output a
+# prefix of the whole (all of it when the file ends after a record).
+cp "$fp" "$tmp/unf.data"
+printf '\0\0\0\0\0\0\0\0' | dd of="$tmp/unf.data" bs=1 seek=48 conv=notrunc status=none
+n=0
+while read -r off; do
+	for cut in "$off" $((off + 5)); do
+		head -c "$cut" "$tmp/unf.data" >"$tmp/cut.data"
+		run pfscript -i "$tmp/cut.data"
+		status_ok "pfscript: data size 0, cut at $cut" || continue
+		prefix_ok "pfscript: data size 0, cut at $cut" 0 \
+			"^pfscript: warning: $tmp/cut.data: data size 0 .* up to offset $off"
+		n=$((n + 1))
+	done
+done <"$tmp/fp-bounds"
+head -c "$data_end" "$tmp/unf.data" >"$tmp/cut.data"
+run pfscript -i "$tmp/cut.data"
+status_ok "pfscript: data size 0" && [ "$rc" -eq 0 ] &&
+	expect_same "$tmp/full.txt" "$tmp/out" "pfscript: data size 0, every record read"
+# The same streamed: gzip-compressed, and from a pipe.
+head -c $((data_end - 5)) "$tmp/unf.data" | gzip >"$tmp/cut.data.gz"
+run pfscript -i "$tmp/cut.data.gz"
+status_ok "pfscript: data size 0, gzip" && [ "$rc" -eq 0 ] && grep -q 'dropping the partial record' "$tmp/err" &&
+	head -c "$(wc -c <"$tmp/out")" "$tmp/full.txt" | cmp -s - "$tmp/out" ||
+	fail "pfscript: data size 0, gzip: status $rc, $(head -n 1 "$tmp/err")"
+head -c "$data_end" "$tmp/unf.data" | timeout "$limit" pfscript -i - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+status_ok "pfscript -i -: data size 0" && [ "$rc" -eq 0 ] && grep -q '<stdin>: data size 0' "$tmp/err" &&
+	expect_same "$tmp/full.txt" "$tmp/out" "pfscript -i -: data size 0, every record read" ||
+	fail "pfscript -i -: data size 0: status $rc, $(head -n 1 "$tmp/err")"
+echo "ok: $n cuts of a recording with data size 0 read up to the cut"
+# perf record killed by SIGKILL leaves data size 0: pfscript reads every
+# sample record the file holds whole (perf script 6.1 reads none of them).
+if command -v perf >/dev/null 2>&1 &&
+   perf record -q -e page-faults -c 1 -o "$tmp/perf.data" -- true 2>/dev/null; then
+	perf record -q -e page-faults -c 1 -o "$tmp/killed.data" -- \
+		timeout 60 sh -c 'while :; do ls / >/dev/null; done' 2>/dev/null &
+	rec=$!
+	i=0
+	while [ "$(wc -c <"$tmp/killed.data" 2>/dev/null || echo 0)" -lt 40000 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kids=$(pgrep -P $rec)
+	kill -KILL $rec
+	wait $rec 2>/dev/null
+	[ -n "$kids" ] && kill -KILL $kids 2>/dev/null
+	[ "$(u64 "$tmp/killed.data" 48)" = 0 ] || echo "note: perf wrote a data size before SIGKILL"
+	# The sample records (type 9) that lie whole in the file.
+	off=$(u64 "$tmp/killed.data" 40)
+	end=$(wc -c <"$tmp/killed.data")
+	whole=0
+	while [ $((off + 8)) -le "$end" ]; do
+		s=$(u16 "$tmp/killed.data" $((off + 6)))
+		[ "$s" -ge 8 ] && [ $((off + s)) -le "$end" ] || break
+		[ "$(od -An -tu4 -j "$off" -N 4 "$tmp/killed.data" | tr -d ' ')" = 9 ] && whole=$((whole + 1))
+		off=$((off + s))
+	done
+	run pfscript -i "$tmp/killed.data" -F comm,tid,time,event
+	n=$(grep -c page-faults "$tmp/out")
+	if status_ok "pfscript on a SIGKILLed perf record" && [ "$rc" -eq 0 ] && [ "$n" -gt 10 ] &&
+	   [ "$n" -eq "$whole" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+		echo "ok: a SIGKILLed perf record: all its $n samples"
+	else
+		fail "SIGKILLed perf record: status $rc, $n samples of $whole: $(head -n 2 "$tmp/err")"
+	fi
+else
+	echo "note: perf cannot record here: no SIGKILLed perf record"
+fi
+
+# Decompression bombs, read in bounded memory and refused at once: gzip of
+# 1 GB of zeros (no perf.data magic), of a valid header and attributes
+# followed by 1 GB of zeros (streamed: the first record is bad), and a zstd
+# record that decompresses to 64 MB (more than a recording allows).
+head -c 1000000000 /dev/zero | gzip -1 >"$tmp/zeros.gz"
+{ head -c "$data_off" "$fp"; head -c 1000000000 /dev/zero; } | gzip -1 >"$tmp/zero-records.gz"
+for f in "$tmp/zeros.gz" "$tmp/zero-records.gz" "$bad/zstd-bomb.data"; do
+	if [ "$sanitized" = yes ]; then
+		reject "$f" pfscript -i "$f"
+	else
+		(ulimit -v 400000 && failures=0 && reject "$f" pfscript -i "$f" &&
+			exit "$failures") || fail "pfscript: $(basename "$f") under ulimit -v"
+	fi
+done
+
+# A COMM holding a newline and an escape sequence: escaped in the text, so
+# that it neither forges a line (one sample made many downstream) nor
+# reaches the terminal raw.
+cp "$fp" "$tmp/comm.data"
+while read -r off; do
+	[ "$(od -An -tu4 -j "$off" -N 4 "$fp" | tr -d ' ')" = 3 ] || continue
+	printf 'x\ny\033[1mz\0' | dd of="$tmp/comm.data" bs=1 seek=$((off + 16)) conv=notrunc status=none
+done <"$tmp/fp-bounds"
+run pfscript -i "$tmp/comm.data"
+if status_ok "pfscript: COMM with control characters" && [ "$rc" -eq 0 ] &&
+   [ "$(wc -l <"$tmp/out")" -eq "$(wc -l <"$tmp/full.txt")" ] &&
+   grep -qF 'x\ny\x1b[1mz ' "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then
+	echo "ok: pfscript escapes control characters of names"
+else
+	fail "pfscript: COMM with control characters: status $rc, $(wc -l <"$tmp/out") lines"
+fi
+
+# Lost samples and records of unknown types: the samples printed, and a
+# summary at the end as perf report gives it (issue 17 item 8).
+run pfscript -i "$bad/lost-unknown.data"
+if status_ok "pfscript lost-unknown.data" && [ "$rc" -eq 0 ] &&
+   [ "$(grep -c page-faults "$tmp/out")" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 3 ] &&
+   grep -q '^pfscript: warning: 214047 samples lost in 2 chunks' "$tmp/err" &&
+   grep -q '^pfscript: warning: 7 samples the kernel could not write' "$tmp/err" &&
+   grep -q '^pfscript: warning: skipped 3 records of unknown types (200, 201)' "$tmp/err"; then
+	echo "ok: pfscript reports lost samples and unknown records"
+else
+	fail "pfscript lost-unknown.data: status $rc: $(cat "$tmp/err")"
+fi
+run pfscript -q -i "$bad/lost-unknown.data"
+[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] || fail "pfscript -q: warnings despite -q"
+
 # perf.data to pfcollapse: folded as pfscript prints it (issue 19); to
 # the tools that read folded stacks: binary, refused.
 for f in "$fp" "$pipe"; do

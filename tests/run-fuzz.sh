@@ -7,7 +7,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 fuzz="$top_srcdir/tests/fuzz"
-for t in script perfdata folded diff lines; do
+for t in script perfdata folded diff lines tracefmt provisional; do
 	set -- "$fuzz/corpus/$t"
 	[ -d "$fuzz/regressions/$t" ] && set -- "$@" "$fuzz/regressions/$t"
 	out=$(FUZZ_MUTATIONS=${FUZZ_MUTATIONS:-30} timeout 300 \

@@ -107,6 +107,13 @@ fi
 gzip -c "$tmp/fp.data" >"$tmp/fp.data.gz"
 pfscript -i "$tmp/fp.data.gz" >"$tmp/gz.pf"
 expect_same "$tmp/fp.pf" "$tmp/gz.pf" "gzip-compressed perf.data"
+# Streamed, never inflated whole: the feature sections are read ahead.
+touch -r "$tmp/fp.data" "$tmp/fp.data.gz"
+pfscript --header -i "$tmp/fp.data" | grep '^#' >"$tmp/fp.hdr"
+pfscript --header -i "$tmp/fp.data.gz" | grep '^#' >"$tmp/gz.hdr"
+expect_same "$tmp/fp.hdr" "$tmp/gz.hdr" "gzip-compressed perf.data: --header"
+pfscript -i - <"$tmp/fp.data.gz" >"$tmp/gz.pf"
+expect_same "$tmp/fp.pf" "$tmp/gz.pf" "gzip-compressed perf.data from a pipe"
 
 # Recordings written by pfrecord.
 if pfrecord -q -e page-faults -c 1 -g -o "$tmp/pfrecord.data" -- "$demo" 2>"$tmp/pfrecord.err"; then

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static const char usage_text[] =
 	"                       pfscript | pfcollapse, without the text), pprof\n"
 	"                       (gzip-compressed profile.proto) or gecko (the\n"
 	"                       Firefox Profiler's JSON)\n"
-	"  -q, --quiet          no progress report on standard error\n"
+	"  -q, --quiet          no progress report nor warnings on standard error\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n";
 
@@ -80,8 +81,36 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* What the recording lost or pfscript could not read, as perf report
+   warns at the end. */
+static void report(const struct pf_perfdata_stats *st, const char *input)
+{
+	if (st->unfinished)
+		warn("warning: %s: data size 0 in the header (was the recording properly terminated?): "
+		     "read its records up to offset %" PRIu64 "%s", input, st->data_end,
+		     st->partial_at ? ", dropping the partial record there" : "");
+	if (st->lost_chunks)
+		warn("warning: %" PRIu64 " samples lost in %" PRIu64 " chunks (check IO/CPU overload)",
+		     st->lost_samples, st->lost_chunks);
+	if (st->lost_samples_records)
+		warn("warning: %" PRIu64 " samples the kernel could not write (%" PRIu64 " LOST_SAMPLES records)",
+		     st->lost_samples_other, st->lost_samples_records);
+	if (st->unknown_records) {
+		char types[64] = "";
+		size_t n = 0;
+
+		for (unsigned i = 0; i < st->nr_unknown_types && n < sizeof types; i++)
+			n += (size_t)snprintf(types + n, sizeof types - n, "%s%" PRIu32,
+					      i ? ", " : "", st->unknown_types[i]);
+		warn("warning: skipped %" PRIu64 " records of unknown types (%s%s)",
+		     st->unknown_records, types,
+		     st->nr_unknown_types == PF_PERFDATA_UNKNOWN_TYPES ? ", ..." : "");
+	}
+}
+
 int main(int argc, char **argv)
 {
+	struct pf_perfdata_stats stats = { 0 };
 	struct pf_scriptprint_opts o;
 	int ch, quiet = 0, format = 0;
 	char *end;
@@ -127,8 +156,11 @@ int main(int argc, char **argv)
 	o.progress = !quiet && isatty(2);
 	if (format)
 		return tool_script_export(&o, format);
+	o.stats = &stats;
 	if (pf_scriptprint_run(&o) < 0)
 		die_lib();
+	if (!quiet)
+		report(&stats, strcmp(o.input, "-") ? o.input : "<stdin>");
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die("standard output: write error");
 	return 0;

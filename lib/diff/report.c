@@ -152,7 +152,8 @@ static void ranked(FILE *out, const struct pf_diff_stats *st, struct row *rows, 
 	char title[128];
 	int decimal = st->decimal;
 
-	qsort_r(rows, n, sizeof *rows, by_growth, &decimal);
+	if (n)          /* ROWS may be NULL then, which qsort_r may not get */
+		qsort_r(rows, n, sizeof *rows, by_growth, &decimal);
 	while (up < n && up < top && grew(&rows[up], decimal))
 		up++;
 	while (down < n && down < top && shrank(&rows[n - 1 - down], decimal))

@@ -12,6 +12,7 @@
 
 #include "util/pf-int.h"
 #include "util/numfmt.h"
+#include "util/escape.h"
 #include "folded/folded-int.h"
 
 int folded_count(const char *p, size_t n, struct fcount *c)
@@ -94,23 +95,5 @@ void fcount_put(FILE *out, const struct fcount *c, int decimal)
 
 void folded_put_text(FILE *out, const char *s, size_t n)
 {
-	size_t i, from = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch >= 0x20 && ch != 0x7f)
-			continue;
-		fwrite_unlocked(s + from, 1, i - from, out);
-		from = i + 1;
-		if (ch == '\t')
-			fputs_unlocked("\\t", out);
-		else if (ch == '\n')
-			fputs_unlocked("\\n", out);
-		else if (ch == '\r')
-			fputs_unlocked("\\r", out);
-		else
-			fprintf(out, "\\x%02x", ch);
-	}
-	fwrite_unlocked(s + from, 1, n - from, out);
+	esc_fputs(out, s, n);
 }

@@ -47,6 +47,8 @@ struct pf_perfdata {
 	size_t rbuf_cap;
 	uint64_t total;                 /* input size if known */
 
+	struct perfdata_header header;  /* file format: its header, as read */
+
 	/* Events. */
 	struct pf_evsel **evsel;
 	size_t nr_evsel;
@@ -58,16 +60,26 @@ struct pf_perfdata {
 	const void *feat[HEADER_FEAT_BITS];
 	size_t feat_size[HEADER_FEAT_BITS];
 	void *feat_owned[HEADER_FEAT_BITS];
+	unsigned char *feat_mem;        /* the sections of a stream, read ahead */
 	char *feat_str[HEADER_FEAT_BITS];
 
 	/* Time ordering (perf's ordered events). */
 	struct qvec pending, ready;
+	size_t pending_bytes;           /* entries and copies in PENDING */
+	size_t queue_max;               /* QUEUE_MAX (tests set less) */
 	uint64_t seq;
 	uint64_t max_time, next_flush;
 	int eof;
 	void *last_owned;               /* copy handed out last; freed next call */
 
-	uint64_t lost;
+	/* What pf_perfdata_stats() reports. */
+	uint64_t lost, lost_chunks;     /* PERF_RECORD_LOST */
+	uint64_t lost_other, lost_other_recs;   /* PERF_RECORD_LOST_SAMPLES */
+	uint64_t unknown;               /* records of types perf does not know */
+	uint32_t unknown_types[PF_PERFDATA_UNKNOWN_TYPES];      /* the first few */
+	unsigned nr_unknown_types;
+	int unfinished;                 /* header said data size 0: read to the end */
+	uint64_t partial_at;            /* ... where a partial record was dropped */
 
 	/* Records decompressed from PERF_RECORD_COMPRESSED (perfdata-zstd.c). */
 	unsigned char *zbuf;
@@ -86,7 +98,10 @@ void pd_z_free(pf_perfdata *pd);
 int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 		 const uint64_t *ids, size_t nr_ids, uint64_t off);
 int pd_read_attrs(pf_perfdata *pd, const struct perfdata_header *h);
-int pd_read_features(pf_perfdata *pd, const struct perfdata_header *h);
+/* The feature sections H lists, from MEM, which holds the file's bytes
+   [BASE, BASE + LEN). */
+int pd_read_features(pf_perfdata *pd, const struct perfdata_header *h,
+		     const unsigned char *mem, uint64_t base, size_t len);
 int pd_set_feature(pf_perfdata *pd, int feat, const void *data, size_t size,
 		   int copy, uint64_t off);
 void pd_name_events(pf_perfdata *pd);

@@ -44,6 +44,11 @@ static uint32_t extra_payload(const unsigned char *rec, size_t size,
 /* The longest tracing-data payload kept from a stream (the event formats
    of a whole system take a few MB). */
 #define TRACING_DATA_MAX ((uint64_t)256 << 20)
+/* Records held for time ordering (entries and copies): beyond this, the
+   older half is delivered at once, as perf's ordered events do when they
+   reach their memory limit (OE_FLUSH__HALF), instead of growing without
+   bound on a recording without FINISHED_ROUND markers. */
+#define QUEUE_MAX        ((size_t)128 << 20)
 /* The read buffer of a plain (not gzip) stream. */
 #define STREAM_BUF       (64u << 10)
 
@@ -137,6 +142,17 @@ static int keep_tracing_data(pf_perfdata *pd, uint64_t size)
 	return r < 0 ? -1 : 1;
 }
 
+/* The end of a recording that was never finished (data size 0 in its
+   header): the record cut short there was being written when the recorder
+   stopped.  It is dropped, and pf_perfdata_stats() says where. */
+static int partial_end(pf_perfdata *pd)
+{
+	pf_assert(pd->unfinished);
+	pd->partial_at = pd->pos;
+	pd->end = pd->pos;
+	return 0;
+}
+
 /* Fetch the next raw record in file order.  1, 0 at the end, -1 on error. */
 static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 {
@@ -145,9 +161,11 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 	uint32_t type;
 
 	*offp = pd->pos;
+	if (pd->pos >= pd->end)
+		return 0;
 	if (pd->mem) {
-		if (pd->pos >= pd->end)
-			return 0;
+		if (pd->end - pd->pos < sizeof h && pd->unfinished)
+			return partial_end(pd);
 		if (pd->end - pd->pos < sizeof h) {
 			error_set("%s: truncated record header at offset %llu",
 				  pd->name, (unsigned long long)pd->pos);
@@ -159,12 +177,15 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 				  pd->name, h.size, (unsigned long long)pd->pos);
 			return -1;
 		}
+		if (h.size > pd->end - pd->pos && pd->unfinished)
+			return partial_end(pd);
 		if (h.size > pd->end - pd->pos) {
 			error_set("%s: record of %u bytes runs past the end of the data at offset %llu",
 				  pd->name, h.size, (unsigned long long)pd->pos);
 			return -1;
 		}
 		*recp = pd->mem + pd->pos;
+		pf_assert(pd->pos + h.size <= pd->end && pd->end <= pd->mem_size);
 		type = extra_payload(*recp, h.size, &extra);
 		if (extra > pd->end - pd->pos - h.size) {
 			error_set("%s: payload of %llu bytes runs past the end of the data at offset %llu",
@@ -184,6 +205,8 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 	int r = read_full(pd, &h, sizeof h);
 	if (r == 0)
 		return 0;
+	if (r == -2 && pd->unfinished)
+		return partial_end(pd);
 	if (r < 0) {
 		if (r == -2)
 			error_set("%s: truncated record header at offset %llu",
@@ -192,6 +215,11 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 	}
 	if (h.size < sizeof h) {
 		error_set("%s: record size %u too small at offset %llu",
+			  pd->name, h.size, (unsigned long long)pd->pos);
+		return -1;
+	}
+	if (h.size > pd->end - pd->pos) {
+		error_set("%s: record of %u bytes runs past the end of the data at offset %llu",
 			  pd->name, h.size, (unsigned long long)pd->pos);
 		return -1;
 	}
@@ -204,6 +232,8 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 	}
 	memcpy(pd->rbuf, &h, sizeof h);
 	r = read_full(pd, pd->rbuf + sizeof h, h.size - sizeof h);
+	if (r != 1 && r != -1 && h.size > sizeof h && pd->unfinished)
+		return partial_end(pd);
 	if (r != 1 && h.size > sizeof h) {
 		if (r != -1)
 			error_set("%s: truncated record at offset %llu",
@@ -232,17 +262,21 @@ static int fetch(pf_perfdata *pd, const unsigned char **recp, uint64_t *offp)
 
 static int qvec_push(struct qvec *q, const struct qent *e)
 {
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 1024;
-		void *p = mem_realloc(q->v, cap * sizeof *q->v);
-
-		if (!p)
-			return -1;
-		q->v = p;
-		q->cap = cap;
-	}
+	if (q->head == q->n)    /* all delivered: start over */
+		q->head = q->n = 0;
+	if (GROW(q->v, q->cap, q->n + 1) < 0)
+		return -1;
 	q->v[q->n++] = *e;
 	return 0;
+}
+
+/* An entry's share of QUEUE_MAX: itself and its copy with malloc's
+   rounding and header. */
+static size_t qent_bytes(const struct qent *e)
+{
+	size_t size = ((const struct perf_event_header *)e->data)->size;
+
+	return sizeof *e + (e->owned ? ((size + 15) & ~(size_t)15) + 16 : 0);
 }
 
 static int qent_cmp(const void *a, const void *b)
@@ -255,11 +289,12 @@ static int qent_cmp(const void *a, const void *b)
 }
 
 /* Move the pending records with time <= LIMIT to the ready queue, oldest
-   first. */
+   first.  The ready queue is grown before anything moves, so a failure
+   leaves every record in exactly one queue (freeing them twice otherwise). */
 static int flush_upto(pf_perfdata *pd, uint64_t limit)
 {
-	struct qvec *p = &pd->pending;
-	size_t i, keep = 0;
+	struct qvec *p = &pd->pending, *q = &pd->ready;
+	size_t i, keep, moving;
 
 	if (p->n == 0)
 		return 0;
@@ -268,18 +303,34 @@ static int flush_upto(pf_perfdata *pd, uint64_t limit)
 		;
 	if (i < p->n)
 		qsort(p->v, p->n, sizeof *p->v, qent_cmp);
-	if (pd->ready.head == pd->ready.n)
-		pd->ready.head = pd->ready.n = 0;
-	for (i = 0; i < p->n; i++) {
-		if (p->v[i].time <= limit) {
-			if (qvec_push(&pd->ready, &p->v[i]) < 0)
-				return -1;
-		} else {
-			p->v[keep++] = p->v[i];
-		}
-	}
+	/* Sorted: the records to move are a prefix. */
+	for (moving = 0; moving < p->n && p->v[moving].time <= limit; moving++)
+		;
+	if (moving == 0)
+		return 0;
+	if (q->head == q->n)
+		q->head = q->n = 0;
+	if (GROW(q->v, q->cap, q->n + moving) < 0)
+		return -1;
+	memcpy(q->v + q->n, p->v, moving * sizeof *p->v);
+	q->n += moving;
+	for (i = 0; i < moving; i++)
+		pd->pending_bytes -= qent_bytes(&p->v[i]);
+	keep = p->n - moving;
+	memmove(p->v, p->v + moving, keep * sizeof *p->v);
 	p->n = keep;
+	pf_assert(q->head <= q->n && q->n <= q->cap);
+	pf_assert(p->n == 0 || p->v[0].time > limit);
 	return 0;
+}
+
+/* The queue is full: deliver its older half now. */
+static int flush_half(pf_perfdata *pd)
+{
+	struct qvec *p = &pd->pending;
+
+	qsort(p->v, p->n, sizeof *p->v, qent_cmp);
+	return flush_upto(pd, p->v[p->n / 2].time);
 }
 
 static uint64_t record_time(pf_perfdata *pd, const unsigned char *rec, size_t size)
@@ -338,14 +389,30 @@ static int absorb(pf_perfdata *pd, const unsigned char *rec, size_t size, uint64
 		return pd_event_update(pd, rec, size);
 	case PERF_RECORD_LOST:
 		if (size >= 24) {
-			uint64_t n;
-
-			memcpy(&n, rec + 16, 8);
-			pd->lost += n;
+			pd->lost += load_u64(rec + 16);
+			pd->lost_chunks++;
+		}
+		return 0;
+	case PERF_RECORD_LOST_SAMPLES:
+		if (size >= 16) {
+			pd->lost_other += load_u64(rec + 8);
+			pd->lost_other_recs++;
 		}
 		return 0;
 	case PERF_RECORD_COMPRESSED:
 		return pd_z_feed(pd, rec + 8, size - 8, off);
+	}
+	/* Types perf 6.1 does not know: counted for the summary. */
+	if (h->type == 0 || (h->type > PERF_RECORD_AUX_OUTPUT_HW_ID &&
+			     h->type < PERF_RECORD_USER_TYPE_START) ||
+	    h->type > PERF_RECORD_FINISHED_INIT) {
+		unsigned i;
+
+		pd->unknown++;
+		for (i = 0; i < pd->nr_unknown_types && pd->unknown_types[i] != h->type; i++)
+			;
+		if (i == pd->nr_unknown_types && i < PF_PERFDATA_UNKNOWN_TYPES)
+			pd->unknown_types[pd->nr_unknown_types++] = h->type;
 	}
 	return 0;
 }
@@ -371,6 +438,10 @@ static int fill(pf_perfdata *pd)
 		if (r < 0)
 			return -1;
 		if (r == 0) {
+			if (pd->zpos < pd->zlen && pd->unfinished && !pd->partial_at) {
+				pd->partial_at = pd->zoff;
+				pd->zpos = pd->zlen;
+			}
 			if (pd->zpos < pd->zlen) {
 				error_set("%s: compressed data ends inside a record (offset %llu)",
 					  pd->name, (unsigned long long)pd->zoff);
@@ -404,6 +475,11 @@ static int fill(pf_perfdata *pd)
 
 		if (absorb(pd, rec, size, off) < 0)
 			return -1;
+		if (type == PERF_RECORD_FINISHED_ROUND && !pd->unordered) {
+			if (flush_upto(pd, pd->next_flush) < 0)
+				return -1;
+			pd->next_flush = pd->max_time;
+		}
 		e.time = pd->unordered ? UINT64_MAX : record_time(pd, rec, size);
 		e.seq = pd->seq++;
 		e.offset = off;
@@ -420,18 +496,17 @@ static int fill(pf_perfdata *pd)
 			e.data = copy;
 			e.owned = 1;
 		}
-		if (type == PERF_RECORD_FINISHED_ROUND && !pd->unordered) {
-			if (flush_upto(pd, pd->next_flush) < 0)
-				return -1;
-			pd->next_flush = pd->max_time;
+		struct qvec *q = e.time == UINT64_MAX ? &pd->ready : &pd->pending;
+		if (qvec_push(q, &e) < 0) {
+			if (e.owned)
+				free((void *)e.data);
+			return -1;
 		}
-		if (e.time == UINT64_MAX) {
-			if (qvec_push(&pd->ready, &e) < 0)
-				return -1;
-		} else {
+		if (q == &pd->pending) {
 			if (e.time > pd->max_time || pd->max_time == UINT64_MAX)
 				pd->max_time = e.time;
-			if (qvec_push(&pd->pending, &e) < 0)
+			pd->pending_bytes += qent_bytes(&e);
+			if (pd->pending_bytes > pd->queue_max && flush_half(pd) < 0)
 				return -1;
 		}
 	}
@@ -449,6 +524,7 @@ PF_EXPORT int pf_perfdata_next(pf_perfdata *pd, struct pf_record *rec)
 	r = fill(pd);
 	if (r <= 0)
 		return r;
+	pf_assert(pd->ready.head < pd->ready.n);
 	e = pd->ready.v[pd->ready.head++];
 	if (e.owned)
 		pd->last_owned = (void *)e.data;
@@ -467,6 +543,8 @@ PF_EXPORT int pf_perfdata_next(pf_perfdata *pd, struct pf_record *rec)
 	}
 	return 1;
 }
+
+static int start_stream_file(pf_perfdata *pd, const unsigned char *hdr);
 
 /* Check the header and set up the record range or stream. */
 static int start(pf_perfdata *pd, const unsigned char *hdr, size_t avail)
@@ -491,7 +569,7 @@ static int start(pf_perfdata *pd, const unsigned char *hdr, size_t avail)
 	if (size == PERFDATA_PIPE_HEADER_SIZE) {
 		pd->pipe = 1;
 		pd->pos = 16;
-		pd->end = pd->mem ? pd->mem_size : 0;
+		pd->end = pd->mem ? pd->mem_size : UINT64_MAX;
 		return 0;
 	}
 	if (size != PERFDATA_HEADER_SIZE) {
@@ -499,12 +577,15 @@ static int start(pf_perfdata *pd, const unsigned char *hdr, size_t avail)
 			  pd->name, (unsigned long long)size);
 		return -1;
 	}
+	if (!pd->mem && avail == 16)
+		return start_stream_file(pd, hdr);
 	if (!pd->mem || pd->mem_size < PERFDATA_HEADER_SIZE) {
 		error_set("%s: truncated header at offset 16", pd->name);
 		return -1;
 	}
-	const struct perfdata_header *h = (const void *)pd->mem;
+	const struct perfdata_header *h = &pd->header;
 
+	memcpy(&pd->header, pd->mem, sizeof pd->header);
 	if (h->data.offset > pd->mem_size ||
 	    h->data.size > pd->mem_size - h->data.offset) {
 		error_set("%s: data section [%llu, +%llu) lies outside the file of %zu bytes (offset 40)",
@@ -515,64 +596,146 @@ static int start(pf_perfdata *pd, const unsigned char *hdr, size_t avail)
 	pd->pos = h->data.offset;
 	pd->end = h->data.offset + h->data.size;
 	/* A recording interrupted before perf wrote the header's sizes. */
-	if (h->data.size == 0 && h->data.offset >= PERFDATA_HEADER_SIZE)
+	if (h->data.size == 0 && h->data.offset >= PERFDATA_HEADER_SIZE) {
 		pd->end = pd->mem_size;
-	if (pd_read_attrs(pd, h) < 0 || pd_read_features(pd, h) < 0)
+		pd->unfinished = 1;
+	}
+	if (pd_read_attrs(pd, h) < 0 ||
+	    pd_read_features(pd, h, pd->mem, 0, pd->mem_size) < 0)
 		return -1;
 	pd_name_events(pd);
 	return 0;
 }
 
-/* Decompress a whole gzip stream from FD into memory. */
-static int slurp(pf_perfdata *pd, int fd, const void *prefix, size_t plen)
-{
-	size_t cap = 1 << 20, n = 0;
-	unsigned char *buf = mem_alloc(cap);
-	int dupfd = dup(fd);
+/* A file format read as a stream (gzip-compressed, or on a pipe): what
+   precedes the data (header, attributes, ids) is read into memory, at most
+   this much; the records are then read as they come, never inflated whole,
+   so a gzip bomb costs no more memory than one record. */
+#define STREAM_PREFIX_MAX ((uint64_t)64 << 20)
+/* The feature sections of a compressed file, read ahead of its records. */
+#define STREAM_FEATURES_MAX ((uint64_t)256 << 20)
 
-	if (!buf || dupfd < 0) {
-		free(buf);
-		if (dupfd >= 0)
-			close(dupfd);
-		error_set_errno(errno, "%s", pd->name);
+/* Read the feature sections of the file behind pd->fd from a second
+   decompressor (the records come from the first one), when the descriptor
+   is a file that can be opened again.  Missing or damaged sections are
+   ignored, as perf does. */
+static void stream_features(pf_perfdata *pd, const struct perfdata_header *h)
+{
+	uint64_t at = h->data.offset + h->data.size, table = 0, end;
+	struct stat st;
+	char path[64];
+	int fd;
+
+	if (h->data.size == 0 || fstat(pd->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	for (int feat = 1; feat < HEADER_FEAT_BITS; feat++)
+		table += (h->adds_features[feat / 64] >> (feat % 64)) & 1;
+	if (!table)
+		return;
+	table *= sizeof(struct perfdata_section);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", pd->fd);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	gzFile gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return;
+	}
+	unsigned char *buf = mem_alloc(table);
+	if (!buf || gzseek(gz, (z_off_t)at, SEEK_SET) != (z_off_t)at ||
+	    gzread(gz, buf, (unsigned)table) != (int)table)
+		goto out;
+	/* The sections follow the table: read up to the end of the last. */
+	end = at + table;
+	for (uint64_t i = 0; i < table; i += sizeof(struct perfdata_section)) {
+		struct perfdata_section sec;
+
+		memcpy(&sec, buf + i, sizeof sec);
+		if (sec.offset >= at + table && sec.size <= STREAM_FEATURES_MAX &&
+		    sec.offset - at <= STREAM_FEATURES_MAX - sec.size &&
+		    sec.offset + sec.size > end)
+			end = sec.offset + sec.size;
+	}
+	void *p = mem_realloc(buf, end - at);
+	if (!p)
+		goto out;
+	buf = p;
+	int got = gzread(gz, buf + table, (unsigned)(end - at - table));
+	if (got < 0)
+		goto out;
+	pd_read_features(pd, h, buf, at, table + (size_t)got);
+	pd->feat_mem = buf;
+	buf = NULL;
+out:
+	free(buf);
+	gzclose(gz);
+}
+
+/* The file format from a stream whose first 16 bytes (HDR) were read. */
+static int start_stream_file(pf_perfdata *pd, const unsigned char *hdr)
+{
+	struct perfdata_header h;
+	unsigned char *prefix;
+	int r;
+
+	memcpy(&h, hdr, 16);
+	r = read_full(pd, (unsigned char *)&h + 16, sizeof h - 16);
+	if (r != 1) {
+		if (r != -1)
+			error_set("%s: truncated header at offset 16", pd->name);
 		return -1;
 	}
-	if (prefix) {
-		memcpy(buf, prefix, plen);
-		n = plen;
+	if (h.data.offset < sizeof h || h.data.offset > STREAM_PREFIX_MAX) {
+		error_set("%s: data section at %llu: a compressed or piped recording must have it within the first %llu MiB (offset 40)",
+			  pd->name, (unsigned long long)h.data.offset,
+			  (unsigned long long)(STREAM_PREFIX_MAX >> 20));
+		return -1;
 	}
-	gzFile gz = prefix ? pd->gz : gzdopen(dupfd, "rb");
-	if (prefix)
-		close(dupfd);
-	for (;;) {
-		if (n == cap) {
-			void *p = mem_realloc(buf, cap *= 2);
-			if (!p) {
-				free(buf);
-				return -1;
-			}
-			buf = p;
-		}
-		int r = gzread(gz, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
-		if (r < 0) {
-			int e;
-			error_set("%s: decompression failed after %zu bytes: %s",
-				  pd->name, n, gzerror(gz, &e));
-			free(buf);
-			if (!prefix)
-				gzclose(gz);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	if (!(prefix = mem_alloc(h.data.offset)))
+		return -1;
+	memcpy(prefix, &h, sizeof h);
+	r = read_full(pd, prefix + sizeof h, h.data.offset - sizeof h);
+	if (r != 1 && h.data.offset > sizeof h) {
+		if (r != -1)
+			error_set("%s: truncated before its data section at offset %llu",
+				  pd->name, (unsigned long long)h.data.offset);
+		free(prefix);
+		return -1;
 	}
-	if (!prefix)
-		gzclose(gz);
-	pd->mem = buf;
-	pd->mem_size = n;
-	pd->total = n;
+	pd->header = h;
+	pd->mem = prefix;
+	pd->mem_size = h.data.offset;
+	r = pd_read_attrs(pd, &h);
+	pd->mem = NULL;
+	pd->mem_size = 0;
+	free(prefix);
+	if (r < 0)
+		return -1;
+	stream_features(pd, &h);
+	pd_name_events(pd);
+	pd->pos = h.data.offset;
+	pd->end = h.data.offset + h.data.size;
+	if (h.data.size == 0) {
+		pd->end = UINT64_MAX;
+		pd->unfinished = 1;
+	}
 	return 0;
+}
+
+/* Read a stream's first bytes (the magic is checked before anything else
+   is read or inflated) and set it up. */
+static int open_stream(pf_perfdata *pd)
+{
+	unsigned char hdr[16];
+	int r = read_full(pd, hdr, sizeof hdr);
+
+	if (r < 0 && r != -2)
+		return -1;
+	/* Not gzip: zlib read no further than what it returned (a buffer of
+	   two bytes), so the rest comes from the pipe through read_plain(). */
+	if (r == 1 && gzdirect(pd->gz))
+		pd->plain = 1;
+	return start(pd, hdr, r == 1 ? sizeof hdr : 0);
 }
 
 PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
@@ -589,6 +752,7 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 	pd->fd = fd;
 	pd->max_time = UINT64_MAX;
 	pd->next_flush = 0;
+	pd->queue_max = QUEUE_MAX;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2) {
 		/* Read ahead at once unless the file is huge. */
 		int populate = st.st_size < ((off_t)1 << 30) ? MAP_POPULATE : 0;
@@ -598,22 +762,27 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 			error_set_errno(errno, "%s", name);
 			goto fail;
 		}
+		/* gzip: streamed (below), never inflated whole. */
 		if (((unsigned char *)m)[0] == 0x1f && ((unsigned char *)m)[1] == 0x8b) {
 			munmap(m, (size_t)st.st_size);
-			if (slurp(pd, fd, NULL, 0) < 0)
+			if (!(pd->gz = gzdopen(dup(fd), "rb"))) {
+				error_set("%s: cannot read", name);
 				goto fail;
-		} else {
-			pd->mem = m;
-			pd->mem_size = (size_t)st.st_size;
-			pd->mem_mapped = 1;
-			pd->total = pd->mem_size;
-			madvise(m, pd->mem_size, MADV_SEQUENTIAL);
+			}
+			if (open_stream(pd) < 0)
+				goto fail;
+			return pd;
 		}
+		pd->mem = m;
+		pd->mem_size = (size_t)st.st_size;
+		pd->mem_mapped = 1;
+		pd->total = pd->mem_size;
+		madvise(m, pd->mem_size, MADV_SEQUENTIAL);
 		if (start(pd, pd->mem, pd->mem_size) < 0)
 			goto fail;
 		return pd;
 	}
-	/* A pipe: the pipe format streams; a file format must be read whole. */
+	/* A pipe: streamed, whatever its format. */
 	pd->gz = gzdopen(dup(fd), "rb");
 	if (!pd->gz) {
 		error_set("%s: cannot read", name);
@@ -623,26 +792,7 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 	   its minimum size it reads just the two bytes that tell gzip from a
 	   plain stream, so a plain one can be read as it comes (live). */
 	gzbuffer(pd->gz, 2);
-	unsigned char hdr[16];
-	int r = read_full(pd, hdr, sizeof hdr);
-	if (r < 0 && r != -2)
-		goto fail;
-	uint64_t size = 0;
-	memcpy(&size, hdr + 8, 8);
-	if (r == 1 && size != PERFDATA_PIPE_HEADER_SIZE) {
-		if (slurp(pd, fd, hdr, sizeof hdr) < 0)
-			goto fail;
-		gzclose(pd->gz);
-		pd->gz = NULL;
-		if (start(pd, pd->mem, pd->mem_size) < 0)
-			goto fail;
-		return pd;
-	}
-	/* Not gzip: zlib read no further than what it returned (a buffer of
-	   two bytes), so the rest comes from the pipe through read_plain(). */
-	if (r == 1 && gzdirect(pd->gz))
-		pd->plain = 1;
-	if (start(pd, hdr, r == 1 ? sizeof hdr : 0) < 0)
+	if (open_stream(pd) < 0)
 		goto fail;
 	return pd;
 fail:
@@ -692,6 +842,7 @@ PF_EXPORT void pf_perfdata_close(pf_perfdata *pd)
 		gzclose(pd->gz);
 	free(pd->rbuf);
 	free(pd->ibuf);
+	free(pd->feat_mem);
 	pd_z_free(pd);
 	if (pd->fd >= 0)
 		close(pd->fd);
@@ -717,6 +868,28 @@ PF_EXPORT const char *pf_perfdata_name(const pf_perfdata *pd)
 PF_EXPORT uint64_t pf_perfdata_lost(const pf_perfdata *pd)
 {
 	return pd->lost;
+}
+
+PF_EXPORT size_t pf_perfdata_stats(const pf_perfdata *pd, struct pf_perfdata_stats *st,
+				   size_t size)
+{
+	struct pf_perfdata_stats s;
+
+	memset(&s, 0, sizeof s);
+	s.lost_samples = pd->lost;
+	s.lost_chunks = pd->lost_chunks;
+	s.lost_samples_other = pd->lost_other;
+	s.lost_samples_records = pd->lost_other_recs;
+	s.unknown_records = pd->unknown;
+	s.nr_unknown_types = pd->nr_unknown_types;
+	memcpy(s.unknown_types, pd->unknown_types, sizeof s.unknown_types);
+	s.unfinished = pd->unfinished;
+	s.data_end = pd->pos;
+	s.partial_at = pd->partial_at;
+	if (size > sizeof s)
+		size = sizeof s;
+	memcpy(st, &s, size);
+	return size;
 }
 
 PF_EXPORT uint64_t pf_perfdata_pos(const pf_perfdata *pd)

@@ -47,8 +47,10 @@ int pd_add_evsel(pf_perfdata *pd, const void *attr, size_t attr_size,
 	}
 	pd->evsel[pd->nr_evsel++] = e;
 
+	if (nr_ids == 0)
+		return 0;
 	p = mem_realloc(pd->idmap, (pd->nr_idmap + nr_ids) * sizeof *pd->idmap);
-	if (!p && nr_ids)
+	if (!p)
 		return -1;
 	pd->idmap = p;
 	for (size_t i = 0; i < nr_ids; i++) {
@@ -122,9 +124,10 @@ int pd_set_feature(pf_perfdata *pd, int feat, const void *data, size_t size,
 	return 0;
 }
 
-int pd_read_features(pf_perfdata *pd, const struct perfdata_header *h)
+int pd_read_features(pf_perfdata *pd, const struct perfdata_header *h,
+		     const unsigned char *mem, uint64_t base, size_t len)
 {
-	uint64_t off = h->data.offset + h->data.size;
+	uint64_t off = h->data.offset + h->data.size, end = base + len;
 
 	for (int feat = 1; feat < HEADER_FEAT_BITS; feat++) {
 		struct perfdata_section s;
@@ -133,13 +136,13 @@ int pd_read_features(pf_perfdata *pd, const struct perfdata_header *h)
 			continue;
 		/* A truncated table or a section outside the file: ignore the
 		   features, as perf does, since the samples are still good. */
-		if (off > pd->mem_size || pd->mem_size - off < sizeof s)
+		if (off < base || off > end || end - off < sizeof s)
 			return 0;
-		memcpy(&s, pd->mem + off, sizeof s);
+		memcpy(&s, mem + (off - base), sizeof s);
 		off += sizeof s;
-		if (s.offset > pd->mem_size || s.size > pd->mem_size - s.offset)
+		if (s.offset < base || s.offset > end || s.size > end - s.offset)
 			continue;
-		pd_set_feature(pd, feat, pd->mem + s.offset, s.size, 0, 0);
+		pd_set_feature(pd, feat, mem + (s.offset - base), s.size, 0, 0);
 	}
 	return 0;
 }

@@ -18,9 +18,35 @@
 #ifdef HAVE_ZSTD
 #include <zstd.h>
 
+/* What one compressed record may decompress to when the recording does not
+   say (perf sizes its buffer by HEADER_COMPRESSED's mmap_len, the size of
+   the ring buffer a record was compressed from; -m 16M at most here). */
+#define Z_RECORD_DEFAULT ((size_t)16 << 20)
+#define Z_RECORD_MAX     ((size_t)256 << 20)
+
+/* The bound of one record's output: the header's mmap_len, as perf;
+   *WHY says where it comes from. */
+static size_t z_limit(pf_perfdata *pd, const char **why)
+{
+	size_t size;
+	const unsigned char *f = pf_perfdata_feature(pd, HEADER_COMPRESSED, &size);
+	uint32_t mmap_len;
+
+	*why = "the limit for recordings without a valid HEADER_COMPRESSED";
+	if (!f || size < 20)
+		return Z_RECORD_DEFAULT;
+	memcpy(&mmap_len, f + 16, 4);
+	if (!mmap_len || mmap_len > Z_RECORD_MAX)
+		return Z_RECORD_DEFAULT;
+	*why = "the mmap_len of its HEADER_COMPRESSED";
+	return mmap_len;
+}
+
 int pd_z_feed(pf_perfdata *pd, const unsigned char *data, size_t n, uint64_t off)
 {
 	ZSTD_inBuffer in = { data, n, 0 };
+	const char *why;
+	size_t made = 0, limit = z_limit(pd, &why);
 
 	if (!pd->zctx && !(pd->zctx = ZSTD_createDStream())) {
 		error_set("%s: out of memory", pd->name);
@@ -51,6 +77,12 @@ int pd_z_feed(pf_perfdata *pd, const unsigned char *data, size_t n, uint64_t off
 			return -1;
 		}
 		pd->zlen += out.pos;
+		made += out.pos;
+		if (made > limit) {
+			error_set("%s: compressed record at offset %llu decompresses to more than %zu bytes (%s)",
+				  pd->name, (unsigned long long)off, limit, why);
+			return -1;
+		}
 		if (out.pos == 0 && in.pos < in.size && out.size > 0)
 			break;          /* no progress: a truncated frame */
 	}
@@ -96,6 +128,7 @@ int pd_z_next(pf_perfdata *pd, const unsigned char **rec, uint64_t *off)
 	}
 	if (h.size > left)
 		return 0;       /* continues in the next compressed record */
+	pf_assert(pd->zpos + h.size <= pd->zlen && pd->zlen <= pd->zcap);
 	*rec = pd->zbuf + pd->zpos;
 	*off = pd->zoff;
 	pd->zpos += h.size;

@@ -121,6 +121,30 @@ const char *pf_perfdata_feature_string(const pf_perfdata *pd, int feat);
 /* Samples lost according to PERF_RECORD_LOST records read so far. */
 uint64_t pf_perfdata_lost(const pf_perfdata *pd);
 
+/* What a tool says at the end about the records it read (perf report's
+   "lost N chunks" and unknown-event warnings, perf's warning about a data
+   size of 0).  Counts of the records read so far. */
+#define PF_PERFDATA_UNKNOWN_TYPES 4
+struct pf_perfdata_stats {
+	uint64_t lost_samples;          /* PERF_RECORD_LOST: samples the kernel dropped */
+	uint64_t lost_chunks;           /* ... in this many PERF_RECORD_LOST records */
+	uint64_t lost_samples_other;    /* PERF_RECORD_LOST_SAMPLES: samples it could not write */
+	uint64_t lost_samples_records;  /* ... in this many records */
+	uint64_t unknown_records;       /* records of types perf does not know */
+	uint32_t unknown_types[PF_PERFDATA_UNKNOWN_TYPES];     /* the first few of them */
+	unsigned nr_unknown_types;
+	int unfinished;                 /* the header's data size was 0 (recorder killed):
+					   the records were read up to the end of the file */
+	uint64_t data_end;              /* offset after the last record read */
+	uint64_t partial_at;            /* unfinished: offset of a record cut short by the
+					   end of the file, which was dropped; 0 if none */
+};
+
+/* Copy the first SIZE bytes (sizeof(struct pf_perfdata_stats) as the caller
+   was compiled) of the statistics into *ST; later versions only append
+   fields.  Returns the bytes copied. */
+size_t pf_perfdata_stats(const pf_perfdata *pd, struct pf_perfdata_stats *st, size_t size);
+
 /* Bytes of input consumed so far and the input's total size (0 if unknown),
    for progress reports. */
 uint64_t pf_perfdata_pos(const pf_perfdata *pd);

@@ -44,6 +44,7 @@ struct pf_scriptprint_opts {
 	const char *kallsyms;           /* kallsyms file instead of /proc */
 	FILE *out;
 	int faults;                     /* one perf-trace -F line per page fault */
+	struct pf_perfdata_stats *stats;        /* if set: the reader's counts at the end */
 };
 
 /* Defaults: every field perf shows, max_stack 127, inlines and demangling

@@ -28,6 +28,7 @@
 #include <pf/symbols.h>
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
+#include "util/escape.h"
 #include "script/print-int.h"
 
 #define CHAIN_INDENT 38
@@ -60,9 +61,10 @@ static void print_code(struct fault_printer *fp, const struct pf_sample *s)
 {
 	struct pf_frame fr;
 
-	if (pf_machine_resolve(fp->m, s->pid, s->cpumode, s->ip, 0, &fr, 1) > 0 && fr.sym)
-		fprintf(fp->out, "%s+0x%" PRIx64, fr.sym, fr.symoff);
-	else if (fr.dso)
+	if (pf_machine_resolve(fp->m, s->pid, s->cpumode, s->ip, 0, &fr, 1) > 0 && fr.sym) {
+		esc_fputs(fp->out, fr.sym, strlen(fr.sym));
+		fprintf(fp->out, "+0x%" PRIx64, fr.symoff);
+	} else if (fr.dso)
 		fprintf(fp->out, "0x%" PRIx64, fr.addr);
 	else
 		fprintf(fp->out, "0x%" PRIx64, s->addr);
@@ -83,15 +85,17 @@ static void print_target(struct fault_printer *fp, const struct pf_sample *s)
 	/* Anonymous memory, the heap and stacks are addressed as they are
 	   (perf's identity map_ip); files by their offset. */
 	if (map[0] == '[' || strncmp(map, "//", 2) == 0) {
-		fprintf(fp->out, "%s@0x%" PRIx64, strcmp(map, "[anon]") == 0 ? "//anon" : map,
-			s->addr);
+		map = strcmp(map, "[anon]") == 0 ? "//anon" : map;
+		esc_fputs(fp->out, map, strlen(map));
+		fprintf(fp->out, "@0x%" PRIx64, s->addr);
 	} else {
 		uint64_t off = s->addr;
 
 		if (pf_machine_resolve(fp->m, s->pid, PERF_RECORD_MISC_USER, s->addr, 0, &fr, 1) > 0 &&
 		    fr.dso)
 			off = fr.addr;
-		fprintf(fp->out, "%s@0x%" PRIx64, map, off);
+		esc_fputs(fp->out, map, strlen(map));
+		fprintf(fp->out, "@0x%" PRIx64, off);
 	}
 	fprintf(fp->out, " (d%c)", level);
 }
@@ -116,10 +120,13 @@ static void print_chain(struct fault_printer *fp, const struct pf_sample *s)
 			continue;
 		fprintf(fp->out, "%*s ", CHAIN_INDENT, "");
 		if (fr.sym)
-			fputs(fr.sym, fp->out);
+			esc_fputs(fp->out, fr.sym, strlen(fr.sym));
 		else
 			fprintf(fp->out, "[0x%" PRIx64 "]", fr.dso ? fr.addr : 0);
-		fprintf(fp->out, " (%s)\n", fr.dso ? fr.dso : "[unknown]");
+		const char *dso = fr.dso ? fr.dso : "[unknown]";
+		fputs(" (", fp->out);
+		esc_fputs(fp->out, dso, strlen(dso));
+		fputs(")\n", fp->out);
 		n++;
 	}
 }
@@ -148,8 +155,9 @@ static int print_fault(struct fault_printer *fp, const struct pf_record *rec)
 	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, s.pid) ||
 	    !sp_in_list(o->tids, NULL, s.tid))
 		return 0;
-	fprintf(fp->out, "%10.3f ( 0.000 ms): %.14s/%d %s [",
-		(double)(s.time - fp->base_time) / 1e6, comm, s.tid, kind);
+	fprintf(fp->out, "%10.3f ( 0.000 ms): ", (double)(s.time - fp->base_time) / 1e6);
+	esc_fputs(fp->out, comm, strnlen(comm, 14));
+	fprintf(fp->out, "/%d %s [", s.tid, kind);
 	print_code(fp, &s);
 	fputs("] => ", fp->out);
 	print_target(fp, &s);
@@ -193,6 +201,8 @@ int sp_print_faults(const struct pf_scriptprint_opts *o)
 		r = -1;
 	}
 out:
+	if (o->stats && fp.pd)
+		pf_perfdata_stats(fp.pd, o->stats, sizeof *o->stats);
 	pf_machine_free(fp.m);
 	pf_perfdata_close(fp.pd);
 	return r < 0 ? -1 : 0;

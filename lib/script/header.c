@@ -379,7 +379,7 @@ void sp_print_header(struct printer *pr)
 			"# feat offset    : 0\n# ========\n#\n");
 		return;
 	}
-	const struct perfdata_header *h = (const void *)pd->mem;
+	const struct perfdata_header *h = &pd->header;
 	sp_ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
 		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
 		h->data.offset, h->data.size, h->data.offset + h->data.size);

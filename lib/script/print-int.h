@@ -16,6 +16,7 @@
 #include <pf/symbols.h>
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
+#include "util/escape.h"
 
 #define MAX_FRAMES 1024
 
@@ -90,6 +91,28 @@ static inline void ob_putc(struct printer *pr, char c)
 static inline void ob_puts(struct printer *pr, const char *s)
 {
 	sp_ob_write(pr, s, strlen(s));
+}
+
+/* S (N bytes), a name from the recording, with its control characters
+   escaped: a COMM or symbol holding a newline must not forge lines. */
+static inline void ob_text(struct printer *pr, const char *s, size_t n)
+{
+	for (;;) {
+		size_t k = esc_span(s, n);
+		char e[4];
+
+		sp_ob_write(pr, s, k);
+		if (k == n)
+			return;
+		sp_ob_write(pr, e, esc_ctrl((unsigned char)s[k], e));
+		s += k + 1;
+		n -= k + 1;
+	}
+}
+
+static inline void ob_name(struct printer *pr, const char *s)
+{
+	ob_text(pr, s, strlen(s));
 }
 
 /* V in hex, right-aligned in WIDTH columns (printf's "%*" PRIx64). */

@@ -246,7 +246,7 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 
 		for (; !chain && n < 16; n++)
 			ob_putc(pr, ' ');
-		ob_puts(pr, comm);
+		ob_name(pr, comm);
 		ob_putc(pr, ' ');
 	}
 	if ((f & PF_F_PID) && (f & PF_F_TID))
@@ -274,7 +274,7 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 	if (f & PF_F_SYM) {
 		ob_putc(pr, ' ');
 		if (fr->sym) {
-			ob_puts(pr, fr->sym);
+			ob_name(pr, fr->sym);
 			if (f & PF_F_SYMOFF) {
 				sp_ob_write(pr, "+0x", 3);
 				ob_hex(pr, fr->symoff, 0);
@@ -285,14 +285,15 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 	}
 	if ((f & PF_F_DSO) && !fr->inlined) {
 		sp_ob_write(pr, " (", 2);
-		ob_puts(pr, fr->dso ? fr->dso : "[unknown]");
+		ob_name(pr, fr->dso ? fr->dso : "[unknown]");
 		ob_putc(pr, ')');
 	}
 	/* Without a line, perf shows nothing for a file addr2line knows
 	   nothing of, and the binary's short name and the address in it for
 	   the kernel. */
 	if ((f & PF_F_SRCLINE) && fr->srcline) {
-		sp_ob_printf(pr, "\n  %s", fr->srcline);
+		sp_ob_write(pr, "\n  ", 3);
+		ob_name(pr, fr->srcline);
 	} else if ((f & PF_F_SRCLINE) && fr->dso && fr->dso[0] == '[') {
 		const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
 
@@ -420,8 +421,8 @@ static void print_trace(struct printer *pr, const struct pf_sample *s)
 		return;
 	if (!pr->trace_text && !(pr->trace_text = malloc(TRACE_TEXT_SIZE)))
 		return;
-	sp_ob_write(pr, pr->trace_text,
-		    tf_format(pr->tf, ev, s->raw, s->raw_size, pr->trace_text, TRACE_TEXT_SIZE));
+	ob_text(pr, pr->trace_text,
+		tf_format(pr->tf, ev, s->raw, s->raw_size, pr->trace_text, TRACE_TEXT_SIZE));
 }
 
 /* Kernel function names for %ps and %pS. */
@@ -474,7 +475,7 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	if (f & PF_F_EVENT) {
 		for (size_t n = strlen(s.evsel->name); n < (size_t)pr->name_width; n++)
 			ob_putc(pr, ' ');
-		ob_puts(pr, s.evsel->name);
+		ob_name(pr, s.evsel->name);
 		sp_ob_write(pr, ": ", 2);
 	}
 	if (f & PF_F_TRACE && s.raw)
@@ -483,8 +484,11 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
 
 		sp_ob_printf(pr, "%16" PRIx64 " ", s.addr);
-		if (map)
-			sp_ob_printf(pr, "(%s) ", map);
+		if (map) {
+			ob_putc(pr, '(');
+			ob_name(pr, map);
+			sp_ob_write(pr, ") ", 2);
+		}
 	}
 	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
 	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
@@ -623,6 +627,8 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		r = -1;
 	}
 out:
+	if (o->stats && pr->pd)
+		pf_perfdata_stats(pr->pd, o->stats, sizeof *o->stats);
 	free(pr->ob);
 	if (pr->lines)
 		for (size_t i = 0; i < LINE_CACHE_SIZE; i++)

@@ -26,6 +26,10 @@ void tf_free(struct tf_set *set);
 /* The event with tracepoint id ID (attr.config), or NULL. */
 const struct tf_event *tf_find(const struct tf_set *set, uint64_t id);
 
+/* The Ith event in id order, or NULL past the last (the fuzz harness walks
+   them all). */
+const struct tf_event *tf_nth(const struct tf_set *set, size_t i);
+
 /* Name kernel addresses (%ps, %pS) with SYM, which returns the function
    containing ADDR and sets *OFF to ADDR's offset in it, or returns NULL. */
 void tf_set_resolver(struct tf_set *set,

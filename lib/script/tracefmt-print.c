@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/pf-int.h"
 #include "script/tracefmt-expr-int.h"
 
 enum { SCRATCH = 2048 };
@@ -252,42 +253,67 @@ uint64_t tf_eval_const(struct tf_node *n, int *ok)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 
-/* One conversion SPEC (flags, width, precision, no length, CONV) of V. */
+/* The digits at *I of SPEC (up to SLEN) as a number, saturated at LIMIT. */
+static size_t spec_number(const char *spec, size_t slen, size_t *i, size_t limit)
+{
+	size_t v = 0;
+
+	for (; *i < slen && spec[*i] >= '0' && spec[*i] <= '9'; ++*i)
+		v = v > limit / 10 ? limit : v * 10 + (size_t)(spec[*i] - '0');
+	return v < limit ? v : limit;
+}
+
+/* One conversion SPEC (flags, width, precision, no length, CONV) of V.
+   Width and precision come from the recording: they are clamped to the
+   output's SIZE, since glibc pads all of %2147483647d (seconds of CPU per
+   sample) even when it keeps a few bytes. */
 static int convert(char *out, size_t size, const char *spec, size_t slen, int len_mod,
 		   char conv, struct val v)
 {
-	char f[32];
+	char f[48];
+	size_t i = 1, width, prec = 0;
+	int has_prec = 0, k;
 
 	if (slen > 16)
 		return -1;
-	memcpy(f, spec, slen);
+	while (i < slen && strchr("-+ #0", spec[i]))
+		i++;
+	memcpy(f, spec, i);
+	k = (int)i;
+	width = spec_number(spec, slen, &i, size);
+	if (i < slen && spec[i] == '.') {
+		i++;
+		has_prec = 1;
+		prec = spec_number(spec, slen, &i, size);
+	}
+	pf_assert(i == slen);
+	if (width)
+		k += snprintf(f + k, sizeof f - (size_t)k, "%zu", width);
 	if (conv == 's') {
 		if (!v.is_str)
 			return -1;
 		/* The string is not NUL-terminated: give its length as the
 		   precision unless the format has a smaller one. */
-		const char *dot = memchr(spec, '.', slen);
-		int prec = (int)v.len;
-		if (dot && atoi(dot + 1) < prec)
-			prec = atoi(dot + 1);
-		size_t k = dot ? (size_t)(dot - spec) : slen;
-		memcpy(f, spec, k);
+		int len = v.len < size ? (int)v.len : (int)size;
 		memcpy(f + k, ".*s", 4);
-		return snprintf(out, size, f, prec, v.s);
+		return snprintf(out, size, f, has_prec && (int)prec < len ? (int)prec : len, v.s);
 	}
+	if (has_prec)
+		k += snprintf(f + k, sizeof f - (size_t)k, ".%zu", prec);
+	size_t flen = (size_t)k;        /* the conversion goes here */
 	if (v.is_str)
 		return -1;
 	if (conv == 'p' && v.v == 0) {
 		/* libtraceevent hands %p to printf, which writes NULL so. */
-		memcpy(f + slen, "s", 2);
+		memcpy(f + flen, "s", 2);
 		return snprintf(out, size, f, "(nil)");
 	}
 	if (conv == 'p') {
-		memcpy(f + slen, "llx", 4);
+		memcpy(f + flen, "llx", 4);
 		if (size > 2) {
 			memcpy(out, "0x", 2);
-			int k = snprintf(out + 2, size - 2, f, (unsigned long long)v.v);
-			return k < 0 ? k : k + 2;
+			int w = snprintf(out + 2, size - 2, f, (unsigned long long)v.v);
+			return w < 0 ? w : w + 2;
 		}
 		return snprintf(out, size, f, (unsigned long long)v.v);
 	}
@@ -301,14 +327,14 @@ static int convert(char *out, size_t size, const char *spec, size_t slen, int le
 			x |= ~((UINT64_C(1) << bits) - 1);
 	}
 	if (conv == 'c') {
-		f[slen] = 'c';
-		f[slen + 1] = 0;
+		f[flen] = 'c';
+		f[flen + 1] = 0;
 		return snprintf(out, size, f, (int)(unsigned char)x);
 	}
-	f[slen] = 'l';
-	f[slen + 1] = 'l';
-	f[slen + 2] = conv;
-	f[slen + 3] = 0;
+	f[flen] = 'l';
+	f[flen + 1] = 'l';
+	f[flen + 2] = conv;
+	f[flen + 3] = 0;
 	return sgn ? snprintf(out, size, f, (long long)x) : snprintf(out, size, f, (unsigned long long)x);
 }
 #pragma GCC diagnostic pop
@@ -350,6 +376,7 @@ size_t tf_expr_print(const struct tf_event *ev, const struct tf_names *names,
 	size_t o = 0, arg = 0;
 	const char *p = ev->fmt;
 
+	pf_assert(p && size > 0);
 	c->names = names;
 	c->raw = raw;
 	c->n = n;

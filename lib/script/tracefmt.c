@@ -50,41 +50,81 @@ static const char *rd_str(struct rd *r)
 	return s;
 }
 
+/* The unsigned decimal at [P, END) into *V: -1 when there is no digit or
+   it exceeds MAX.  Format text is not NUL-terminated: never strtoul. */
+static int parse_uint(const char *p, const char *end, uint64_t max, uint64_t *v)
+{
+	const char *d = p;
+
+	*v = 0;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (*v > (max - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		*v = *v * 10 + (uint64_t)(*p - '0');
+	}
+	return p > d ? 0 : -1;
+}
+
+/* What follows KEY in [P, END), or NULL. */
+static const char *after_key(const char *p, const char *end, const char *key)
+{
+	size_t k = strlen(key);
+	const char *at = memmem(p, (size_t)(end - p), key, k);
+
+	return at ? at + k : NULL;
+}
+
+/* Offsets and sizes beyond a record (64 KiB at most) are not a format. */
+#define FIELD_MAX 0xffff
+
 /* One field line: "\tfield:TYPE NAME[N];\toffset:O;\tsize:S;\tsigned:G;" */
 static int parse_field(struct tf_field *f, const char *line, size_t len)
 {
+	const char *end = line + len, *semi = memchr(line, ';', len), *o, *sz, *sg;
+	uint64_t offset, size;
 	char decl[256];
-	const char *semi = memchr(line, ';', len), *o, *sz, *sg;
 
 	if (!semi || (size_t)(semi - line) >= sizeof decl)
 		return -1;
 	memcpy(decl, line, (size_t)(semi - line));
 	decl[semi - line] = 0;
-	o = strstr(semi, "offset:");
-	sz = strstr(semi, "size:");
-	sg = strstr(semi, "signed:");
-	if (!o || !sz || o > line + len || sz > line + len)
+	o = after_key(semi, end, "offset:");
+	sz = after_key(semi, end, "size:");
+	sg = after_key(semi, end, "signed:");
+	if (!o || !sz || parse_uint(o, end, FIELD_MAX, &offset) < 0 ||
+	    parse_uint(sz, end, FIELD_MAX, &size) < 0)
 		return -1;
-	f->offset = (unsigned)strtoul(o + 7, NULL, 10);
-	f->size = (unsigned)strtoul(sz + 5, NULL, 10);
-	f->is_signed = sg && sg < line + len && sg[7] == '1';
+	f->offset = (unsigned)offset;
+	f->size = (unsigned)size;
+	f->is_signed = sg && sg < end && *sg == '1';
 	/* The name is the last identifier, before a trailing "[N]"
 	   ("__data_loc char[] name" has its brackets earlier). */
-	char *end = decl + strlen(decl);
-	while (end > decl && end[-1] == ' ')
-		*--end = 0;
-	if (end > decl && end[-1] == ']') {
+	char *dend = decl + strlen(decl);
+	while (dend > decl && dend[-1] == ' ')
+		*--dend = 0;
+	if (dend > decl && dend[-1] == ']') {
 		char *br = strrchr(decl, '[');
+		uint64_t count = 0;
+
+		if (!br)
+			return -1;      /* "]" without "[" */
+		/* "[N]", or a length the kernel left as a macro: count 0,
+		   no indexing. */
+		if (parse_uint(br + 1, dend - 1, FIELD_MAX, &count) < 0)
+			count = 0;
 		f->is_array = 1;
-		f->count = (unsigned)strtoul(br + 1, NULL, 10);
+		f->count = (unsigned)count;
 		*br = 0;
-		end = br;
+		dend = br;
+	} else if (memchr(decl, '[', (size_t)(dend - decl)) &&
+		   !memchr(decl, ']', (size_t)(dend - decl))) {
+		return -1;              /* an unclosed "[" */
 	}
-	char *name = end;
+	char *name = dend;
 	while (name > decl && (name[-1] == '_' || (name[-1] >= '0' && name[-1] <= '9') ||
 			       ((name[-1] | 0x20) >= 'a' && (name[-1] | 0x20) <= 'z')))
 		name--;
-	if (name == end)
+	if (name == dend)
 		return -1;
 	f->name = strdup(name);
 	*name = 0;
@@ -101,6 +141,7 @@ static struct tf_event *parse_format(const char *text, size_t len, const char *s
 {
 	struct tf_event *ev = calloc(1, sizeof *ev);
 	const char *p = text, *end = text + len;
+	int have_fmt = 0;
 
 	if (!ev)
 		return NULL;
@@ -111,9 +152,10 @@ static struct tf_event *parse_format(const char *text, size_t len, const char *s
 
 		if (l > 5 && strncmp(p, "name: ", 6) == 0 && !ev->name)
 			ev->name = strndup(p + 6, l - 6);
-		else if (l > 3 && strncmp(p, "ID: ", 4) == 0)
-			ev->id = strtoull(p + 4, NULL, 10);
-		else if (l > 7 && strncmp(p, "\tfield:", 7) == 0) {
+		else if (l > 3 && strncmp(p, "ID: ", 4) == 0) {
+			if (parse_uint(p + 4, p + l, UINT64_MAX, &ev->id) < 0)
+				ev->id = 0;     /* matches no sample */
+		} else if (l > 7 && strncmp(p, "\tfield:", 7) == 0) {
 			struct tf_field *nf = realloc(ev->fields, (ev->nfields + 1) * sizeof *nf);
 			if (!nf)
 				break;
@@ -123,13 +165,18 @@ static struct tf_event *parse_format(const char *text, size_t len, const char *s
 				ev->nfields++;
 		} else if (l > 11 && strncmp(p, "print fmt: ", 11) == 0) {
 			char *pf = strndup(p + 11, (size_t)(end - p) - 11);
-			if (pf && tf_expr_parse(ev, pf) < 0)
+			have_fmt = 1;
+			if (!pf || tf_expr_parse(ev, pf) < 0)
 				ev->failed = 1;
 			free(pf);
 			break;
 		}
 		p += l + 1;
 	}
+	/* Without a print fmt the fields are shown as libtraceevent does. */
+	if (!have_fmt)
+		ev->failed = 1;
+	pf_assert(ev->failed || ev->fmt);
 	if (!ev->name || !ev->system) {
 		tf_event_free(ev);
 		return NULL;
@@ -315,6 +362,11 @@ const struct tf_event *tf_find(const struct tf_set *set, uint64_t id)
 			return set->ev[mid];
 	}
 	return NULL;
+}
+
+const struct tf_event *tf_nth(const struct tf_set *set, size_t i)
+{
+	return set && i < set->n ? set->ev[i] : NULL;
 }
 
 /* A field's value, sign-extended when the format says it is signed. */

@@ -2,7 +2,8 @@
 /*
  * Allocation that says why it failed (util/pf-int.h): the size goes into
  * the thread's error message, so a tool reports "out of memory allocating
- * N bytes" instead of a bare ENOMEM.  Also the copy of versioned options.
+ * N bytes" instead of a bare ENOMEM.  Also the copy of versioned options,
+ * and in --enable-debug builds an allocation-failure injector.
  */
 #include "config.h"
 
@@ -11,9 +12,46 @@
 
 #include "util/pf-int.h"
 
+#ifdef PF_DEBUG
+/* The allocation-failure injector: the Nth mem_* allocation after
+   mem_fail_at(N) fails, so tests can walk every error path of a parser.
+   PF_MEM_FAIL_AT=N in the environment arms it for a whole program run. */
+static unsigned long fail_at, fail_count;
+static int fail_env_read;
+
+void mem_fail_at(unsigned long n)
+{
+	fail_env_read = 1;
+	fail_at = n;
+	fail_count = 0;
+}
+
+unsigned long mem_fail_count(void)
+{
+	return fail_count;
+}
+
+static int injected_failure(void)
+{
+	if (!fail_env_read) {
+		const char *env = getenv("PF_MEM_FAIL_AT");
+
+		fail_env_read = 1;
+		if (env)
+			fail_at = strtoul(env, NULL, 10);
+	}
+	return fail_at && ++fail_count == fail_at;
+}
+#else
+static int injected_failure(void)
+{
+	return 0;
+}
+#endif
+
 void *mem_alloc(size_t size)
 {
-	void *p = malloc(size);
+	void *p = injected_failure() ? NULL : malloc(size);
 
 	if (!p)
 		error_set("out of memory allocating %zu bytes", size);
@@ -22,7 +60,7 @@ void *mem_alloc(size_t size)
 
 void *mem_realloc(void *ptr, size_t size)
 {
-	void *p = realloc(ptr, size);
+	void *p = injected_failure() ? NULL : realloc(ptr, size);
 
 	if (!p)
 		error_set("out of memory allocating %zu bytes", size);

@@ -58,6 +58,13 @@ void error_set_errno(int errnum, const char *fmt, ...)
 void *mem_alloc(size_t size);
 void *mem_realloc(void *ptr, size_t size);
 
+#ifdef PF_DEBUG
+/* Debug builds: make the Nth mem_* allocation from now fail (0: none), and
+   count the allocations since; PF_MEM_FAIL_AT=N arms it at start-up. */
+void mem_fail_at(unsigned long n);
+unsigned long mem_fail_count(void);
+#endif
+
 /* Make *P, an array of *CAP elements of SIZE bytes, hold at least NEED,
    doubling from FIRST (git's ALLOC_GROW): amortized O(1) appends, overflow
    checked.  -1 (error recorded) when out of memory; *P is then unchanged. */
