@@ -311,7 +311,9 @@ if command -v perf >/dev/null 2>&1 &&
 	kids=$(pgrep -P $rec)
 	kill -KILL $rec
 	wait $rec 2>/dev/null
-	[ -n "$kids" ] && kill -KILL $kids 2>/dev/null
+	# The workload is timeout(1): TERM makes it pass the signal on to its
+	# shell loop (KILL would leave that loop running as an orphan).
+	[ -n "$kids" ] && kill -TERM $kids 2>/dev/null
 	[ "$(u64 "$tmp/killed.data" 48)" = 0 ] || echo "note: perf wrote a data size before SIGKILL"
 	# The sample records (type 9) that lie whole in the file.
 	off=$(u64 "$tmp/killed.data" 40)
