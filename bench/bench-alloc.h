@@ -230,6 +230,27 @@ static inline long bench_incomplete(const struct bench_worker *w, long n, long o
 	return bad;
 }
 
+static inline void bench_run_threads(long n, void *(*fn)(void *), void *args, size_t argsize);
+
+/* Start the timer t and run fn on n workers; the workers are returned
+   for bench_workers_done(). */
+static inline struct bench_worker *bench_timed_workers(long n, void *(*fn)(void *),
+						       struct bench_timer *t)
+{
+	struct bench_worker *w = bench_workers(n);
+	bench_start(t);
+	bench_run_threads(n, fn, w, sizeof *w);
+	return w;
+}
+
+/* The verdict for n workers that each had ops operations to do. */
+static inline int bench_workers_done(struct bench_worker *w, long n, long ops)
+{
+	long bad = bench_incomplete(w, n, ops);
+	free(w);
+	return bench_verify(bad);
+}
+
 /* Run fn(i) on n threads and wait for them all. */
 static inline void bench_run_threads(long n, void *(*fn)(void *), void *args, size_t argsize)
 {

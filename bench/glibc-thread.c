@@ -50,12 +50,8 @@ int main(int argc, char **argv)
 	long *v[] = { &g_threads, &g_ops, &g_seed };
 	bench_args(argc, argv, USAGE, v, 3);
 	bench_print_allocator();
-	struct bench_worker *w = bench_workers(g_threads);
 	struct bench_timer timer;
-	bench_start(&timer);
-	bench_run_threads(g_threads, run, w, sizeof *w);
+	struct bench_worker *w = bench_timed_workers(g_threads, run, &timer);
 	bench_reportf(&timer, 2 * g_threads * g_ops, "threads=%ld", g_threads);
-	long bad = bench_incomplete(w, g_threads, g_ops);
-	free(w);
-	return bench_verify(bad);
+	return bench_workers_done(w, g_threads, g_ops);
 }
