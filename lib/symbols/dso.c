@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <pf/pf.h>
@@ -258,6 +259,7 @@ static int load_segments(struct dso *d, Elf *elf)
 		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD) {
 			d->load[d->nr_load].off = ph.p_offset;
 			d->load[d->nr_load].filesz = ph.p_filesz;
+			d->load[d->nr_load].flags = ph.p_flags;
 			d->load[d->nr_load++].vaddr = ph.p_vaddr;
 		}
 	}
@@ -346,23 +348,51 @@ int dso_load(pf_machine *m, struct dso *d)
 	return load_symbols(m, d);
 }
 
-int dso_off_to_vaddr(const struct dso *d, uint64_t off, uint64_t *vaddr)
+/* As libdwfl and the dynamic loader see it: the mapping starts at the page
+   of file offset PGOFF inside the segment the loader mapped there, so ELF
+   address p_vaddr - p_offset + PGOFF is at START.  The segment is the one
+   whose first page is PGOFF (the loader maps each from there), else the one
+   covering PGOFF (a mapping split by mprotect); when two segments share the
+   page, as lld and mold lay them out, the one whose permission matches. */
+int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int exec,
+	     uint64_t *bias)
 {
-	for (size_t i = 0; i < d->nr_load; i++)
-		if (off >= d->load[i].off && off - d->load[i].off < d->load[i].filesz) {
-			*vaddr = off - d->load[i].off + d->load[i].vaddr;
-			return 0;
+	int best = -1, best_score = 0;
+
+	for (size_t i = 0; i < d->nr_load; i++) {
+		uint64_t off = d->load[i].off, first = off & ~(uint64_t)0xfff;
+		int score;
+
+		if (pgoff < first || pgoff >= off + d->load[i].filesz)
+			continue;
+		score = 1 + 2 * (first == pgoff) + 4 * (!!(d->load[i].flags & PF_X) == !!exec);
+		if (score > best_score) {
+			best = (int)i;
+			best_score = score;
 		}
-	*vaddr = off;
-	return d->nr_load ? -1 : 0;
+	}
+	if (best < 0)
+		return -1;
+	*bias = start - (d->load[best].vaddr - d->load[best].off + pgoff);
+	return 0;
 }
 
-const struct sym *dso_find(pf_machine *m, struct dso *d, uint64_t off, uint64_t *vaddr)
+uint64_t dso_map_vaddr(pf_machine *m, const struct map *mp, uint64_t ip)
+{
+	uint64_t off = ip - mp->start + mp->pgoff, bias;
+
+	dso_load(m, mp->dso);
+	if (!mp->dso->nr_load ||
+	    dso_bias(mp->dso, mp->start, mp->pgoff, (mp->prot & PROT_EXEC) != 0, &bias) < 0)
+		return off;
+	return ip - bias;
+}
+
+const struct sym *dso_find(pf_machine *m, struct dso *d, uint64_t vaddr)
 {
 	if (dso_load(m, d) < 0)
 		return NULL;
-	dso_off_to_vaddr(d, off, vaddr);
-	return symtab_find(&d->st, *vaddr);
+	return symtab_find(&d->st, vaddr);
 }
 
 /* "file:line" with the file's base name, as perf prints source lines. */
@@ -563,22 +593,20 @@ static struct addr_info *cache_slot(struct dso *d, uint64_t key)
 	return &d->cache[i];
 }
 
-const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t off,
+const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t vaddr,
 				      const struct sym *s)
 {
 	struct addr_info *ai;
-	uint64_t vaddr;
 
 	if (!d->mod)
 		return NULL;
-	ai = cache_slot(d, off + 1);
+	ai = cache_slot(d, vaddr + 1);
 	if (!ai)
 		return NULL;
 	if (ai->addr)
 		return ai;
-	ai->addr = off + 1;
+	ai->addr = vaddr + 1;
 	d->cache_n++;
-	dso_off_to_vaddr(d, off, &vaddr);
 	find_inlines(m, d, vaddr, s, ai);
 	return ai;
 }

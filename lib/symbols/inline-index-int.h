@@ -22,10 +22,11 @@ void inline_index_free(struct inline_index *ix);
 /* The DIEs physically enclosing PC (a unit-relative address, as for
    dwarf_getscopes) in CU, innermost first and CU last, in *SCOPES, which
    the caller frees.  Returns their number; 0 or -1 (leaving *SCOPES
-   untouched) where dwarf_getscopes() finds no scope or fails, which is
-   also the case when the innermost inlined instance's abstract origin is
-   not inside CU.  A unit is indexed on its first lookup; when that fails
-   (out of memory), the lookup is done by libdw. */
+   untouched) where no scope encloses PC or the innermost inlined instance
+   has no abstract origin.  Unlike dwarf_getscopes(), an origin in another
+   unit is fine (binutils' addr2line agrees).  A unit is indexed on its
+   first lookup; when that fails (out of memory), the lookup is done by
+   libdw. */
 int inline_index_scopes(struct inline_index *ix, Dwarf_Die *cu, Dwarf_Addr pc,
 			Dwarf_Die **scopes);
 

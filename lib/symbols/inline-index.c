@@ -6,15 +6,18 @@
  * whole compilation unit from its root for every new address: that walk
  * was most of pfscript's time on big units such as python3's.
  *
- * The index reproduces libdw's answers exactly (elfutils 0.188,
- * libdw_visit_scopes.c and dwarf_getscopes.c): a DIE is a candidate
- * scope when its DW_AT_low_pc/high_pc or DW_AT_ranges contain the
- * address, the walk descends only into candidates of the tags that may
- * own scopes, takes the first matching child in DIE order at each level,
- * and reads an imported unit's children as if they stood in place of the
- * DW_TAG_imported_unit.  dwarf_getscopes() gives up (0) when the
- * innermost inlined instance's abstract origin is nowhere in the unit's
- * tree; the index records that per instance.
+ * The index follows libdw's walk (elfutils 0.188, libdw_visit_scopes.c
+ * and dwarf_getscopes.c): a DIE is a candidate scope when its
+ * DW_AT_low_pc/high_pc or DW_AT_ranges contain the address, the walk
+ * descends only into candidates of the tags that may own scopes, takes
+ * the first matching child in DIE order at each level, and reads an
+ * imported unit's children as if they stood in place of the
+ * DW_TAG_imported_unit.  It departs from libdw where binutils' addr2line,
+ * which perf runs, answers: it also looks inside namespaces and types
+ * that have no address range of their own (rustc puts every function
+ * there), and keeps the chain when the innermost inlined instance's
+ * abstract origin is in another unit (rustc's generics, LTO), where
+ * dwarf_getscopes() gives up although the instances are all in this unit.
  */
 #include "config.h"
 
@@ -33,15 +36,13 @@
 
 enum origin {
 	ORIGIN_NONE,		/* not an inlined instance */
-	ORIGIN_PENDING,		/* a subprogram; found in the unit? */
-	ORIGIN_FOUND,
-	ORIGIN_MISSING,		/* dwarf_getscopes() returns 0 or -1 */
+	ORIGIN_FOUND,		/* a subprogram, in this unit or another */
+	ORIGIN_MISSING,		/* none: nothing to name the instance by */
 	ORIGIN_OTHER,		/* not a subprogram: ask libdw */
 };
 
 struct node {
 	Dwarf_Die die;
-	const void *origin;	/* the abstract origin's DIE, while building */
 	uint32_t parent;	/* ROOT or a node index */
 	uint32_t kids, nkids;	/* the children's ranges: a slice of unit.r */
 	int tag;
@@ -74,8 +75,6 @@ struct inline_index {
 
 struct build {
 	struct unit *u;
-	const void **subs;	/* every subprogram DIE in the unit's tree */
-	size_t nsubs, capsubs;
 	const void *imports[MAX_IMPORTS];
 	int nimports;
 	int nomem;
@@ -137,6 +136,15 @@ static int may_have_scopes(int tag)
 	}
 }
 
+/* Scopes without addresses that hold functions with addresses: rustc puts
+   every function in the namespace of its module and type, and addr2line
+   looks through them; libdw's walk stops there. */
+static int is_container(int tag)
+{
+	return tag == DW_TAG_namespace || tag == DW_TAG_module ||
+	       tag == DW_TAG_structure_type || tag == DW_TAG_class_type;
+}
+
 static int grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
@@ -148,14 +156,6 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 		return -1;
 	*p = q;
 	*cap = c;
-	return 0;
-}
-
-static int add_sub(struct build *b, const void *addr)
-{
-	if (grow((void **)&b->subs, &b->capsubs, b->nsubs, sizeof *b->subs) < 0)
-		return -1;
-	b->subs[b->nsubs++] = addr;
 	return 0;
 }
 
@@ -171,10 +171,8 @@ static void set_origin(struct node *nd)
 		nd->origin_state = ORIGIN_MISSING;
 	else if (dwarf_tag(&o) != DW_TAG_subprogram)
 		nd->origin_state = ORIGIN_OTHER;
-	else {
-		nd->origin_state = ORIGIN_PENDING;
-		nd->origin = o.addr;
-	}
+	else
+		nd->origin_state = ORIGIN_FOUND;
 }
 
 /* DIE as a node under PARENT when it has a non-empty range (what
@@ -255,24 +253,16 @@ static void walk_children(struct build *b, Dwarf_Die *first, uint32_t parent, in
 			splice(b, &child, parent, reach);
 			continue;
 		}
-		if (tag == DW_TAG_subprogram && add_sub(b, child.addr) < 0) {
-			b->nomem = 1;
-			return;
-		}
 		if (reach)
 			node = add_node(b, &child, tag, parent);
-		if (may_have_scopes(tag) && dwarf_haschildren(&child) &&
-		    dwarf_child(&child, &grandchild) == 0)
+		if (!may_have_scopes(tag) || !dwarf_haschildren(&child) ||
+		    dwarf_child(&child, &grandchild) != 0)
+			continue;
+		if (node == NO_NODE && reach && is_container(tag))
+			walk_children(b, &grandchild, parent, 1);
+		else
 			walk_children(b, &grandchild, node, node != NO_NODE);
 	} while (dwarf_siblingof(&child, &child) == 0);
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(const void *const *)a;
-	uintptr_t y = (uintptr_t)*(const void *const *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -286,23 +276,12 @@ static int cmp_range(const void *a, const void *b)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* Origins found or missing; ranges grouped, sorted and given their
+/* Ranges grouped, sorted and given their
    running maximum. */
 static void finish(struct build *b)
 {
 	struct unit *u = b->u;
 
-	if (b->nsubs)
-		qsort(b->subs, b->nsubs, sizeof *b->subs, cmp_ptr);
-	for (size_t i = 0; i < u->n; i++) {
-		struct node *nd = &u->v[i];
-
-		if (nd->origin_state == ORIGIN_PENDING)
-			nd->origin_state = b->nsubs &&
-					   bsearch(&nd->origin, b->subs, b->nsubs,
-						   sizeof *b->subs, cmp_ptr)
-				? ORIGIN_FOUND : ORIGIN_MISSING;
-	}
 	if (u->nr)
 		qsort(u->r, u->nr, sizeof *u->r, cmp_range);
 	for (size_t i = 0, start = 0; i < u->nr; i++) {
@@ -340,7 +319,6 @@ static struct unit *unit_build(Dwarf_Die *cu)
 		walk_children(&b, &first, ROOT, 1);
 	if (!b.nomem)
 		finish(&b);
-	free(b.subs);
 	if (b.nomem) {
 		free(u->v);
 		free(u->r);

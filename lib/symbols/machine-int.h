@@ -26,7 +26,7 @@ struct inl_frame {
 
 /* Cached inline/source-line answer for one address of a DSO. */
 struct addr_info {
-	uint64_t addr;          /* file offset + 1 (0: empty slot) */
+	uint64_t addr;          /* ELF address + 1 (0: empty slot) */
 	int nr_inl;
 	struct inl_frame *inl;  /* innermost first */
 	char *srcline;          /* of the address in its real function */
@@ -42,7 +42,7 @@ struct dso {
 	Dwfl *dwfl;             /* offline session for this one file */
 	Dwfl_Module *mod;
 	uint64_t bias;          /* dwfl address = ELF vaddr + bias */
-	struct { uint64_t off, filesz, vaddr; } *load;  /* PT_LOAD segments */
+	struct { uint64_t off, filesz, vaddr; uint32_t flags; } *load;  /* PT_LOAD */
 	size_t nr_load;
 	int is_exec;            /* ET_EXEC */
 	struct addr_info *cache;
@@ -89,10 +89,16 @@ struct pf_machine {
 struct dso *dso_get(pf_machine *m, const char *name, enum dso_kind kind);
 void dso_free(struct dso *d);
 int dso_load(pf_machine *m, struct dso *d);
-/* File offset OFF to ELF address; 0 on success. */
-int dso_off_to_vaddr(const struct dso *d, uint64_t off, uint64_t *vaddr);
-const struct sym *dso_find(pf_machine *m, struct dso *d, uint64_t off, uint64_t *vaddr);
-const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t off,
+/* The load bias of D mapped at START from file offset PGOFF (EXEC: the
+   mapping is executable): runtime address = ELF address + bias.  0 on
+   success; -1 when no loadable segment of D covers PGOFF. */
+int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int exec,
+	     uint64_t *bias);
+/* The ELF address of IP in the mapping MP (loading its DSO): IP minus
+   the mapping's bias, or the file offset when D has no segments. */
+uint64_t dso_map_vaddr(pf_machine *m, const struct map *mp, uint64_t ip);
+const struct sym *dso_find(pf_machine *m, struct dso *d, uint64_t vaddr);
+const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t vaddr,
 				      const struct sym *s);
 
 /* symbols.c */

@@ -408,13 +408,13 @@ PF_EXPORT int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint6
 	f->dso = mp->dso->name;
 	off = mp->anon ? ip : ip - mp->start + mp->pgoff;
 	f->addr = off;
-	vaddr = off;
-	s = dso_find(m, mp->dso, off, &vaddr);
-	f->elf_addr = mp->anon ? ip : vaddr;
+	vaddr = mp->anon ? ip : dso_map_vaddr(m, mp, ip);
+	s = dso_find(m, mp->dso, vaddr);
+	f->elf_addr = vaddr;
 	if (!s) {
 		const struct addr_info *ai;
 
-		if ((m->flags & PF_SYM_SRCLINE) && (ai = dso_addr_info(m, mp->dso, off, NULL)))
+		if ((m->flags & PF_SYM_SRCLINE) && (ai = dso_addr_info(m, mp->dso, vaddr, NULL)))
 			f->srcline = ai->leaf_srcline;
 		return 1;
 	}
@@ -422,7 +422,7 @@ PF_EXPORT int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint6
 	f->symoff = vaddr - s->start;
 	if (!inlines && !(m->flags & PF_SYM_SRCLINE))
 		return 1;
-	const struct addr_info *ai = dso_addr_info(m, mp->dso, off, s);
+	const struct addr_info *ai = dso_addr_info(m, mp->dso, vaddr, s);
 	if (!ai)
 		return 1;
 	struct pf_frame base = *f;

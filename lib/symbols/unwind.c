@@ -159,6 +159,7 @@ static int report_new(pf_machine *m, struct maps *ms)
 		const struct map *mp = &ms->v[i];
 		Dwfl_Module *old;
 		const char *name;
+		uint64_t bias;
 
 		if (!(mp->prot & PROT_EXEC) || mp->dso->kind != DSO_FILE)
 			continue;
@@ -167,10 +168,13 @@ static int report_new(pf_machine *m, struct maps *ms)
 			stale = !name || strcmp(name, mp->dso->name) != 0;
 			continue;
 		}
+		/* The bias from the program headers, not start - pgoff: lld,
+		   mold and rust-lld put code at an address other than its file
+		   offset. */
 		dso_load(m, mp->dso);
-		if (mp->dso->mod)
+		if (mp->dso->mod && dso_bias(mp->dso, mp->start, mp->pgoff, 1, &bias) == 0)
 			dwfl_report_elf(ms->dwfl, mp->dso->name, mp->dso->name, -1,
-					mp->start - mp->pgoff, false);
+					bias, true);
 	}
 	dwfl_report_end(ms->dwfl, NULL, NULL);
 	return stale;
