@@ -39,6 +39,21 @@ static const struct { const char *in, *out; } cases[] = {
 	{ "_ZN4core3ptr13drop_in_place17h0123456789abcdefE", "core::ptr::drop_in_place" },
 	{ "_ZN66_$LT$alloc..vec..Vec$LT$T$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE",
 	  "<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop" },
+	/* LLVM's suffixes: __cxa_demangle refuses them after a Rust name. */
+	{ "_ZN9hashbrown3raw21RawTable$LT$T$C$A$GT$14reserve_rehash17h6f45b8f613bf4913E.llvm.4719921051583704194",
+	  "hashbrown::raw::RawTable<T,A>::reserve_rehash" },
+	{ "_ZN4core3ptr13drop_in_place17h0123456789abcdefE.llvm.9D1C9369",
+	  "core::ptr::drop_in_place" },
+	{ "_ZN3std2rt10lang_start17h0123456789abcdefE.cold", "std::rt::lang_start.cold" },
+	{ "_ZN3std2rt10lang_start17h0123456789abcdefE.llvm.12.cold",
+	  "std::rt::lang_start.llvm.12.cold" },
+	{ "_ZN4core3ptr85drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$..$u7b$$u7b$closure$u7d$$u7d$$GT$17h0123456789abcdefE.llvm.77",
+	  "core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>" },
+	/* C++ clone suffixes, GCC's and LLVM's, are cut with the parameters. */
+	{ "_Z4worki.constprop.0.isra.0", "work" },
+	{ "_Z4worki.cold", "work" },
+	{ "_Z4worki.llvm.123", "work" },
+	{ "_ZN1A3getEv.part.0", "A::get" },
 };
 
 START_TEST(cxx_and_rust)

@@ -5,7 +5,8 @@
  * libiberty's.  perf 6.1 prints names without parameters, return types or
  * trailing qualifiers, so those are cut from the top level of the result.
  * Rust legacy symbols (_ZN...17h<hash>E) then lose the hash and get their
- * $..$ escapes decoded, as perf's rust-demangle.c does.  Rust v0 symbols
+ * $..$ escapes decoded, as perf's rust-demangle.c does, and a suffix
+ * after them (".llvm.<hex>", ".cold") handled as rustc-demangle does.  Rust v0 symbols
  * (_R...) go to demangle-v0.c.
  */
 #include "config.h"
@@ -172,6 +173,66 @@ static int rust_legacy(char *s)
 	return 1;
 }
 
+/* Where the nested name of "_ZN<len><ident>...E" ends (after its E), or 0:
+   what follows is a suffix LLVM or GCC added (".llvm.1234", ".cold").
+   Rust legacy identifiers may hold '.' ("std..rt"), so it is parsed. */
+static size_t nested_name_end(const char *s)
+{
+	size_t i = 3;
+
+	if (strncmp(s, "_ZN", 3) != 0)
+		return 0;
+	while (s[i] >= '1' && s[i] <= '9') {
+		size_t len = 0;
+
+		while (s[i] >= '0' && s[i] <= '9' && len < 4096)
+			len = len * 10 + (size_t)(s[i++] - '0');
+		if (strnlen(s + i, len) < len)
+			return 0;
+		i += len;
+	}
+	return s[i] == 'E' && i > 3 ? i + 1 : 0;
+}
+
+/* LLVM's ".llvm.<hex>" (ThinLTO's promoted locals), which rustc-demangle
+   and perf leave out of the name. */
+static int is_llvm_suffix(const char *s)
+{
+	if (strncmp(s, ".llvm.", 6) != 0 || !s[6])
+		return 0;
+	for (s += 6; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		      (*s >= 'A' && *s <= 'F') || *s == '@'))
+			return 0;
+	return 1;
+}
+
+/* A Rust legacy symbol with a suffix after its E, which __cxa_demangle
+   refuses: the name without it, then the suffix as rustc-demangle shows
+   it (".cold" kept, ".llvm.<hex>" dropped).  NULL if NAME is not one. */
+static char *rust_legacy_suffixed(const char *name)
+{
+	size_t end = nested_name_end(name);
+	char *base, *s, *r;
+
+	if (!end || !name[end])
+		return NULL;
+	if (!(base = strndup(name, end)))
+		return NULL;
+	s = pf_demangle_full(base);
+	free(base);
+	if (!s || !rust_legacy(s)) {
+		free(s);
+		return NULL;
+	}
+	if (is_llvm_suffix(name + end))
+		return s;
+	if (asprintf(&r, "%s%s", s, name + end) < 0)
+		r = NULL;
+	free(s);
+	return r;
+}
+
 PF_EXPORT char *pf_demangle(const char *name)
 {
 	if (name && name[0] == '_' && name[1] == 'R')
@@ -180,7 +241,7 @@ PF_EXPORT char *pf_demangle(const char *name)
 	char *s = pf_demangle_full(name);
 
 	if (!s)
-		return NULL;
+		return name ? rust_legacy_suffixed(name) : NULL;
 	if (!rust_legacy(s))
 		strip_params(s);
 	return s;
