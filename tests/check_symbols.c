@@ -230,6 +230,62 @@ START_TEST(maps)
 }
 END_TEST
 
+/* Random mappings over a small range against a painted model of it: each
+   page shows the file of the last mapping covering it, as the kernel's
+   own maps would.  Then 65,536 more mappings in one process, which a
+   sorted array copied on every insertion made quadratic. */
+START_TEST(maps_tree)
+{
+	enum { PAGES = 512, ROUNDS = 4000, MANY = 65536 };
+	static int model[PAGES];
+	pf_machine *m = pf_machine_new(0);
+	uint64_t base = 0x10000000, seed = 12345;
+	char name[32];
+
+	for (int r = 1; r <= ROUNDS; r++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		unsigned first = (unsigned)(seed >> 33) % PAGES;
+		unsigned len = 1 + (unsigned)(seed >> 17) % 24;
+
+		if (first + len > PAGES)
+			len = PAGES - first;
+		snprintf(name, sizeof name, "/m/%d", r);
+		mmap2(m, 20, base + first * 4096ULL, len * 4096ULL, 0, PROT_READ, name);
+		for (unsigned p = first; p < first + len; p++)
+			model[p] = r;
+		if (r % 500 && r != ROUNDS)
+			continue;
+		for (unsigned p = 0; p < PAGES; p++) {
+			const char *got = pf_machine_data_map(m, 20, base + p * 4096ULL + 7);
+
+			if (!model[p]) {
+				ck_assert_ptr_null(got);
+				continue;
+			}
+			snprintf(name, sizeof name, "/m/%d", model[p]);
+			ck_assert_msg(got && strcmp(got, name) == 0, "page %u: %s, want %s",
+				      p, got ? got : "(none)", name);
+		}
+	}
+	/* A cut map keeps its file offsets: the part after a new mapping
+	   starts further into the file. */
+	mmap2(m, 21, 0x400000, 0x10000, 0x3000, PROT_READ | PROT_EXEC, "/nonexistent/lib");
+	mmap2(m, 21, 0x404000, 0x1000, 0, PROT_READ, "/nonexistent/other");
+	struct pf_frame f[1];
+	ck_assert_int_eq(pf_machine_resolve(m, 21, PERF_RECORD_MISC_USER, 0x405010, 0, f, 1), 1);
+	ck_assert_str_eq(f[0].dso, "/nonexistent/lib");
+	ck_assert_uint_eq(f[0].addr, 0x3000 + 0x5010);
+
+	for (unsigned i = 0; i < MANY; i++)
+		mmap2(m, 22, 0x100000000000ULL + i * 0x1000ULL, 0x1800, 0, PROT_READ,
+		      i % 2 ? "/many/odd" : "/many/even");
+	for (unsigned i = 0; i < MANY; i += 97)
+		ck_assert_str_eq(pf_machine_data_map(m, 22, 0x100000000000ULL + i * 0x1000ULL),
+				 i % 2 ? "/many/odd" : "/many/even");
+	pf_machine_free(m);
+}
+END_TEST
+
 START_TEST(jit_and_kernel)
 {
 	char map[64], ksyms[] = "/tmp/check_symbols.XXXXXX";
@@ -369,6 +425,7 @@ int main(void)
 	tcase_add_test(tc, kallsyms);
 	tcase_add_test(tc, perfmap);
 	tcase_add_test(tc, maps);
+	tcase_add_test(tc, maps_tree);
 	tcase_add_test(tc, jit_and_kernel);
 	tcase_add_test(tc, scope_index);
 	tcase_set_timeout(tc, 120);

@@ -57,9 +57,12 @@ struct map {
 	int anon;               /* addresses print as they are */
 };
 
+struct map_node;
+
 struct maps {
-	struct map *v;
-	size_t n, cap;
+	struct map_node *root;  /* maps.c: a treap by start address */
+	size_t n;
+	uint64_t seed;          /* of the treap's priorities */
 	int pid;
 	unsigned gen, dwfl_gen;  /* changes of the maps; at Dwfl build */
 	Dwfl *dwfl;             /* for unwinding (unwind.c) */
@@ -101,8 +104,18 @@ const struct sym *dso_find(pf_machine *m, struct dso *d, uint64_t vaddr);
 const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t vaddr,
 				      const struct sym *s);
 
-/* symbols.c */
+/* machine.c */
 struct maps *machine_maps(pf_machine *m, int pid, int create);
+
+/* maps.c: O(log n) insertion and look-up. */
+/* Insert NM, cutting away what older maps had in its range.  0 or -1. */
+int maps_insert(struct maps *ms, const struct map *nm);
+/* The map containing ADDR, or NULL (MS may be NULL). */
 const struct map *maps_find(const struct maps *ms, uint64_t addr);
+/* The map after PREV by address (the first when PREV is NULL), or NULL. */
+const struct map *maps_next(const struct maps *ms, const struct map *prev);
+/* Replace TO's maps by a copy of FROM's.  0 or -1 (TO unchanged). */
+int maps_copy(struct maps *to, const struct maps *from);
+void maps_clear(struct maps *ms);
 
 #endif /* PF_MACHINE_INT_H */

@@ -37,7 +37,7 @@ PF_EXPORT void pf_machine_free(pf_machine *m)
 			if (m->procs[i]->dwfl)
 				dwfl_end(m->procs[i]->dwfl);
 			free(m->procs[i]->uw);
-			free(m->procs[i]->v);
+			maps_clear(m->procs[i]);
 			free(m->procs[i]);
 		}
 	free(m->procs);
@@ -165,91 +165,6 @@ PF_EXPORT const char *pf_machine_comm(pf_machine *m, int pid, int tid)
 	return m->tmp;
 }
 
-const struct map *maps_find(const struct maps *ms, uint64_t addr)
-{
-	size_t lo = 0, hi;
-
-	if (!ms)
-		return NULL;
-	hi = ms->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ms->v[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0 && addr < ms->v[lo - 1].end)
-		return &ms->v[lo - 1];
-	return NULL;
-}
-
-static int maps_reserve(struct maps *ms, size_t extra)
-{
-	if (ms->n + extra <= ms->cap)
-		return 0;
-	size_t cap = ms->cap ? ms->cap * 2 : 32;
-	while (cap < ms->n + extra)
-		cap *= 2;
-	void *p = mem_realloc(ms->v, cap * sizeof *ms->v);
-	if (!p)
-		return -1;
-	ms->v = p;
-	ms->cap = cap;
-	return 0;
-}
-
-/* Insert NM, cutting away what older maps had in its range. */
-static int maps_insert(struct maps *ms, const struct map *nm)
-{
-	size_t i, out = 0;
-	struct map keep[2];
-	int nkeep;
-
-	if (maps_reserve(ms, 3) < 0)
-		return -1;
-	struct map *tmp = malloc((ms->n + 3) * sizeof *tmp);
-	if (!tmp)
-		return -1;
-	for (i = 0; i < ms->n; i++) {
-		struct map *o = &ms->v[i];
-
-		if (o->end <= nm->start || o->start >= nm->end) {
-			tmp[out++] = *o;
-			continue;
-		}
-		nkeep = 0;
-		if (o->start < nm->start) {
-			keep[nkeep] = *o;
-			keep[nkeep++].end = nm->start;
-		}
-		if (o->end > nm->end) {
-			keep[nkeep] = *o;
-			keep[nkeep].start = nm->end;
-			if (!o->anon)
-				keep[nkeep].pgoff += nm->end - o->start;
-			nkeep++;
-		}
-		for (int k = 0; k < nkeep; k++)
-			tmp[out++] = keep[k];
-	}
-	/* Keep the array sorted by start. */
-	for (i = out; i > 0 && tmp[i - 1].start > nm->start; i--)
-		tmp[i] = tmp[i - 1];
-	tmp[i] = *nm;
-	out++;
-	if (maps_reserve(ms, out > ms->n ? out - ms->n : 0) < 0) {
-		free(tmp);
-		return -1;
-	}
-	memcpy(ms->v, tmp, out * sizeof *tmp);
-	ms->n = out;
-	ms->gen++;
-	free(tmp);
-	return 0;
-}
-
 static int is_anon(const char *f)
 {
 	return strcmp(f, "//anon") == 0 || strncmp(f, "/dev/zero", 9) == 0 ||
@@ -306,15 +221,12 @@ static int fork_process(pf_machine *m, int pid, int ppid, int tid, int ptid)
 	struct maps *child = machine_maps(m, pid, 1);
 	if (!child)
 		return -1;
-	child->n = 0;
-	child->gen++;
-	if (parent && parent->n) {
-		if (maps_reserve(child, parent->n) < 0)
-			return -1;
-		memcpy(child->v, parent->v, parent->n * sizeof *parent->v);
-		child->n = parent->n;
+	if (!parent) {
+		maps_clear(child);
+		return 0;
 	}
-	return 0;
+	child->gen++;
+	return maps_copy(child, parent);
 }
 
 static int32_t rd32(const unsigned char *p)

@@ -155,8 +155,7 @@ static int report_new(pf_machine *m, struct maps *ms)
 	int stale = 0;
 
 	dwfl_report_begin_add(ms->dwfl);
-	for (size_t i = 0; i < ms->n && !stale; i++) {
-		const struct map *mp = &ms->v[i];
+	for (const struct map *mp = maps_next(ms, NULL); mp && !stale; mp = maps_next(ms, mp)) {
 		Dwfl_Module *old;
 		const char *name;
 		uint64_t bias;
