@@ -45,6 +45,11 @@ struct pf_scriptprint_opts {
 	FILE *out;
 	int faults;                     /* one perf-trace -F line per page fault */
 	struct pf_perfdata_stats *stats;        /* if set: the reader's counts at the end */
+	const char *symfs;              /* look for every file under this root */
+	const char *vmlinux;            /* kernel symbols from this ELF file */
+	int debuginfod;                 /* PF_SYM_DEBUGINFOD */
+	pf_machine_warn_fn *warn;       /* symbolization problems, once each */
+	void *warn_arg;
 };
 
 /* Defaults: every field perf shows, max_stack 127, inlines and demangling

@@ -5,8 +5,9 @@
  * MMAP/MMAP2/COMM/FORK/EXIT records as they are read) and the resolution of
  * addresses to DSO, function, offset, inlined functions and source line.
  * User code is resolved from the ELF files (.symtab or .dynsym, separate
- * debug info by build id or .gnu_debuglink), the kernel from /proc/kallsyms,
- * JIT code from /tmp/perf-PID.map.  Each DSO's symbols are sorted once and
+ * debug info by build id or .gnu_debuglink), checked against the build-ids
+ * the recording saw, the kernel from /proc/kallsyms or a vmlinux, JIT code
+ * from /tmp/perf-PID.map.  Each DSO's symbols are sorted once and
  * inline/source-line results are cached per (DSO, address).
  */
 #ifndef PF_SYMBOLS_H
@@ -27,7 +28,16 @@ enum {
 	PF_SYM_DEMANGLE = 1 << 0,       /* demangle C++ and Rust names */
 	PF_SYM_KERNEL   = 1 << 1,       /* read /proc/kallsyms */
 	PF_SYM_SRCLINE  = 1 << 2,       /* find source lines */
+	PF_SYM_DEBUGINFOD = 1 << 3,     /* fetch missing debug info from the
+	                                   servers in DEBUGINFOD_URLS (builds
+	                                   configured --with-debuginfod only);
+	                                   without it nothing leaves the machine */
 };
+
+/* Called with a one-line message (no newline) for each problem that costs
+   symbols: a file that differs from the recording's (build-id), a file
+   refused as unsafe.  Once per file. */
+typedef void pf_machine_warn_fn(void *arg, const char *msg);
 
 /* One frame as perf script shows it. */
 struct pf_frame {
@@ -50,6 +60,27 @@ void pf_machine_free(pf_machine *m);
 
 /* Use PATH in kallsyms format for the kernel instead of /proc/kallsyms. */
 int pf_machine_set_kallsyms(pf_machine *m, const char *path);
+
+/* Where warnings go (by default nowhere). */
+void pf_machine_set_warn(pf_machine *m, pf_machine_warn_fn *fn, void *arg);
+
+/* Look for every file under DIR, as perf's --symfs: DIR/usr/lib/libc.so.6
+   for /usr/lib/libc.so.6, and DIR/usr/lib/debug for debug files.  0 or -1. */
+int pf_machine_set_symfs(pf_machine *m, const char *dir);
+
+/* Kernel symbols from the ELF file PATH (a vmlinux with symbols) instead of
+   kallsyms, relocated to where the recording's kernel was.  0 or -1. */
+int pf_machine_set_vmlinux(pf_machine *m, const char *path);
+
+/* The build-id the recording saw for the file PATH (ID of LEN bytes, at
+   most 20).  A file whose build-id differs is never used: a copy from the
+   build-id caches is, or none.  0, or -1 when out of memory. */
+int pf_machine_add_build_id(pf_machine *m, const char *path,
+			    const unsigned char *id, size_t len);
+
+/* Every build-id of the recording's header (HEADER_BUILD_ID), as above.
+   0, or -1 when out of memory. */
+int pf_machine_use_recording(pf_machine *m, pf_perfdata *pd);
 
 /* Apply a side-band record (MMAP, MMAP2, COMM, FORK, EXIT); other records
    are ignored.  0, or -1 when out of memory. */

@@ -104,3 +104,27 @@ char *sp_cached_kallsyms(pf_perfdata *pd)
 	}
 	return NULL;
 }
+
+pf_machine *sp_machine_new(const struct pf_scriptprint_opts *o, pf_perfdata *pd, int flags)
+{
+	pf_machine *m = pf_machine_new(flags | (o->debuginfod ? PF_SYM_DEBUGINFOD : 0));
+	char *cached = NULL;
+
+	if (!m)
+		return NULL;
+	pf_machine_set_warn(m, o->warn, o->warn_arg);
+	if (pf_machine_use_recording(m, pd) < 0 ||
+	    (o->symfs && pf_machine_set_symfs(m, o->symfs) < 0) ||
+	    (o->vmlinux && pf_machine_set_vmlinux(m, o->vmlinux) < 0) ||
+	    (o->kallsyms && pf_machine_set_kallsyms(m, o->kallsyms) < 0))
+		goto fail;
+	if (!o->kallsyms && o->kernel && (cached = sp_cached_kallsyms(pd)) &&
+	    pf_machine_set_kallsyms(m, cached) < 0)
+		goto fail;
+	free(cached);
+	return m;
+fail:
+	free(cached);
+	pf_machine_free(m);
+	return NULL;
+}

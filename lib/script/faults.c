@@ -174,9 +174,7 @@ int sp_print_faults(const struct pf_scriptprint_opts *o)
 	struct pf_record rec;
 	int r = -1, any = 0;
 
-	if (!(fp.pd = pf_perfdata_open(o->input)) || !(fp.m = pf_machine_new(flags)))
-		goto out;
-	if (o->kallsyms && pf_machine_set_kallsyms(fp.m, o->kallsyms) < 0)
+	if (!(fp.pd = pf_perfdata_open(o->input)) || !(fp.m = sp_machine_new(o, fp.pd, flags)))
 		goto out;
 	while ((r = pf_perfdata_next(fp.pd, &rec)) > 0) {
 		if (rec.type == PERF_RECORD_SAMPLE) {

@@ -68,6 +68,10 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 /* script-events.c */
 void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
 char *sp_cached_kallsyms(pf_perfdata *pd);
+/* The machine for recording PD with O's symbol options (FLAGS: PF_SYM_*):
+   its build-ids, --symfs, --vmlinux, --kallsyms or perf's cached copy, the
+   warning callback.  NULL with pf_errmsg() set. */
+pf_machine *sp_machine_new(const struct pf_scriptprint_opts *o, pf_perfdata *pd, int flags);
 
 /* faults.c: --faults, the whole recording. */
 int sp_print_faults(const struct pf_scriptprint_opts *o);

@@ -606,20 +606,9 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 	pr->pd = pf_perfdata_open(o->input);
 	if (!pr->pd)
 		goto out;
-	pr->m = pf_machine_new(flags);
+	pr->m = sp_machine_new(o, pr->pd, flags);
 	if (!pr->m)
 		goto out;
-	if (o->kallsyms && pf_machine_set_kallsyms(pr->m, o->kallsyms) < 0)
-		goto out;
-	if (!o->kallsyms && o->kernel) {
-		char *cached = sp_cached_kallsyms(pr->pd);
-
-		if (cached && pf_machine_set_kallsyms(pr->m, cached) < 0) {
-			free(cached);
-			goto out;
-		}
-		free(cached);
-	}
 	r = run(pr);
 	sp_ob_flush(pr);
 	if (r >= 0 && pr->write_failed) {

@@ -25,6 +25,7 @@
 #include "util/pf-int.h"
 #include "util/hash-int.h"
 #include "symbols/addr2line-int.h"
+#include "symbols/files-int.h"
 #include "symbols/inline-index-int.h"
 
 struct dso {
@@ -42,17 +43,13 @@ struct cached {
 
 struct srcline {
 	int context;
+	Dwfl_Callbacks callbacks;	/* dso.c's: local debug files only */
 	struct dso *dsos;
 	size_t ndsos;
 	struct cached *slots;
 	size_t mask, used;
 };
 
-static const Dwfl_Callbacks callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
 
 struct srcline *srcline_new(int context)
 {
@@ -61,6 +58,7 @@ struct srcline *srcline_new(int context)
 	if (!s)
 		return NULL;
 	s->context = context;
+	dso_callbacks(&s->callbacks);
 	s->mask = 255;
 	s->slots = calloc(s->mask + 1, sizeof *s->slots);
 	if (!s->slots) {
@@ -133,8 +131,8 @@ static long dso_index(struct srcline *s, const char *p, size_t n)
 	if (!(d->path = strndup(p, n)))
 		return -1;
 	s->ndsos++;
-	fd = open(d->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && (d->dwfl = dwfl_begin(&callbacks))) {
+	fd = elf_open_checked(d->path);
+	if (fd >= 0 && (d->dwfl = dwfl_begin(&s->callbacks))) {
 		dwfl_report_begin(d->dwfl);
 		d->mod = dwfl_report_elf(d->dwfl, d->path, d->path, fd, 0, false);
 		dwfl_report_end(d->dwfl, NULL, NULL);

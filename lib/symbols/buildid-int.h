@@ -11,6 +11,8 @@
 /* Read the build id of the ELF file at path into id (up to 20 bytes).
    Returns its length, 0 when the file has none, -1 when unreadable. */
 int buildid_of_file(const char *path, unsigned char id[20]);
+/* The same of the ELF file open on FD (left open). */
+int buildid_of_fd(int fd, unsigned char id[20]);
 
 /* The running kernel's build id, from /sys/kernel/notes; same returns. */
 int buildid_of_kernel(unsigned char id[20]);

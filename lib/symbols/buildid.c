@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "symbols/buildid-int.h"
+#include "symbols/files-int.h"
 #include "util/pf-int.h"
 
 #ifndef NT_GNU_BUILD_ID
@@ -66,19 +67,27 @@ static int from_elf(Elf *elf, unsigned char id[20])
 	return 0;
 }
 
-int buildid_of_file(const char *path, unsigned char id[20])
+int buildid_of_fd(int fd, unsigned char id[20])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
 	int n = -1;
 
-	if (fd < 0)
-		return -1;
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF)
 		n = from_elf(elf, id);
 	elf_end(elf);
+	return n;
+}
+
+int buildid_of_file(const char *path, unsigned char id[20])
+{
+	int fd = elf_open_checked(path);
+	int n;
+
+	if (fd < 0)
+		return -1;
+	n = buildid_of_fd(fd, id);
 	close(fd);
 	return n;
 }

@@ -24,16 +24,138 @@
 #include <pf/demangle.h>
 #include "util/pf-int.h"
 #include "symbols/machine-int.h"
+#include "symbols/buildid-int.h"
+#include "symbols/files-int.h"
 #include "symbols/inline-index-int.h"
 
-static char *debuginfo_path;
+/* The main file is always given to libdwfl, which then has no need to find
+   it: it must not ask debuginfod either. */
+static int no_elf(Dwfl_Module *mod, void **userdata, const char *modname,
+		  Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	(void)mod; (void)userdata; (void)modname; (void)base; (void)file_name; (void)elfp;
+	return -1;
+}
 
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
-};
+/* PATH as a safe ELF file whose build-id is ID (any when LEN is 0); its
+   descriptor, or -1. */
+static int open_matching(const char *path, const unsigned char *id, int len)
+{
+	unsigned char got[20];
+	int fd = elf_open_checked(path);
+
+	if (fd < 0 || len <= 0)
+		return fd;
+	if (buildid_of_fd(fd, got) != len || memcmp(got, id, (size_t)len) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* "PREFIX/xx/yyyy...SUFFIX" for build-id ID, as the build-id directories
+   name files; NULL when out of memory. */
+static char *id_path(const char *prefix, const unsigned char *id, int len, const char *suffix)
+{
+	char hex[41];
+	char *p;
+
+	for (int i = 0; i < len && i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	if (asprintf(&p, "%s/%.2s/%s%s", prefix, hex, hex + 2, suffix) < 0)
+		return NULL;
+	return p;
+}
+
+/* Try the file made by asprintf(FMT, ...); the descriptor with its path in
+   *FOUND, or -1. */
+static int try_path(char **found, const unsigned char *id, int len, char *path)
+{
+	int fd = path ? open_matching(path, id, len) : -1;
+
+	if (fd >= 0)
+		*found = path;
+	else
+		free(path);
+	return fd;
+}
+
+/* A build-id's copies on this machine, in perf's order: perf's cache
+   (~/.debug/.build-id/xx/yyy/WHAT: "elf" for the file, "debug" for its
+   debug info), then for debug info the distribution's debug directory. */
+static int find_by_id(pf_machine *m, const unsigned char *id, int len, int debug,
+		      char **found)
+{
+	const char *home = getenv("HOME");
+	char *dir;
+	int fd = -1;
+
+	if (len <= 0)
+		return -1;
+	if (home && *home && asprintf(&dir, "%s/.debug/.build-id", home) >= 0) {
+		fd = try_path(found, id, len, id_path(dir, id, len, debug ? "/debug" : "/elf"));
+		free(dir);
+	}
+	if (fd < 0 && debug &&
+	    asprintf(&dir, "%s/usr/lib/debug/.build-id", m && m->symfs ? m->symfs : "") >= 0) {
+		fd = try_path(found, id, len, id_path(dir, id, len, ".debug"));
+		free(dir);
+	}
+	return fd;
+}
+
+/* Separate debug info, found on this machine only: by build-id, then by
+   .gnu_debuglink next to the file, in its .debug directory and under
+   /usr/lib/debug, as libdwfl does, but without libdwfl's debuginfod
+   fallback, which would reach the network whenever DEBUGINFOD_URLS is set.
+   That happens only with PF_SYM_DEBUGINFOD. */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+			  Dwarf_Addr base, const char *file_name, const char *debuglink,
+			  GElf_Word crc, char **debuginfo_file_name)
+{
+	struct dso *d = userdata ? *userdata : NULL;
+	pf_machine *m = d ? d->machine : NULL;
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	int len = dwfl_module_build_id(mod, &id, &vaddr), fd;
+	const char *name = d ? d->name : file_name, *slash;
+
+	/* A debuglink names a file, never a path ("../../etc/shadow"). */
+	if (debuglink && strchr(debuglink, '/'))
+		debuglink = NULL;
+#ifdef HAVE_DEBUGINFOD
+	if (m && (m->flags & PF_SYM_DEBUGINFOD))
+		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name,
+						    debuglink, crc, debuginfo_file_name);
+#else
+	(void)modname; (void)base; (void)crc;
+#endif
+	if ((fd = find_by_id(m, id, len, 1, debuginfo_file_name)) >= 0)
+		return fd;
+	if (!debuglink || !name || !(slash = strrchr(name, '/')))
+		return -1;
+	int dirlen = (int)(slash - name);
+	const char *root = m && m->symfs ? m->symfs : "";
+	char *p;
+	if (asprintf(&p, "%s%.*s/%s", root, dirlen, name, debuglink) >= 0 &&
+	    (fd = try_path(debuginfo_file_name, id, len, p)) >= 0)
+		return fd;
+	if (asprintf(&p, "%s%.*s/.debug/%s", root, dirlen, name, debuglink) >= 0 &&
+	    (fd = try_path(debuginfo_file_name, id, len, p)) >= 0)
+		return fd;
+	if (asprintf(&p, "%s/usr/lib/debug%.*s/%s", root, dirlen, name, debuglink) >= 0 &&
+	    (fd = try_path(debuginfo_file_name, id, len, p)) >= 0)
+		return fd;
+	return -1;
+}
+
+void dso_callbacks(Dwfl_Callbacks *cb)
+{
+	memset(cb, 0, sizeof *cb);
+	cb->find_elf = no_elf;
+	cb->find_debuginfo = find_debuginfo;
+	cb->section_address = dwfl_offline_section_address;
+}
 
 static size_t hash_str(const char *s, size_t cap)
 {
@@ -65,38 +187,23 @@ struct dso *dso_get(pf_machine *m, const char *name, enum dso_kind kind)
 		return NULL;
 	}
 	d->kind = kind;
+	d->machine = m;
 	d->next = m->dsos[h];
 	m->dsos[h] = d;
 	return d;
 }
 
-/* The module's scope index, kept in the user data slot dwfl gives each
-   module (struct dso is shared with the rest of libpf). */
-static void **index_slot(struct dso *d)
-{
-	void **slot = NULL;
-
-	if (!d->mod || !dwfl_module_info(d->mod, &slot, NULL, NULL, NULL, NULL, NULL, NULL))
-		return NULL;
-	return slot;
-}
-
 static struct inline_index *scope_index(struct dso *d)
 {
-	void **slot = index_slot(d);
-
-	if (slot && !*slot)
-		*slot = inline_index_new();
-	return slot ? *slot : NULL;
+	if (!d->scopes)
+		d->scopes = inline_index_new();
+	return d->scopes;
 }
 
 void dso_free(struct dso *d)
 {
-	void **slot = index_slot(d);
-
 	symtab_free(&d->st);
-	if (slot)
-		inline_index_free(*slot);
+	inline_index_free(d->scopes);
 	if (d->dwfl)
 		dwfl_end(d->dwfl);
 	for (size_t i = 0; i < d->cache_cap; i++) {
@@ -114,6 +221,8 @@ void dso_free(struct dso *d)
 	}
 	free(d->cache);
 	free(d->load);
+	if (d->path != d->name)
+		free(d->path);
 	free(d->name);
 	free(d);
 }
@@ -314,30 +423,89 @@ out:
 	return r;
 }
 
+static char *hex_id(const unsigned char *id, int len, char *buf)
+{
+	for (int i = 0; i < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", id[i]);
+	buf[2 * (len > 0 ? len : 0)] = 0;
+	return buf;
+}
+
+/* The file to read for D: D's own (under --symfs) when it is safe and has
+   the build-id the recording saw, else a cached copy with that build-id
+   (the file itself, else its debug info: symbols without code).  The
+   descriptor, with D->path set; -1 and at most one warning when none. */
+static int open_dso(pf_machine *m, struct dso *d)
+{
+	unsigned char got[20];
+	char *path, want[41], now[41];
+	int fd, n;
+
+	if (asprintf(&path, "%s%s", m->symfs ? m->symfs : "", d->name) < 0)
+		return -1;
+	fd = elf_open_checked(path);
+	if (fd < 0 && access(path, F_OK) == 0)
+		machine_warn(m, "%s; no symbols from it", pf_errmsg());
+	if (fd >= 0 && d->want_len &&
+	    ((n = buildid_of_fd(fd, got)) != d->want_len || memcmp(got, d->want_id, (size_t)n))) {
+		close(fd);
+		fd = find_by_id(m, d->want_id, d->want_len, 0, &d->path);
+		if (fd < 0)
+			fd = find_by_id(m, d->want_id, d->want_len, 1, &d->path);
+		if (fd < 0)
+			machine_warn(m, "%s: not the file the recording saw (build-id %s, "
+				     "recorded %s) and no copy in the build-id cache: "
+				     "its frames are [unknown]", path,
+				     n > 0 ? hex_id(got, n, now) : "none",
+				     hex_id(d->want_id, d->want_len, want));
+		free(path);
+		return fd;
+	}
+	if (fd < 0 && d->want_len &&
+	    (fd = find_by_id(m, d->want_id, d->want_len, 0, &d->path)) >= 0) {
+		free(path);
+		return fd;
+	}
+	if (fd >= 0)
+		d->path = path;
+	else
+		free(path);
+	return fd;
+}
+
 int dso_load(pf_machine *m, struct dso *d)
 {
 	if (d->loaded)
 		return d->st.n ? 0 : -1;
 	d->loaded = 1;
-	if (d->kind == DSO_PERFMAP)
-		return perfmap_load(&d->st, d->name);
+	if (d->kind == DSO_PERFMAP) {
+		if (perfmap_load(&d->st, d->name) < 0 && access(d->name, F_OK) == 0)
+			machine_warn(m, "%s; no symbols from it", pf_errmsg());
+		return d->st.n ? 0 : -1;
+	}
 	if (d->kind == DSO_SPECIAL && strcmp(d->name, "[vdso]") == 0)
 		return load_vdso(m, d);
 	if (d->kind != DSO_FILE)
 		return -1;
-	int fd = open(d->name, O_RDONLY | O_CLOEXEC);
+	int fd = open_dso(m, d);
 	if (fd < 0)
 		return -1;
-	d->dwfl = dwfl_begin(&offline_callbacks);
+	if (!m->callbacks.find_debuginfo)
+		dso_callbacks(&m->callbacks);
+	d->dwfl = dwfl_begin(&m->callbacks);
 	if (!d->dwfl) {
 		close(fd);
 		return -1;
 	}
 	/* dwfl owns FD from here on. */
-	d->mod = dwfl_report_offline(d->dwfl, d->name, d->name, fd);
+	d->mod = dwfl_report_offline(d->dwfl, d->name, d->path, fd);
 	dwfl_report_end(d->dwfl, NULL, NULL);
 	if (!d->mod)
 		return -1;
+	/* For find_debuginfo, which gets the module's user data. */
+	void **slot;
+	if (dwfl_module_info(d->mod, &slot, NULL, NULL, NULL, NULL, NULL, NULL))
+		*slot = d;
 	GElf_Addr bias;
 	Elf *elf = dwfl_module_getelf(d->mod, &bias);
 	if (!elf)
@@ -609,4 +777,61 @@ const struct addr_info *dso_addr_info(pf_machine *m, struct dso *d, uint64_t vad
 	d->cache_n++;
 	find_inlines(m, d, vaddr, s, ai);
 	return ai;
+}
+
+/* The symbol table of a vmlinux: its text symbols as kallsyms lists them,
+   moved by where the recorded kernel's _text was (KASLR). */
+int vmlinux_load(pf_machine *m, struct symtab *t, const char *path, uint64_t text)
+{
+	int fd = elf_open_checked(path);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *data = NULL;
+	uint64_t reloc = 0;
+	size_t n = 0;
+	int r = -1;
+
+	if (fd < 0)
+		return -1;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	while (elf && (scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB &&
+		    (data = elf_getdata(scn, NULL)))
+			break;
+	if (!scn || !data) {
+		error_set("%s: no symbol table", path);
+		goto out;
+	}
+	n = sh.sh_size / sh.sh_entsize;
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type;
+
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) || !*name)
+				continue;
+			if (pass == 0) {
+				if (text && strcmp(name, "_text") == 0)
+					reloc = text - sym.st_value;
+				continue;
+			}
+			type = GELF_ST_TYPE(sym.st_info);
+			if (type != STT_FUNC && !is_label(elf, type, sym.st_shndx))
+				continue;
+			if (symtab_add(t, sym.st_value + reloc, sym.st_size, name,
+				       GELF_ST_BIND(sym.st_info), NULL) < 0)
+				goto out;
+		}
+	symtab_finish(t, 1);
+	r = t->n ? 0 : -1;
+	if (r < 0)
+		error_set("%s: no function symbols", path);
+out:
+	elf_end(elf);
+	close(fd);
+	(void)m;
+	return r;
 }

@@ -13,6 +13,8 @@
 #include <pf/symbols.h>
 #include "symbols/symtab-int.h"
 
+struct inline_index;
+
 enum dso_kind {
 	DSO_FILE,               /* an ELF file on disk */
 	DSO_PERFMAP,            /* executable anonymous memory: /tmp/perf-PID.map */
@@ -36,6 +38,12 @@ struct addr_info {
 
 struct dso {
 	char *name;
+	char *path;             /* the file read: NAME, under --symfs, or a
+	                           build-id cache copy; NULL if none */
+	pf_machine *machine;
+	unsigned char want_id[20];      /* the recording's build-id */
+	int want_len;           /* 0: none recorded */
+	struct inline_index *scopes;    /* of the units hit so far */
 	enum dso_kind kind;
 	int loaded;
 	struct symtab st;
@@ -85,11 +93,24 @@ struct pf_machine {
 	struct symtab kernel;
 	int kernel_tried;
 	char *kallsyms_path;
+	char *vmlinux;          /* kernel symbols from this ELF file */
+	uint64_t kernel_text;   /* where the recording's kernel text began */
+	char *symfs;            /* every file looked for under this root */
+	pf_machine_warn_fn *warn;
+	void *warn_arg;
+	Dwfl_Callbacks callbacks;       /* offline sessions of the DSOs */
 	char tmp[64];
 };
 
+/* machine.c: report a problem once per call site's choice (a DSO's
+   warned flag), through the caller's callback. */
+void machine_warn(pf_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* dso.c */
 struct dso *dso_get(pf_machine *m, const char *name, enum dso_kind kind);
+/* Kernel symbols from the vmlinux ELF file PATH into T, relocated so that
+   its _text is at TEXT (0: as linked).  0 or -1. */
+int vmlinux_load(pf_machine *m, struct symtab *t, const char *path, uint64_t text);
 void dso_free(struct dso *d);
 int dso_load(pf_machine *m, struct dso *d);
 /* The load bias of D mapped at START from file offset PGOFF (EXEC: the

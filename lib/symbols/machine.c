@@ -8,11 +8,14 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include <pf/pf.h>
+#include "perfdata/format.h"
 #include "util/pf-int.h"
 #include "symbols/machine-int.h"
 
@@ -52,7 +55,113 @@ PF_EXPORT void pf_machine_free(pf_machine *m)
 	free(m->dsos);
 	symtab_free(&m->kernel);
 	free(m->kallsyms_path);
+	free(m->vmlinux);
+	free(m->symfs);
 	free(m);
+}
+
+void machine_warn(pf_machine *m, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!m->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	m->warn(m->warn_arg, msg);
+}
+
+PF_EXPORT void pf_machine_set_warn(pf_machine *m, pf_machine_warn_fn *fn, void *arg)
+{
+	m->warn = fn;
+	m->warn_arg = arg;
+}
+
+static int set_string(char **to, const char *s)
+{
+	char *c = s ? strdup(s) : NULL;
+
+	if (s && !c) {
+		error_set("out of memory");
+		return -1;
+	}
+	free(*to);
+	*to = c;
+	return 0;
+}
+
+PF_EXPORT int pf_machine_set_symfs(pf_machine *m, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	/* "/" or "" is no prefix; "dir/" is "dir". */
+	while (n > 0 && dir[n - 1] == '/')
+		n--;
+	free(m->symfs);
+	m->symfs = NULL;
+	if (n && !(m->symfs = strndup(dir, n))) {
+		error_set("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+PF_EXPORT int pf_machine_set_vmlinux(pf_machine *m, const char *path)
+{
+	if (set_string(&m->vmlinux, path) < 0)
+		return -1;
+	m->flags |= PF_SYM_KERNEL;
+	return 0;
+}
+
+PF_EXPORT int pf_machine_add_build_id(pf_machine *m, const char *path,
+				      const unsigned char *id, size_t len)
+{
+	struct dso *d;
+
+	/* [kernel.kallsyms], [vdso]: no file of that name to check. */
+	if (!path || path[0] != '/' || len == 0)
+		return 0;
+	if (!(d = dso_get(m, path, DSO_FILE))) {
+		error_set("out of memory");
+		return -1;
+	}
+	if (d->kind != DSO_FILE || d->loaded)
+		return 0;
+	d->want_len = (int)(len > sizeof d->want_id ? sizeof d->want_id : len);
+	memcpy(d->want_id, id, (size_t)d->want_len);
+	return 0;
+}
+
+PF_EXPORT int pf_machine_use_recording(pf_machine *m, pf_perfdata *pd)
+{
+	size_t size, pos = 0;
+	const unsigned char *p = pf_perfdata_feature(pd, HEADER_BUILD_ID, &size);
+
+	while (p && size - pos >= sizeof(struct perfdata_build_id_event)) {
+		struct perfdata_build_id_event b;
+		size_t n, len = PERFDATA_BUILD_ID_SIZE;
+
+		/* Feature data need not be aligned: the fixed part from a copy. */
+		memcpy(&b, p + pos, sizeof b);
+		n = b.header.size;
+		if (n <= sizeof b || n > size - pos)
+			break;
+		if (b.header.misc & PERFDATA_MISC_BUILD_ID_SIZE)
+			len = b.build_id[PERFDATA_BUILD_ID_SIZE] < len ?
+			      b.build_id[PERFDATA_BUILD_ID_SIZE] : len;
+		char *name = strndup((const char *)p + pos + sizeof b, n - sizeof b);
+		int rc = name ? pf_machine_add_build_id(m, name, b.build_id, len) : -1;
+		free(name);
+		if (rc < 0) {
+			error_set("out of memory");
+			return -1;
+		}
+		pos += n;
+	}
+	return 0;
 }
 
 PF_EXPORT int pf_machine_set_kallsyms(pf_machine *m, const char *path)
@@ -186,6 +295,11 @@ static int add_mmap(pf_machine *m, int pid, uint64_t start, uint64_t len,
 	char buf[64];
 	enum dso_kind kind = DSO_FILE;
 
+	/* The kernel's text, for a vmlinux: perf names it
+	   "[kernel.kallsyms]_text" and maps it where _text is. */
+	if (cpumode == PERF_RECORD_MISC_KERNEL &&
+	    strncmp(filename, "[kernel.kallsyms]", 17) == 0 && !m->kernel_text)
+		m->kernel_text = start;
 	if (cpumode == PERF_RECORD_MISC_KERNEL || pid == -1 || len == 0 || start + len < start)
 		return 0;               /* the kernel comes from kallsyms */
 	int anon = is_anon(filename) || (flags & MAP_HUGETLB);
@@ -265,6 +379,11 @@ PF_EXPORT int pf_machine_record(pf_machine *m, const struct pf_record *rec)
 	case PERF_RECORD_MMAP2:
 		if (rec->size < 73)
 			return 0;
+		/* perf record --buildid-mmap: the id instead of the inode. */
+		if ((rec->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) && p[40] &&
+		    pf_machine_add_build_id(m, str_at(p, 72, rec->size, name, sizeof name),
+					    p + 44, p[40] > 20 ? 20 : p[40]) < 0)
+			return -1;
 		return add_mmap(m, rd32(p + 8), load_u64(p + 16), load_u64(p + 24), load_u64(p + 32),
 				(uint32_t)rd32(p + 64), (uint32_t)rd32(p + 68),
 				str_at(p, 72, rec->size, name, sizeof name), cpumode);
@@ -284,7 +403,9 @@ static int resolve_kernel(pf_machine *m, uint64_t ip, struct pf_frame *f)
 {
 	if (!m->kernel_tried) {
 		m->kernel_tried = 1;
-		if (m->flags & PF_SYM_KERNEL)
+		if (m->vmlinux && vmlinux_load(m, &m->kernel, m->vmlinux, m->kernel_text) < 0)
+			machine_warn(m, "%s; kernel symbols from kallsyms", pf_errmsg());
+		if (m->flags & PF_SYM_KERNEL && !m->kernel.n)
 			kallsyms_load(&m->kernel, m->kallsyms_path ? m->kallsyms_path
 								    : "/proc/kallsyms");
 	}

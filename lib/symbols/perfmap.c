@@ -3,6 +3,8 @@
  * JIT symbols from /tmp/perf-PID.map, the file V8/node (--perf-basic-prof),
  * the JVM agents and others write: one "START SIZE NAME" line per function,
  * START and SIZE in hex with or without 0x, NAME running to the line end.
+ * The file is untrusted: a FIFO, another user's file or a line of a
+ * gigabyte is refused or skipped, never waited on or read whole.
  */
 #include "config.h"
 
@@ -10,21 +12,45 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/pf-int.h"
+#include "symbols/files-int.h"
 #include "symbols/symtab-int.h"
+
+/* Longer lines are no JIT symbol: they are skipped, not read whole. */
+#define MAX_LINE 65536
+
+/* Skip to the next line; 0 at the end of F. */
+static int skip_line(FILE *f)
+{
+	int c;
+
+	while ((c = getc(f)) != EOF)
+		if (c == '\n')
+			return 1;
+	return 0;
+}
 
 int perfmap_parse(struct symtab *t, FILE *f)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char *line = malloc(MAX_LINE);
 
-	while ((len = getline(&line, &cap, f)) > 0) {
+	if (!line) {
+		error_set("out of memory");
+		return -1;
+	}
+	while (fgets(line, MAX_LINE, f)) {
+		size_t len = strlen(line);
 		char *p = line, *end;
 		unsigned long long start, size;
 
-		if (line[len - 1] == '\n')
+		if (len == MAX_LINE - 1 && line[len - 1] != '\n') {
+			if (!skip_line(f))
+				break;
+			continue;
+		}
+		if (len && line[len - 1] == '\n')
 			line[--len] = 0;
 		start = strtoull(p, &end, 16);
 		if (end == p || *end != ' ')
@@ -43,13 +69,26 @@ int perfmap_parse(struct symtab *t, FILE *f)
 	return 0;
 }
 
+/* Any local user can write /tmp/perf-PID.map before the process does:
+   only its owner's (this user's, as perf checks) or root's is believed. */
 int perfmap_load(struct symtab *t, const char *path)
 {
-	FILE *f = fopen(path, "re");
+	struct stat st;
+	int fd = file_open_regular(path, 0, &st);
+	FILE *f;
 	int r;
 
-	if (!f) {
+	if (fd < 0)
+		return -1;
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		error_set("%s: owned by another user (uid %u): not trusted",
+			  path, (unsigned)st.st_uid);
+		close(fd);
+		return -1;
+	}
+	if (!(f = fdopen(fd, "r"))) {
 		error_set_errno(errno, "%s", path);
+		close(fd);
 		return -1;
 	}
 	r = perfmap_parse(t, f);

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
 #include "symbols/machine-int.h"
+#include "symbols/files-int.h"
 
 #if defined(__x86_64__)
 
@@ -159,6 +161,7 @@ static int report_new(pf_machine *m, struct maps *ms)
 		Dwfl_Module *old;
 		const char *name;
 		uint64_t bias;
+		int fd;
 
 		if (!(mp->prot & PROT_EXEC) || mp->dso->kind != DSO_FILE)
 			continue;
@@ -171,9 +174,12 @@ static int report_new(pf_machine *m, struct maps *ms)
 		   mold and rust-lld put code at an address other than its file
 		   offset. */
 		dso_load(m, mp->dso);
-		if (mp->dso->mod && dso_bias(mp->dso, mp->start, mp->pgoff, 1, &bias) == 0)
-			dwfl_report_elf(ms->dwfl, mp->dso->name, mp->dso->name, -1,
-					bias, true);
+		if (!mp->dso->mod || dso_bias(mp->dso, mp->start, mp->pgoff, 1, &bias) < 0 ||
+		    (fd = elf_open_checked(mp->dso->path)) < 0)
+			continue;
+		/* The module owns FD, unless it is refused (already there). */
+		if (!dwfl_report_elf(ms->dwfl, mp->dso->name, mp->dso->path, fd, bias, true))
+			close(fd);
 	}
 	dwfl_report_end(ms->dwfl, NULL, NULL);
 	return stale;
