@@ -122,6 +122,10 @@ int synth_all(const struct synth *s);
 /* The kernel's text mapping ([kernel.kallsyms]_text). */
 int synth_kernel_mmap(const struct synth *s);
 
+/* buildid-cache.c: copy PATH (the kernel's kallsyms when KERNEL) into
+   perf's build-id cache under build-id ID of LEN bytes.  0 or -1. */
+int buildid_cache_add(const char *path, const unsigned char *id, int len, int kernel);
+
 /* tracepoint.c */
 /* The tracefs directory (mounted at /sys/kernel/tracing or under debugfs),
    or NULL (error_set: not mounted, or not readable and how to fix it). */

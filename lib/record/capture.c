@@ -702,6 +702,11 @@ static void collect_build_ids(pf_capture *r, struct pdw_build_id **out, size_t *
 			ids[k].path = e->name;
 			ids[k++].len = len;
 		}
+	/* Best effort, as perf record: a cache that cannot be written costs
+	   the recording nothing. */
+	if (!(r->o.flags & PF_CAPTURE_NO_BUILDID_CACHE))
+		for (size_t i = 0; i < k; i++)
+			buildid_cache_add(ids[i].path, ids[i].id, ids[i].len, ids[i].kernel);
 	/* Hash order is not deterministic across runs: sort by path. */
 	qsort(ids, k, sizeof *ids, by_path);
 	*n = k;
