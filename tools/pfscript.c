@@ -48,14 +48,19 @@ static const char usage_text[] =
 	"                       pfscript | pfcollapse, without the text), pprof\n"
 	"                       (gzip-compressed profile.proto) or gecko (the\n"
 	"                       Firefox Profiler's JSON)\n"
-	"  -q, --quiet          no progress report nor warnings on standard error\n"
+	"  -k, --vmlinux=FILE   kernel symbols from the vmlinux ELF file FILE\n"
+	"      --symfs=DIR      look for every file under DIR (a copy of the\n"
+	"                       recording machine's files)\n"
+	"      --debuginfod     fetch missing debug info from the servers in\n"
+	"                       DEBUGINFOD_URLS (builds with --with-debuginfod)\n"
+		"  -q, --quiet          no progress report nor warnings on standard error\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n";
 
 enum {
 	OPT_MAX_STACK = 256, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
-	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS, OPT_FORMAT,
+	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS, OPT_FORMAT, OPT_SYMFS, OPT_DEBUGINFOD,
 };
 
 static const struct option longopts[] = {
@@ -71,6 +76,9 @@ static const struct option longopts[] = {
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "data-frame", no_argument, NULL, OPT_DATA_FRAME },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+	{ "vmlinux", required_argument, NULL, 'k' },
+	{ "symfs", required_argument, NULL, OPT_SYMFS },
+	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "show-mmap-events", no_argument, NULL, OPT_SHOW_MMAP },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "faults", no_argument, NULL, OPT_FAULTS },
@@ -108,6 +116,13 @@ static void report(const struct pf_perfdata_stats *st, const char *input)
 	}
 }
 
+/* A file that costs symbols, said once: pfscript goes on without them. */
+static void warn_symbols(void *arg, const char *msg)
+{
+	(void)arg;
+	warn("%s", msg);
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_perfdata_stats stats = { 0 };
@@ -117,7 +132,7 @@ int main(int argc, char **argv)
 
 	tool_init(PROG);
 	pf_scriptprint_init(&o);
-	while ((ch = getopt_long(argc, argv, "i:F:qhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:F:k:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i': o.input = optarg; break;
 		case 'F':
@@ -138,6 +153,9 @@ int main(int argc, char **argv)
 		case OPT_TID: o.tids = optarg; break;
 		case OPT_DATA_FRAME: o.data_frame = 1; break;
 		case OPT_KALLSYMS: o.kallsyms = optarg; break;
+		case 'k': o.vmlinux = optarg; break;
+		case OPT_SYMFS: o.symfs = optarg; break;
+		case OPT_DEBUGINFOD: o.debuginfod = 1; break;
 		case OPT_SHOW_MMAP: o.show_mmap = 1; break;
 		case OPT_HEADER: o.header = 1; break;
 		case OPT_FAULTS: o.faults = 1; break;
@@ -154,6 +172,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument: %s", argv[optind]);
 	o.progress = !quiet && isatty(2);
+	o.warn = quiet ? NULL : warn_symbols;
 	if (format)
 		return tool_script_export(&o, format);
 	o.stats = &stats;

@@ -21,9 +21,16 @@
 
 PF_EXPORT pf_machine *pf_machine_new(int flags)
 {
-	pf_machine *m = calloc(1, sizeof *m);
+	pf_machine *m;
 
-	if (!m) {
+#ifndef HAVE_DEBUGINFOD
+	if (flags & PF_SYM_DEBUGINFOD) {
+		error_set("debuginfod: this build has no debuginfod support "
+			  "(configure --with-debuginfod)");
+		return NULL;
+	}
+#endif
+	if (!(m = calloc(1, sizeof *m))) {
 		error_set("out of memory");
 		return NULL;
 	}
