@@ -540,5 +540,146 @@ else
 	fail "pfscript: 200,000 maps: status $rc, $(head -n 1 "$tmp/err")"
 fi
 
+# --- hostile files named by a recording (issue 15 item 5): the dynamic
+# loader's mapping of the small recording renamed to each.  pfscript must
+# finish in time and memory with status 0, print the samples (those frames
+# as [unknown] in that file), and say at most once, naming the file, why
+# it has no symbols from it; it never blocks on a FIFO or reads a device.
+# rename_dso OLD NEW <IN >OUT: the MMAP2 record of OLD names NEW instead.
+rename_dso() {
+	perl -e '
+	my ($old, $new) = @ARGV;
+	binmode STDIN; binmode STDOUT; local $/; my $d = <STDIN>;
+	my $off = 16;
+	print substr($d, 0, 16);
+	while ($off + 8 <= length $d) {
+		my ($type) = unpack "V", substr($d, $off, 4);
+		my $size = unpack "v", substr($d, $off + 6, 2);
+		die "bad record\n" if $size < 8;
+		my $rec = substr($d, $off, $size);
+		my $name = $type == 10 ? unpack("Z*", substr($rec, 72)) : "";
+		if ($type == 10 && $name eq $old) {
+			my $pad = (length($old) + 8) & ~7;
+			my $trailer = substr($rec, 72 + $pad);
+			my $npad = (length($new) + 8) & ~7;
+			$rec = substr($rec, 0, 72) . pack("a$npad", $new) . $trailer;
+			substr($rec, 6, 2) = pack "v", length $rec;
+			# an anonymous mapping has no offset, as the kernel says
+			substr($rec, 32, 8) = pack "Q", 0 if $new eq "//anon";
+		}
+		print $rec;
+		$off += $size;
+	}' "$1" "$2"
+}
+ldso=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+# hostile NAME WHAT [warn|quiet]: pfscript on the recording whose loader is
+# the file NAME.
+hostile() {
+	rename_dso "$ldso" "$1" <"$pipe" >"$tmp/hostile.data"
+	run_limited pfscript -i "$tmp/hostile.data"
+	status_ok "pfscript: $2" || return
+	if [ "$rc" -ne 0 ]; then
+		fail "pfscript: $2: status $rc: $(head -n 1 "$tmp/err")"
+	elif ! grep -Fq "[unknown] ($1)" "$tmp/out"; then
+		fail "pfscript: $2: no [unknown] frame in $1"
+	elif [ "$(wc -l <"$tmp/err")" -gt 1 ]; then
+		fail "pfscript: $2: $(wc -l <"$tmp/err") lines on stderr"
+	elif [ "${3:-warn}" = warn ] && ! grep -q "^pfscript: $1: .*; no symbols from it\$" "$tmp/err"; then
+		fail "pfscript: $2: no warning naming $1: $(head -n 1 "$tmp/err")"
+	else
+		echo "ok: pfscript: $2"
+	fi
+}
+mkfifo "$tmp/fifo"
+hostile "$tmp/fifo" "a FIFO"
+hostile /dev/urandom "a device"
+hostile "$tmp" "a directory"
+hostile /proc/self/mem "/proc/self/mem"
+hostile "$tmp/missing.so" "a file that is not there" quiet
+truncate -s 10G "$tmp/sparse" 2>/dev/null && hostile "$tmp/sparse" "a 10 GB sparse file"
+head -c 4000 "$ldso" >"$tmp/truncated.so" && hostile "$tmp/truncated.so" "a truncated ELF file"
+# ELF fields patched: put64 FILE OFFSET VALUE (little-endian).
+put64() {
+	perl -e 'open F, "+<", $ARGV[0] or die; binmode F; seek F, $ARGV[1], 0;
+		 print F pack "Q", $ARGV[2]' "$@"
+}
+# field FILE SECTION WHAT: the file offset of the section header field WHAT
+# (size or entsize) of SECTION.
+field() {
+	perl -e '
+	open F, "<", $ARGV[0] or die; binmode F; local $/; my $d = <F>;
+	my ($shoff) = unpack "Q", substr($d, 0x28, 8);
+	my ($shentsize, $shnum, $shstrndx) = unpack "vvv", substr($d, 0x3a, 6);
+	my $strtab = unpack "Q", substr($d, $shoff + $shstrndx * $shentsize + 0x18, 8);
+	for my $i (0 .. $shnum - 1) {
+		my $h = $shoff + $i * $shentsize;
+		my $name = unpack "Z*", substr($d, $strtab + unpack("V", substr($d, $h, 4)));
+		next unless $name eq $ARGV[1];
+		print $h + ($ARGV[2] eq "size" ? 0x20 : 0x38), "\n";
+		exit;
+	}' "$@"
+}
+if [ -f /bin/true ]; then
+	cp "$ldso" "$tmp/shoff.so"
+	put64 "$tmp/shoff.so" 40 1099511627776
+	hostile "$tmp/shoff.so" "section headers beyond the end"
+	cp "$ldso" "$tmp/shsize.so"
+	at=$(field "$tmp/shsize.so" .dynsym size)
+	[ -n "$at" ] && put64 "$tmp/shsize.so" "$at" 1152921504606846976 &&
+		hostile "$tmp/shsize.so" "an absurd sh_size"
+	# A .rela.plt of 1-byte entries over a sparse 120 MB file: once 10 GB
+	# of memory and 77 s.
+	cp /bin/true "$tmp/relaplt"
+	at=$(field "$tmp/relaplt" .rela.plt entsize)
+	if [ -n "$at" ]; then
+		truncate -s 120M "$tmp/relaplt"
+		put64 "$tmp/relaplt" "$at" 1
+		put64 "$tmp/relaplt" $((at - 0x18)) 100000000
+		hostile "$tmp/relaplt" "a .rela.plt of 1-byte entries in a sparse 120 MB file"
+	fi
+fi
+# A .gnu_debuglink is a file name: "../fifo" must not be followed (here to
+# a FIFO, which would block).  Without its build-id the loader's copy has
+# only its exported symbols: the frames inside are [unknown].
+if command -v objcopy >/dev/null 2>&1; then
+	mkdir -p "$tmp/sub"
+	printf '../fifo\0\0\0\0\0\0\0\0\0' >"$tmp/debuglink"
+	objcopy --remove-section=.gnu_debuglink --remove-section=.note.gnu.build-id \
+		--add-section .gnu_debuglink="$tmp/debuglink" "$ldso" "$tmp/sub/dl.so" 2>/dev/null &&
+	rename_dso "$ldso" "$tmp/sub/dl.so" <"$pipe" >"$tmp/hostile.data" &&
+	run_limited pfscript -i "$tmp/hostile.data" -F +srcline
+	if status_ok "pfscript: a debuglink with ../" && [ "$rc" -eq 0 ] &&
+	   grep -Fq "[unknown] ($tmp/sub/dl.so)" "$tmp/out"; then
+		echo "ok: pfscript: a debuglink with ../ is not followed"
+	else
+		fail "pfscript: a debuglink with ../: status $rc, $(head -n 1 "$tmp/err")"
+	fi
+fi
+# The JIT map of the recorded process: a FIFO, a 1 GB line, no newline.
+jitmap=/tmp/perf-27597.map
+if [ ! -e "$jitmap" ] || [ -O "$jitmap" ]; then
+	for kind in fifo longline nonewline; do
+		rm -f "$jitmap"
+		case $kind in
+		fifo) mkfifo "$jitmap" ;;
+		longline) { printf '1000 10 '; head -c 100000 /dev/zero | tr '\0' x; echo; } >"$jitmap"
+			  truncate -s 1G "$jitmap" ;;
+		nonewline) printf '7f0fde317000 40 jitted' >"$jitmap"
+			   truncate -s 1G "$jitmap" ;;
+		esac
+		rename_dso "$ldso" //anon <"$pipe" >"$tmp/hostile.data"
+		run_limited pfscript -i "$tmp/hostile.data"
+		if status_ok "pfscript: JIT map: $kind" && [ "$rc" -eq 0 ] &&
+		   [ "$(wc -l <"$tmp/err")" -le 1 ]; then
+			echo "ok: pfscript: JIT map: $kind"
+		else
+			fail "pfscript: JIT map: $kind: status $rc, $(head -n 1 "$tmp/err")"
+		fi
+	done
+	rm -f "$jitmap"
+else
+	echo "skip: $jitmap belongs to someone else"
+fi
+
 echo "ok: $rejected bad inputs refused as they should be"
 finish

@@ -109,8 +109,10 @@ int elf_check(Elf *elf, const char *path, uint64_t size)
 		if (ph.p_type == PT_LOAD && !inside(ph.p_offset, ph.p_filesz, size))
 			return bad(path, "segment", i);
 	}
+	/* libelf quietly drops section headers it cannot read: the raw
+	   header says whether there were some. */
 	if (elf_getshdrnum(elf, &n) != 0 ||
-	    (n && !inside(eh.e_shoff, (uint64_t)n * eh.e_shentsize, size)))
+	    (eh.e_shoff && !inside(eh.e_shoff, (uint64_t)(n ? n : 1) * eh.e_shentsize, size)))
 		return bad(path, "section headers", n);
 	for (i = 1; (scn = elf_nextscn(elf, scn)); i++) {
 		GElf_Shdr sh;

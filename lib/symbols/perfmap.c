@@ -10,27 +10,19 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <pf/pf.h>
 #include "util/pf-int.h"
 #include "symbols/files-int.h"
 #include "symbols/symtab-int.h"
 
-/* Longer lines are no JIT symbol: they are skipped, not read whole. */
+/* A longer line is no JIT symbol: the file is no perf map.  It is not
+   read on (a line of a gigabyte, or no newline at all). */
 #define MAX_LINE 65536
-
-/* Skip to the next line; 0 at the end of F. */
-static int skip_line(FILE *f)
-{
-	int c;
-
-	while ((c = getc(f)) != EOF)
-		if (c == '\n')
-			return 1;
-	return 0;
-}
 
 int perfmap_parse(struct symtab *t, FILE *f)
 {
@@ -40,15 +32,17 @@ int perfmap_parse(struct symtab *t, FILE *f)
 		error_set("out of memory");
 		return -1;
 	}
-	while (fgets(line, MAX_LINE, f)) {
+	for (size_t lineno = 1; fgets(line, MAX_LINE, f); lineno++) {
 		size_t len = strlen(line);
 		char *p = line, *end;
 		unsigned long long start, size;
 
 		if (len == MAX_LINE - 1 && line[len - 1] != '\n') {
-			if (!skip_line(f))
-				break;
-			continue;
+			error_set("line %zu: longer than %d bytes: not a perf map",
+				  lineno, MAX_LINE - 1);
+			free(line);
+			symtab_free(t);
+			return -1;
 		}
 		if (len && line[len - 1] == '\n')
 			line[--len] = 0;
@@ -93,5 +87,11 @@ int perfmap_load(struct symtab *t, const char *path)
 	}
 	r = perfmap_parse(t, f);
 	fclose(f);
+	if (r < 0) {
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", pf_errmsg());
+		error_set("%s: %s", path, why);
+	}
 	return r;
 }
