@@ -5,7 +5,10 @@
  * /tmp/perf-PID.map parsing, and the machine state rebuilt from MMAP2,
  * COMM and FORK records: which mapping an address falls in (for data
  * addresses too), JIT symbols, the kernel, and the per-address cache;
- * the scope index of inline-index.c against libdw's own answers.
+ * the maps' tree against a painted model; the load bias on every linker's
+ * layout (small ELF files written here); the build-id check; the scope
+ * index of inline-index.c against libdw's own answers (C programs, where
+ * addr2line and libdw agree).
  */
 #include "config.h"
 
@@ -14,6 +17,8 @@
 #include <elf.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,8 @@
 #include <pf/pf.h>
 #include "symbols/symtab-int.h"
 #include "symbols/inline-index-int.h"
+#include "symbols/machine-int.h"
+#include "symbols/buildid-int.h"
 #include "check-run.h"
 
 START_TEST(aliases)
@@ -325,6 +332,278 @@ START_TEST(jit_and_kernel)
 }
 END_TEST
 
+/* One PT_LOAD of a layout. */
+struct seg { uint64_t off, vaddr, filesz; uint32_t flags; };
+
+/* A small ELF file as a linker lays it out: SEGS as its program headers, a
+   .text of 0x40 bytes (one function, "fn", in .symtab) at FN_VADDR inside
+   the executable segment.  The path of a temporary file the caller
+   unlinks. */
+static char *write_elf(int type, const struct seg *segs, int nsegs, uint64_t fn_vaddr)
+{
+	static const char shstr[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
+	static const int name_at[] = { 1, 7, 15, 23 };
+	static const char str[] = "\0fn";
+	static unsigned char code[0x40];
+	char *path = strdup("/tmp/check_symbols_elf.XXXXXX");
+	int fd = mkstemp(path);
+	uint64_t end = 0, fn_off = 0;
+	GElf_Ehdr eh;
+
+	ck_assert_int_ge(fd, 0);
+	memset(code, 0xc3, sizeof code);        /* ret */
+	elf_version(EV_CURRENT);
+	Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
+	ck_assert_ptr_nonnull(e);
+	elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT);
+	ck_assert_ptr_nonnull(gelf_newehdr(e, ELFCLASS64));
+	gelf_getehdr(e, &eh);
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = (GElf_Half)type;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_phoff = 64;
+	eh.e_phnum = (GElf_Half)nsegs;
+	eh.e_phentsize = sizeof(Elf64_Phdr);
+	gelf_update_ehdr(e, &eh);
+	ck_assert_ptr_nonnull(gelf_newphdr(e, (size_t)nsegs));
+	for (int i = 0; i < nsegs; i++) {
+		GElf_Phdr ph = { .p_type = PT_LOAD, .p_flags = segs[i].flags,
+				 .p_offset = segs[i].off, .p_vaddr = segs[i].vaddr,
+				 .p_paddr = segs[i].vaddr, .p_filesz = segs[i].filesz,
+				 .p_memsz = segs[i].filesz, .p_align = 0x1000 };
+		gelf_update_phdr(e, i, &ph);
+		if (segs[i].off + segs[i].filesz > end)
+			end = segs[i].off + segs[i].filesz;
+		if ((segs[i].flags & PF_X) && fn_vaddr >= segs[i].vaddr &&
+		    fn_vaddr - segs[i].vaddr < segs[i].filesz)
+			fn_off = fn_vaddr - segs[i].vaddr + segs[i].off;
+	}
+	ck_assert_uint_ne(fn_off, 0);
+	GElf_Sym syms[2] = { { 0 }, { .st_name = 1, .st_info = GELF_ST_INFO(STB_GLOBAL, STT_FUNC),
+				      .st_shndx = 1, .st_value = fn_vaddr, .st_size = 0x40 } };
+	const struct { int type; const void *data; size_t size, entsize; } sec[] = {
+		{ SHT_PROGBITS, code, sizeof code, 0 },
+		{ SHT_SYMTAB, syms, sizeof syms, sizeof(Elf64_Sym) },
+		{ SHT_STRTAB, str, sizeof str, 0 },
+		{ SHT_STRTAB, shstr, sizeof shstr, 0 },
+	};
+	/* The tables go after every segment. */
+	uint64_t at = (end + 7) & ~7ULL;
+	for (int i = 0; i < 4; i++) {
+		Elf_Scn *scn = elf_newscn(e);
+		Elf_Data *d = elf_newdata(scn);
+		GElf_Shdr sh;
+
+		d->d_buf = (void *)sec[i].data;
+		d->d_size = sec[i].size;
+		d->d_type = i == 1 ? ELF_T_SYM : ELF_T_BYTE;
+		d->d_align = i == 0 ? 1 : 8;
+		gelf_getshdr(scn, &sh);
+		sh.sh_name = (GElf_Word)name_at[i];
+		sh.sh_type = (GElf_Word)sec[i].type;
+		sh.sh_size = sec[i].size;
+		sh.sh_entsize = sec[i].entsize;
+		sh.sh_addralign = d->d_align;
+		sh.sh_link = i == 1 ? 3 : 0;
+		sh.sh_info = i == 1 ? 1 : 0;
+		if (i == 0) {
+			sh.sh_flags = SHF_ALLOC | SHF_EXECINSTR;
+			sh.sh_addr = fn_vaddr;
+			sh.sh_offset = fn_off;
+		} else {
+			sh.sh_offset = at;
+			at = (at + sec[i].size + 7) & ~7ULL;
+		}
+		gelf_update_shdr(scn, &sh);
+	}
+	eh.e_shoff = at;
+	eh.e_shentsize = sizeof(Elf64_Shdr);
+	eh.e_shstrndx = 4;
+	gelf_update_ehdr(e, &eh);
+	ck_assert_int_ge(elf_update(e, ELF_C_WRITE), 0);
+	elf_end(e);
+	close(fd);
+	return path;
+}
+
+/* Every layout of issue 15: where the code is mapped and where its ELF
+   addresses are must give the bias libdwfl computes, and the function's
+   name at the right offset, for each mapping (a file mapped at several
+   places, a mapping split by mprotect). */
+START_TEST(bias_per_layout)
+{
+	enum { R = PF_R, RX = PF_R | PF_X, RW = PF_R | PF_W };
+	static const struct layout {
+		const char *what;
+		int type;
+		struct seg segs[3];
+		uint64_t fn;            /* the function's ELF address */
+		uint64_t start, pgoff;  /* the executable mapping */
+		uint64_t bias;
+	} layouts[] = {
+		{ "GNU ld, PIE", ET_DYN, { { 0, 0, 0x800, R }, { 0x1000, 0x1000, 0x1000, RX },
+					   { 0x2000, 0x3000, 0x100, RW } },
+		  0x1100, 0x555555555000, 0x1000, 0x555555554000 },
+		{ "GNU ld, not PIE", ET_EXEC, { { 0, 0x400000, 0x800, R },
+						{ 0x1000, 0x401000, 0x1000, RX },
+						{ 0x2000, 0x403000, 0x100, RW } },
+		  0x401100, 0x401000, 0x1000, 0 },
+		{ "gold: code in the first segment", ET_DYN, { { 0, 0, 0x1800, RX },
+							     { 0x1800, 0x2800, 0x100, RW } },
+		  0x500, 0x7f0000000000, 0, 0x7f0000000000 },
+		/* The executable segment at another address than its offset,
+		   sharing the first file page with the read-only one. */
+		{ "lld", ET_DYN, { { 0, 0, 0x7f0, R }, { 0x7f0, 0x17f0, 0x800, RX },
+				   { 0xff0, 0x2ff0, 0x100, RW } },
+		  0x1800, 0x555555556000, 0, 0x555555555000 },
+		{ "lld, not PIE", ET_EXEC, { { 0, 0x200000, 0x6f4, R },
+					     { 0x700, 0x201700, 0x1b0, RX },
+					     { 0x8b0, 0x2028b0, 0x1e8, RW } },
+		  0x201780, 0x201000, 0, 0 },
+		{ "mold", ET_DYN, { { 0, 0, 0x6c0, R }, { 0x6c0, 0x16c0, 0x900, RX },
+				    { 0xfc0, 0x2fc0, 0x100, RW } },
+		  0x1700, 0x7f1234501000, 0, 0x7f1234500000 },
+		{ "prelinked library", ET_DYN, { { 0, 0x40000000, 0x800, R },
+						 { 0x1000, 0x40001000, 0x1000, RX } },
+		  0x40001100, 0x7f5500001000, 0x1000, 0x7f5500001000 - 0x40001000 },
+		{ "prelinked library at its base", ET_DYN, { { 0, 0x40000000, 0x800, R },
+							     { 0x1000, 0x40001000, 0x1000, RX } },
+		  0x40001100, 0x40001000, 0x1000, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+		const struct layout *l = &layouts[i];
+		int nsegs = l->segs[2].filesz ? 3 : 2;
+		char *path = write_elf(l->type, l->segs, nsegs, l->fn);
+		pf_machine *m = pf_machine_new(0);
+		struct pf_frame f;
+		uint64_t bias = 1;
+		int pid = 100 + (int)i;
+
+		mmap2(m, pid, l->start, 0x1000, l->pgoff, PROT_READ | PROT_EXEC, path);
+		/* The same file twice more: elsewhere in this process and in
+		   another one, each with its own bias. */
+		mmap2(m, pid, l->start + 0x100000000, 0x1000, l->pgoff, PROT_READ | PROT_EXEC, path);
+		mmap2(m, pid + 1000, l->start + 0x200000000, 0x1000, l->pgoff,
+		      PROT_READ | PROT_EXEC, path);
+		for (int k = 0; k < 3; k++) {
+			uint64_t shift = (uint64_t)k * 0x100000000;
+			uint64_t ip = l->fn + l->bias + shift + 0x10;
+
+			ck_assert_int_eq(pf_machine_resolve(m, k == 2 ? pid + 1000 : pid,
+							    PERF_RECORD_MISC_USER, ip, 0, &f, 1), 1);
+			ck_assert_msg(f.sym && strcmp(f.sym, "fn") == 0, "%s (mapping %d): %s",
+				      l->what, k, f.sym ? f.sym : "no symbol");
+			ck_assert_uint_eq(f.symoff, 0x10);
+			ck_assert_uint_eq(f.elf_addr, l->fn + 0x10);
+		}
+		struct dso d = { 0 };
+		d.load = calloc(3, sizeof *d.load);
+		for (int k = 0; k < nsegs; k++) {
+			d.load[k].off = l->segs[k].off;
+			d.load[k].vaddr = l->segs[k].vaddr;
+			d.load[k].filesz = l->segs[k].filesz;
+			d.load[k].flags = l->segs[k].flags;
+		}
+		d.nr_load = (size_t)nsegs;
+		ck_assert_int_eq(dso_bias(&d, l->start, l->pgoff, 1, &bias), 0);
+		ck_assert_msg(bias == l->bias, "%s: bias %#" PRIx64 ", want %#" PRIx64,
+			      l->what, bias, l->bias);
+		free(d.load);
+		pf_machine_free(m);
+		unlink(path);
+		free(path);
+	}
+}
+END_TEST
+
+/* A mapping that mprotect split: its second part starts inside the
+   segment, at a later file offset, with the same bias. */
+START_TEST(bias_split_mapping)
+{
+	struct seg segs[2] = { { 0, 0, 0x800, PF_R }, { 0x1000, 0x1000, 0x3000, PF_R | PF_X } };
+	char *path = write_elf(ET_DYN, segs, 2, 0x3100);
+	pf_machine *m = pf_machine_new(0);
+	struct pf_frame f;
+
+	mmap2(m, 7, 0x7f0000001000, 0x2000, 0x1000, PROT_READ | PROT_EXEC, path);
+	mmap2(m, 7, 0x7f0000003000, 0x1000, 0x3000, PROT_READ | PROT_EXEC, path);
+	ck_assert_int_eq(pf_machine_resolve(m, 7, PERF_RECORD_MISC_USER, 0x7f0000003108, 0, &f, 1), 1);
+	ck_assert_str_eq(f.sym, "fn");
+	ck_assert_uint_eq(f.symoff, 8);
+	pf_machine_free(m);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
+/* The build-id check: a file whose id differs from the recording's is not
+   used (no symbol, one warning naming it), one whose id matches is. */
+static void count_warning(void *arg, const char *msg)
+{
+	ck_assert_ptr_nonnull(strstr(msg, "not the file the recording saw"));
+	++*(int *)arg;
+}
+
+static int find_main(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	*(uint64_t *)arg = info->dlpi_addr;     /* the program comes first */
+	return 1;
+}
+
+START_TEST(build_id_check)
+{
+	uint64_t main_base = 0;
+	char *self = realpath("/proc/self/exe", NULL);
+	unsigned char id[20] = { 0 }, wrong[20];
+	int len = buildid_of_file(self, id), warnings = 0;
+	struct pf_frame f;
+
+	ck_assert_ptr_nonnull(self);
+	if (len <= 0) {
+		printf("build_id_check: this program has no build-id\n");
+		free(self);
+		return;
+	}
+	dl_iterate_phdr(find_main, &main_base);
+	memcpy(wrong, id, sizeof wrong);
+	wrong[0] ^= 0xff;
+	for (int pass = 0; pass < 2; pass++) {
+		pf_machine *m = pf_machine_new(0);
+		char home[] = "/tmp/check_symbols_home.XXXXXX", *old = getenv("HOME");
+
+		/* An empty cache: no copy to fall back on. */
+		ck_assert_ptr_nonnull(mkdtemp(home));
+		setenv("HOME", home, 1);
+		pf_machine_set_warn(m, count_warning, &warnings);
+		ck_assert_int_eq(pf_machine_add_build_id(m, self, pass ? id : wrong, (size_t)len), 0);
+		mmap2(m, 9, main_base, 0x1000000, 0, PROT_READ | PROT_EXEC, self);
+		/* This function, where this program is mapped. */
+		uint64_t ip = (uint64_t)(uintptr_t)count_warning;
+		pf_machine_resolve(m, 9, PERF_RECORD_MISC_USER, ip, 0, &f, 1);
+		pf_machine_resolve(m, 9, PERF_RECORD_MISC_USER, ip, 0, &f, 1);
+		ck_assert_str_eq(f.dso, self);
+		if (pass == 0) {
+			ck_assert_ptr_null(f.sym);
+			ck_assert_int_eq(warnings, 1);  /* once, for two look-ups */
+		} else {
+			ck_assert_str_eq(f.sym, "count_warning");
+			ck_assert_int_eq(warnings, 1);
+		}
+		pf_machine_free(m);
+		if (old)
+			setenv("HOME", old, 1);
+		rmdir(home);
+	}
+	free(self);
+}
+END_TEST
+
 /* What the index replaces: dwarf_getscopes(), then the physical scopes
    of its innermost one. */
 static int libdw_scopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
@@ -426,6 +705,9 @@ int main(void)
 	tcase_add_test(tc, perfmap);
 	tcase_add_test(tc, maps);
 	tcase_add_test(tc, maps_tree);
+	tcase_add_test(tc, bias_per_layout);
+	tcase_add_test(tc, bias_split_mapping);
+	tcase_add_test(tc, build_id_check);
 	tcase_add_test(tc, jit_and_kernel);
 	tcase_add_test(tc, scope_index);
 	tcase_set_timeout(tc, 120);

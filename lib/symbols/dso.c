@@ -338,7 +338,9 @@ static int load_symbols(pf_machine *m, struct dso *d)
 		if (type != STT_FUNC && type != STT_GNU_IFUNC && !is_label(elf, type, shndx))
 			continue;
 		char *dm = maybe_demangle(m, name);
-		if (!dm || symtab_add(&d->st, addr - d->bias, sym.st_size, dm,
+		/* libdwfl moves section symbols by the module's bias, not
+		   absolute ones. */
+		if (!dm || symtab_add(&d->st, shndx == SHN_ABS ? addr : addr - d->bias, sym.st_size, dm,
 				      GELF_ST_BIND(sym.st_info), NULL) < 0) {
 			free(dm);
 			return -1;
