@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
+#include <pf/demangle.h>
 #include "util/pf-int.h"
 #include "util/hash-int.h"
 #include "symbols/addr2line-int.h"
@@ -149,15 +150,6 @@ static long dso_index(struct srcline *s, const char *p, size_t n)
 	return (long)i;
 }
 
-static const char *die_name(Dwarf_Die *die)
-{
-	Dwarf_Attribute attr;
-	const char *name;
-
-	name = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
-	return name;
-}
-
 static const char *base(const char *path)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;
@@ -222,8 +214,10 @@ static int resolve(struct srcline *s, struct dso *d, Dwarf_Addr addr,
 
 		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
 			continue;
-		name = die_name(die);
-		if (add(out, s->context, name ? name : "??", file, line) < 0) {
+		char *fn = dwarf_function_name(die, 1);
+		int added = add(out, s->context, fn ? fn : "??", file, line);
+		free(fn);
+		if (added < 0) {
 			rc = -1;
 			break;
 		}
@@ -239,8 +233,12 @@ static int resolve(struct srcline *s, struct dso *d, Dwarf_Addr addr,
 			line = (int)w;
 	}
 	free(scopes);
-	if (rc == 0 && (name = dwfl_module_addrname(d->mod, addr)))
-		rc = add(out, s->context, name, file, line) < 0 ? -1 : 1;
+	if (rc == 0 && (name = dwfl_module_addrname(d->mod, addr))) {
+		char *dm = pf_demangle(name);
+
+		rc = add(out, s->context, dm ? dm : name, file, line) < 0 ? -1 : 1;
+		free(dm);
+	}
 	/* perl falls back on addr2line's "nothing known" answers. */
 	if (rc > 0 && ((out->len == 2 && memcmp(out->p, "??", 2) == 0) ||
 		       (out->len == 7 && memcmp(out->p, "??:??:0", 7) == 0)))

@@ -30,4 +30,10 @@ void inline_index_free(struct inline_index *ix);
 int inline_index_scopes(struct inline_index *ix, Dwarf_Die *cu, Dwarf_Addr pc,
 			Dwarf_Die **scopes);
 
+/* dso.c: a function's (or an inlined instance's) name as binutils'
+   addr2line -C prints it, which perf and stackcollapse-perf.pl read: the
+   linkage name, demangled (qualified, without parameters) when DEMANGLE,
+   else DW_AT_name.  NULL when it has none; the caller frees. */
+char *dwarf_function_name(Dwarf_Die *die, int demangle);
+
 #endif /* PF_INLINE_INDEX_INT_H */
