@@ -5,10 +5,11 @@
 # BENCH_MB MiB (default 1024: 262,144 samples), and a --call-graph dwarf
 # recording of BENCH_DWARF_MB MiB (default 32: 8,192 samples), and a DWARF
 # recording of python3 importing modules (Debian's python3 has no frame
-# pointers; perf script forks addr2line for inline frames).  Prints CPU
-# seconds (user + system, children included) and wall seconds, samples
-# per CPU second, the speed-up in CPU time, and whether the outputs are
-# equal.
+# pointers; perf script forks addr2line for inline frames), and a DWARF
+# recording of a program linked by lld (code at another address than its
+# file offset) when clang and lld are installed.  Prints CPU seconds (user
+# + system, children included) and wall seconds, samples and frames per
+# CPU second, the speed-up in CPU time, and whether the outputs are equal.
 : "${top_builddir:=.}"
 mb=${BENCH_MB:-1024}
 dwarf_mb=${BENCH_DWARF_MB:-32}
@@ -46,12 +47,19 @@ compare() {
 	else
 		same="$(diff "$dir/perf.txt" "$dir/pf.txt" | grep -c '^<') lines differ"
 	fi
-	awk -v n="$name" -v s="$samples" -v tp="$tp" -v tf="$tf" -v same="$same" 'BEGIN {
+	# Frames, as well as samples: on DWARF recordings the two unwinders
+	# need not reach equally deep.
+	fp=$(grep -c "$(printf '^\t')" "$dir/perf.txt")
+	ff=$(grep -c "$(printf '^\t')" "$dir/pf.txt")
+	awk -v n="$name" -v s="$samples" -v tp="$tp" -v tf="$tf" -v same="$same" \
+	    -v fp="$fp" -v ff="$ff" 'BEGIN {
 		split(tp, p, " "); split(tf, f, " ")
 		if (p[1] < 0.01) p[1] = 0.01
 		if (f[1] < 0.01) f[1] = 0.01
 		printf "%-20s %7d samples  perf script %6.2f s cpu %6.2f s wall (%7.0f/s)  pfscript %5.2f s cpu %5.2f s wall (%7.0f/s)  %4.1fx  %s\n",
-		       n, s, p[1], p[2], s / p[1], f[1], f[2], s / f[1], p[1] / f[1], same }'
+		       n, s, p[1], p[2], s / p[1], f[1], f[2], s / f[1], p[1] / f[1], same
+		printf "%-20s frames: perf script %d (%.0f/s), pfscript %d (%.0f/s)\n",
+		       "", fp, fp / p[1], ff, ff / f[1] }'
 }
 
 perf record -q -e page-faults -c 1 -g -o "$dir/fp.data" -- "$work" "$mb"
@@ -59,6 +67,12 @@ compare "fp call chains" "$dir/fp.data"
 perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$dir/dwarf.data" -- "$work" "$dwarf_mb"
 compare "dwarf" "$dir/dwarf.data"
 compare "dwarf --no-inline" "$dir/dwarf.data" --no-inline
+if command -v clang >/dev/null 2>&1 &&
+   clang -O2 -g -fuse-ld=lld -o "$dir/touch-lld" "$(dirname "$0")/record_touch.c" 2>/dev/null; then
+	perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 -o "$dir/lld.data" -- \
+		"$dir/touch-lld" "$dwarf_mb"
+	compare "lld dwarf" "$dir/lld.data"
+fi
 if command -v python3 >/dev/null 2>&1; then
 	perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf -o "$dir/py.data" -- \
 		python3 -c 'import json, email, http.client, decimal, xml.dom.minidom, sqlite3'
