@@ -190,16 +190,14 @@ static int resolve(struct srcline *s, struct dso *d, Dwarf_Addr addr,
 		   struct buf *out)
 {
 	Dwarf_Addr bias = 0;
-	Dwarf_Die *cu = dwfl_module_addrdie(d->mod, addr, &bias);
+	Dwarf_Die *cu = inline_index_cu(d->scopes, d->mod, addr, &bias);
 	Dwarf_Die *scopes = NULL;
-	Dwfl_Line *dl = dwfl_module_getsrc(d->mod, addr);
-	const char *file = NULL, *name;
+	const char *file, *name;
 	int line = 0, n = 0, i, rc = 0;
 	Dwarf_Files *files = NULL;
 
 	out->len = 0;
-	if (dl)
-		file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
+	file = inline_index_line(d->scopes, d->mod, addr, &line);
 	/* The concrete nesting of the innermost scope tells who inlined
 	   whom. */
 	if (cu && (n = inline_index_scopes(d->scopes, cu, addr - bias, &scopes)) > 0)

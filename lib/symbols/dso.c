@@ -578,21 +578,21 @@ static char *srcline_of(const char *file, int line)
 	return s;
 }
 
+static struct inline_index *scope_index(struct dso *d);
+
 static char *addr_srcline(struct dso *d, uint64_t dwaddr)
 {
-	Dwfl_Line *l = dwfl_module_getsrc(d->mod, dwaddr);
 	int line = 0;
-	const char *file;
+	const char *file = inline_index_line(scope_index(d), d->mod, dwaddr, &line);
 	Dwarf_Addr bias;
 
 	/* In a unit without a line for it (assembly), addr2line answers
 	   ":?", which perf shows as ":0". */
-	if (!l) {
-		Dwarf_Die *cu = dwfl_module_addrdie(d->mod, dwaddr, &bias);
+	if (!file) {
+		Dwarf_Die *cu = inline_index_cu(scope_index(d), d->mod, dwaddr, &bias);
 
 		return cu && dwarf_haspc(cu, dwaddr - bias) == 1 ? strdup(":0") : NULL;
 	}
-	file = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL);
 	return srcline_of(file, line);
 }
 
@@ -689,7 +689,7 @@ static void find_inlines(pf_machine *m, struct dso *d, uint64_t vaddr,
 			 const struct sym *s, struct addr_info *ai)
 {
 	Dwarf_Addr dwbias, dwaddr = vaddr + d->bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(d->mod, dwaddr, &dwbias);
+	Dwarf_Die *cu = inline_index_cu(scope_index(d), d->mod, dwaddr, &dwbias);
 	Dwarf_Die *scopes = NULL;
 	int n, i;
 	char *line;

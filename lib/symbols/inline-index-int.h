@@ -11,6 +11,7 @@
 #define PF_INLINE_INDEX_INT_H
 
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 
 struct inline_index;
 
@@ -29,6 +30,18 @@ void inline_index_free(struct inline_index *ix);
    libdw. */
 int inline_index_scopes(struct inline_index *ix, Dwarf_Die *cu, Dwarf_Addr pc,
 			Dwarf_Die **scopes);
+
+/* The compilation unit holding ADDR (a module address) in MOD, with the
+   unit's bias in *BIAS, as dwfl_module_addrdie() answers, but also in
+   modules without .debug_aranges (clang's), from the units' own ranges,
+   indexed once in IX.  NULL when none holds it. */
+Dwarf_Die *inline_index_cu(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr addr,
+			   Dwarf_Addr *bias);
+
+/* The source file and *LINE of ADDR in MOD, likewise (dwfl_module_getsrc,
+   then the unit found above).  NULL when unknown. */
+const char *inline_index_line(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr addr,
+			      int *line);
 
 /* dso.c: a function's (or an inlined instance's) name as binutils'
    addr2line -C prints it, which perf and stackcollapse-perf.pl read: the

@@ -68,9 +68,19 @@ struct unit {
 	uint32_t kids, nkids;	/* the top level's slice of r */
 };
 
+/* A unit's address range, for modules without .debug_aranges. */
+struct cu_range {
+	Dwarf_Addr lo, hi;
+	Dwarf_Die *cu;
+};
+
 struct inline_index {
 	struct unit **units;	/* open addressing by key */
 	size_t mask, used;
+	struct cu_range *cus;	/* sorted by lo, built on first need */
+	size_t ncus;
+	Dwarf_Addr cu_bias;
+	int cus_built;
 };
 
 struct build {
@@ -108,6 +118,7 @@ void inline_index_free(struct inline_index *ix)
 {
 	if (!ix)
 		return;
+	free(ix->cus);
 	for (size_t i = 0; i <= ix->mask; i++)
 		unit_free(ix->units[i]);
 	free(ix->units);
@@ -441,4 +452,84 @@ int inline_index_scopes(struct inline_index *ix, Dwarf_Die *cu, Dwarf_Addr pc,
 	v[i++] = u->cu;
 	*scopes = v;
 	return i;
+}
+
+static int cmp_cu_range(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Every unit's ranges, once: clang writes no .debug_aranges, and libdw
+   0.188 then maps no address to its unit, where binutils (and so perf)
+   reads the units' own ranges. */
+static void build_cus(struct inline_index *ix, Dwfl_Module *mod)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias, base, lo, hi;
+	size_t cap = 0;
+
+	ix->cus_built = 1;
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		ptrdiff_t off = 0;
+
+		ix->cu_bias = bias;
+		while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0) {
+			if (lo >= hi)
+				continue;
+			if (grow((void **)&ix->cus, &cap, ix->ncus, sizeof *ix->cus) < 0)
+				return;
+			ix->cus[ix->ncus++] = (struct cu_range){ lo, hi, cu };
+		}
+	}
+	if (ix->ncus)
+		qsort(ix->cus, ix->ncus, sizeof *ix->cus, cmp_cu_range);
+}
+
+Dwarf_Die *inline_index_cu(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr addr,
+			   Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, bias);
+	size_t lo = 0, hi;
+
+	if (cu || !ix)
+		return cu;
+	if (!ix->cus_built)
+		build_cus(ix, mod);
+	addr -= ix->cu_bias;
+	/* The last range starting at or before ADDR; ranges of units rarely
+	   overlap, so a few steps back find any that still covers it. */
+	for (hi = ix->ncus; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->cus[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo, steps = 0; i-- > 0 && steps < 16; steps++)
+		if (addr < ix->cus[i].hi) {
+			*bias = ix->cu_bias;
+			return ix->cus[i].cu;
+		}
+	return NULL;
+}
+
+const char *inline_index_line(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr addr,
+			      int *line)
+{
+	Dwfl_Line *l = dwfl_module_getsrc(mod, addr);
+	Dwarf_Addr bias;
+	Dwarf_Die *cu;
+	Dwarf_Line *dl;
+
+	*line = 0;
+	if (l)
+		return dwfl_lineinfo(l, NULL, line, NULL, NULL, NULL);
+	if (!(cu = inline_index_cu(ix, mod, addr, &bias)) ||
+	    !(dl = dwarf_getsrc_die(cu, addr - bias)))
+		return NULL;
+	dwarf_lineno(dl, line);
+	return dwarf_linesrc(dl, NULL, NULL);
 }
