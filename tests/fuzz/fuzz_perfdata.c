@@ -4,7 +4,7 @@
  * its records (lib/perfdata-*.c, lib/symbols.c): the input is opened as a
  * file (memfd) or, when the first byte is odd and it fits a pipe's buffer,
  * read through a pipe; every record is decoded, side-band records are
- * applied and every callchain address is resolved.
+ * applied (build-ids included) and every callchain address is resolved.
  *
  * Built by `make fuzz` with libFuzzer, replayed in `make check` over the
  * seed corpus and the regressions by tests/fuzz/driver.c (tests/run-fuzz.sh).
@@ -61,6 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pf_perfdata_set_unordered(pd, data[0] & 2);
 	if (!m)
 		m = pf_machine_new(0);
+	/* The header's build-ids (and MMAP2 ones, below) checked against the
+	   files on this machine. */
+	if (m && pf_machine_use_recording(m, pd) < 0) {
+		pf_perfdata_close(pd);
+		return 0;
+	}
 	while (m && pf_perfdata_next(pd, &r) == 1) {
 		if (r.type != PERF_RECORD_SAMPLE) {
 			pf_machine_record(m, &r);
