@@ -76,6 +76,38 @@ HOME="$tmp/empty" pfscript -i "$tmp/app.data" --symfs="$tmp/root" 2>"$tmp/err" |
 	pfcollapse | grep ';old_fill ' >/dev/null &&
 	echo "ok: --symfs finds the recorded binary" || fail "--symfs: no old_fill frame"
 
+# Network look-ups are a choice, never a side effect: with DEBUGINFOD_URLS
+# naming a local listener, pfscript looking for the missing debug info of a
+# stripped binary must not connect (libdw's own search would).
+if command -v python3 >/dev/null 2>&1 && command -v strip >/dev/null 2>&1; then
+	strip -o "$tmp/stripped" "$tmp/app.v1"
+	HOME="$tmp/nocache" pfrecord -q -N -e page-faults -c 1 -g -o "$tmp/s.data" -- \
+		"$tmp/stripped" >/dev/null 2>&1 || fail "pfrecord of the stripped binary"
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+s.settimeout(20)
+print(s.getsockname()[1], flush=True)
+try:
+    s.accept()
+    open(sys.argv[1], "w").write("connected\n")
+except OSError:
+    pass
+' "$tmp/connected" >"$tmp/port" &
+	listener=$!
+	n=0
+	while [ ! -s "$tmp/port" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	DEBUGINFOD_URLS="http://127.0.0.1:$(cat "$tmp/port")" \
+	DEBUGINFOD_CACHE_PATH="$tmp/debuginfod" DEBUGINFOD_TIMEOUT=2 HOME="$tmp/empty" \
+		pfscript -i "$tmp/s.data" -F +srcline >/dev/null 2>&1
+	kill "$listener" 2>/dev/null
+	wait "$listener" 2>/dev/null
+	[ -e "$tmp/connected" ] && fail "pfscript asked debuginfod without --debuginfod" ||
+		echo "ok: no debuginfod look-up without --debuginfod"
+fi
+
 # -k: a stand-in vmlinux, one function from _text over a gigabyte, must
 # name every kernel frame with its offset from where the recorded kernel's
 # text began.

@@ -464,7 +464,8 @@ static int open_dso(pf_machine *m, struct dso *d)
 		return fd;
 	}
 	if (fd < 0 && d->want_len &&
-	    (fd = find_by_id(m, d->want_id, d->want_len, 0, &d->path)) >= 0) {
+	    ((fd = find_by_id(m, d->want_id, d->want_len, 0, &d->path)) >= 0 ||
+	     (fd = find_by_id(m, d->want_id, d->want_len, 1, &d->path)) >= 0)) {
 		free(path);
 		return fd;
 	}
