@@ -2,7 +2,8 @@
 /*
  * Inline expansion for pfcollapse --inline/--context: what
  * stackcollapse-perf.pl gets from "addr2line -a PC -e DSO -i -f -s -C",
- * computed in-process with libdw and cached per (dso, address).
+ * computed by dso.c, pfscript's DWARF layer, and cached there per (dso,
+ * address).
  */
 #ifndef PF_SRCLINE_INT_H
 #define PF_SRCLINE_INT_H

@@ -621,15 +621,6 @@ static const char *die_name(Dwarf_Die *die, int *linkage)
 	return n;
 }
 
-char *dwarf_function_name(Dwarf_Die *die, int demangle)
-{
-	int linkage;
-	const char *n = die_name(die, &linkage);
-	char *dm = n && demangle ? pf_demangle(n) : NULL;
-
-	return dm ? dm : n ? strdup(n) : NULL;
-}
-
 static int is_c(Dwarf_Die *cu)
 {
 	int lang = dwarf_srclang(cu);

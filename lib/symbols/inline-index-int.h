@@ -43,10 +43,4 @@ Dwarf_Die *inline_index_cu(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr
 const char *inline_index_line(struct inline_index *ix, Dwfl_Module *mod, Dwarf_Addr addr,
 			      int *line);
 
-/* dso.c: a function's (or an inlined instance's) name as binutils'
-   addr2line -C prints it, which perf and stackcollapse-perf.pl read: the
-   linkage name, demangled (qualified, without parameters) when DEMANGLE,
-   else DW_AT_name.  NULL when it has none; the caller frees. */
-char *dwarf_function_name(Dwarf_Die *die, int demangle);
-
 #endif /* PF_INLINE_INDEX_INT_H */
