@@ -244,19 +244,10 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 	x->pd = fd < 0 ? pf_perfdata_open(name) : pf_perfdata_fdopen(fd, name);
 	if (!x->pd)
 		goto out;
-	x->m = pf_machine_new(flags);
+	/* The symbol options, build-id checks and warnings of the text. */
+	x->m = sp_machine_new(so, x->pd, flags);
 	if (!x->m)
 		goto out;
-	if (so->kallsyms && pf_machine_set_kallsyms(x->m, so->kallsyms) < 0)
-		goto out;
-	if (!so->kallsyms && so->kernel) {
-		char *cached = sp_cached_kallsyms(x->pd);
-		int rc = cached ? pf_machine_set_kallsyms(x->m, cached) : 0;
-
-		free(cached);
-		if (rc < 0)
-			goto out;
-	}
 	while ((r = pf_perfdata_next(x->pd, &rec)) > 0)
 		if (record(x, &rec) < 0) {
 			r = -1;
