@@ -53,7 +53,7 @@ static const char usage_text[] =
 	"                       recording machine's files)\n"
 	"      --debuginfod     fetch missing debug info from the servers in\n"
 	"                       DEBUGINFOD_URLS (builds with --with-debuginfod)\n"
-		"  -q, --quiet          no progress report nor warnings on standard error\n"
+	"  -q, --quiet          no progress report nor warnings on standard error\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n";
 
