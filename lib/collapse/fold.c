@@ -30,12 +30,10 @@ struct pf_fold {
 
 PF_EXPORT pf_fold *pf_fold_new(void)
 {
-	pf_fold *f = calloc(1, sizeof *f);
+	pf_fold *f = mem_zalloc(sizeof *f);
 
-	if (!f) {
-		error_set("out of memory");
+	if (!f)
 		return NULL;
-	}
 	if (table_init(&f->t, sizeof(struct entry), 512) < 0) {
 		free(f);
 		return NULL;

@@ -375,13 +375,11 @@ static int finish(pf_diff *d, struct fcount t1, struct fcount t2)
 
 PF_EXPORT pf_diff *pf_diff_load(const char *before, const char *after, unsigned flags)
 {
-	pf_diff *d = calloc(1, sizeof *d);
+	pf_diff *d = mem_zalloc(sizeof *d);
 	struct fcount t1 = { 0, 0 }, t2 = { 0, 0 };
 
-	if (!d) {
-		error_set("out of memory");
+	if (!d)
 		return NULL;
-	}
 	d->flags = flags;
 	if (table_init(&d->t, sizeof(struct dstack), 1024) < 0 ||
 	    load_file(d, before, 0, &t1) < 0 || load_file(d, after, 1, &t2) < 0 ||

@@ -63,12 +63,10 @@ struct folded {
 
 static int begin(pf_export *x)
 {
-	struct folded *f = calloc(1, sizeof *f);
+	struct folded *f = mem_zalloc(sizeof *f);
 
-	if (!f) {
-		error_set("out of memory");
+	if (!f)
 		return -1;
-	}
 	x->state = f;
 	if (x->o.fold.event_filter && !(f->filter = strdup(x->o.fold.event_filter)))
 		goto oom;

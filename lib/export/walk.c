@@ -31,12 +31,10 @@ PF_EXPORT void pf_export_opts_init(struct pf_export_opts *o)
 
 PF_EXPORT pf_export *pf_export_new(const struct pf_export_opts *o)
 {
-	pf_export *x = calloc(1, sizeof *x);
+	pf_export *x = mem_zalloc(sizeof *x);
 
-	if (!x) {
-		error_set("out of memory");
+	if (!x)
 		return NULL;
-	}
 	pf_export_opts_init(&x->o);
 	if (o && opts_copy(&x->o, sizeof x->o, o, "pf_export_new") < 0) {
 		free(x);

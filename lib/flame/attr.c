@@ -127,12 +127,10 @@ static int add_line(void *arg, char *line, size_t len, const char *path, uint64_
 
 struct name_attrs *name_attrs_load(const char *path)
 {
-	struct name_attrs *na = calloc(1, sizeof *na);
+	struct name_attrs *na = mem_zalloc(sizeof *na);
 
-	if (!na) {
-		error_set("out of memory");
+	if (!na)
 		return NULL;
-	}
 	if (strmap_init(&na->index) < 0) {
 		free(na);
 		return NULL;

@@ -396,11 +396,9 @@ PF_EXPORT pf_flame *pf_flame_build(pf_folded *f, const pf_flame_opts *caller)
 		error_set("too many stacks");
 		return NULL;
 	}
-	g = calloc(1, sizeof *g);
-	if (!g) {
-		error_set("out of memory");
+	g = mem_zalloc(sizeof *g);
+	if (!g)
 		return NULL;
-	}
 	g->f = f;
 	g->o = *o;
 	g->maxdelta = 1;

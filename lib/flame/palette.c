@@ -89,12 +89,10 @@ static int load_line(void *pm, char *line, size_t len, const char *name, uint64_
 
 struct palette_map *palette_map_load(const char *path)
 {
-	struct palette_map *pm = calloc(1, sizeof *pm);
+	struct palette_map *pm = mem_zalloc(sizeof *pm);
 
-	if (!pm) {
-		error_set("out of memory");
+	if (!pm)
 		return NULL;
-	}
 	if (strmap_init(&pm->index) < 0) {
 		free(pm);
 		return NULL;

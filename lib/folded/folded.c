@@ -126,12 +126,10 @@ PF_EXPORT int pf_folded_split(const char *line, size_t len, size_t *stack_len,
 
 PF_EXPORT pf_folded *pf_folded_new(unsigned flags)
 {
-	pf_folded *f = calloc(1, sizeof *f);
+	pf_folded *f = mem_zalloc(sizeof *f);
 
-	if (!f) {
-		error_set("out of memory");
+	if (!f)
 		return NULL;
-	}
 	if (table_init(&f->name_table, sizeof(struct name_entry), 512) < 0) {
 		free(f);
 		return NULL;

@@ -544,14 +544,12 @@ static int check_opts(pf_capture *r)
 
 PF_EXPORT pf_capture *pf_capture_open(const struct pf_capture_opts *opts)
 {
-	pf_capture *r = calloc(1, sizeof *r);
+	pf_capture *r = mem_zalloc(sizeof *r);
 	struct slot *slots = NULL;
 	size_t page = sysconf(_SC_PAGESIZE);
 
-	if (!r) {
-		error_set("out of memory");
+	if (!r)
 		return NULL;
-	}
 	pf_capture_opts_init(&r->o);
 	if (opts_copy(&r->o, sizeof r->o, opts, "pf_capture_open") < 0 ||
 	    strmap_init(&r->dsos) < 0) {

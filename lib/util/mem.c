@@ -58,6 +58,15 @@ void *mem_alloc(size_t size)
 	return p;
 }
 
+void *mem_zalloc(size_t size)
+{
+	void *p = injected_failure() ? NULL : calloc(1, size);
+
+	if (!p)
+		error_set("out of memory allocating %zu bytes", size);
+	return p;
+}
+
 void *mem_realloc(void *ptr, size_t size)
 {
 	void *p = injected_failure() ? NULL : realloc(ptr, size);

@@ -53,9 +53,10 @@ void error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_set_errno(int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* malloc and realloc that record "out of memory allocating N bytes" for
-   pf_errmsg() when they return NULL. */
+/* malloc, calloc(1, size) and realloc that record "out of memory
+   allocating N bytes" for pf_errmsg() when they return NULL. */
 void *mem_alloc(size_t size);
+void *mem_zalloc(size_t size);
 void *mem_realloc(void *ptr, size_t size);
 
 #ifdef PF_DEBUG
