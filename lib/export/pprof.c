@@ -119,34 +119,34 @@ static int key_start(struct pprof *pp, int kind, const void *data, size_t n)
 	return buf_addc(&pp->key, (char)kind) | buf_add(&pp->key, data, n);
 }
 
-uint64_t pp_mapping(struct pprof *pp, const struct pp_mapping *m)
+/* The id of ITEM (SIZE bytes) among the interned items of KIND in *ARR,
+   appended when new; 0 when out of memory. */
+static uint64_t intern_item(struct pprof *pp, int kind, const void *item, size_t size,
+			    void **arr, size_t *nr, size_t *cap)
 {
 	size_t i;
 
-	if (key_start(pp, K_MAPPING, m, sizeof *m) < 0 ||
-	    (i = intern(pp, pp->nr_map)) == SIZE_MAX)
+	if (key_start(pp, kind, item, size) < 0 || (i = intern(pp, *nr)) == SIZE_MAX)
 		return 0;
-	if (i == pp->nr_map) {
-		if (GROW(pp->map, pp->map_cap, pp->nr_map + 1) < 0)
+	if (i == *nr) {
+		if (mem_grow(arr, cap, *nr + 1, size, 16) < 0)
 			return 0;
-		pp->map[pp->nr_map++] = *m;
+		memcpy((char *)*arr + *nr * size, item, size);
+		(*nr)++;
 	}
 	return i + 1;
 }
 
+uint64_t pp_mapping(struct pprof *pp, const struct pp_mapping *m)
+{
+	return intern_item(pp, K_MAPPING, m, sizeof *m, (void **)&pp->map, &pp->nr_map,
+			   &pp->map_cap);
+}
+
 uint64_t pp_function(struct pprof *pp, const struct pp_function *f)
 {
-	size_t i;
-
-	if (key_start(pp, K_FUNCTION, f, sizeof *f) < 0 ||
-	    (i = intern(pp, pp->nr_fn)) == SIZE_MAX)
-		return 0;
-	if (i == pp->nr_fn) {
-		if (GROW(pp->fn, pp->fn_cap, pp->nr_fn + 1) < 0)
-			return 0;
-		pp->fn[pp->nr_fn++] = *f;
-	}
-	return i + 1;
+	return intern_item(pp, K_FUNCTION, f, sizeof *f, (void **)&pp->fn, &pp->nr_fn,
+			   &pp->fn_cap);
 }
 
 static int add_ids(struct pprof *pp, const uint64_t *v, size_t n, size_t *at)

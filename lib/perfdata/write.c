@@ -104,12 +104,14 @@ static int buf_str(struct buf *b, const char *s)
 	return buf_u32(b, len) | buf_add(b, s, n) | buf_zero(b, len - n);
 }
 
-static int write_all(int fd, const void *data, size_t len)
+/* Write all of DATA at offset OFF, or where the file position is when OFF
+   is negative (pipes). */
+static int write_at(int fd, const void *data, size_t len, off_t off)
 {
 	const unsigned char *p = data;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = off < 0 ? write(fd, p, len) : pwrite(fd, p, len, off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -118,27 +120,20 @@ static int write_all(int fd, const void *data, size_t len)
 		}
 		p += n;
 		len -= n;
+		if (off >= 0)
+			off += n;
 	}
 	return 0;
 }
 
+static int write_all(int fd, const void *data, size_t len)
+{
+	return write_at(fd, data, len, -1);
+}
+
 static int pwrite_all(int fd, const void *data, size_t len, off_t off)
 {
-	const unsigned char *p = data;
-
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= n;
-		off += n;
-	}
-	return 0;
+	return write_at(fd, data, len, off);
 }
 
 size_t pdw_id_hdr_size(uint64_t t)
