@@ -24,8 +24,7 @@
 #include <pf/symbols.h>
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
-#include "perfdata/read-int.h"
-#include "symbols/machine-int.h"
+#include "perfdata/format.h"
 #include "script/print-int.h"
 #include "script/chain-int.h"
 #include "script/tracefmt-int.h"
@@ -51,14 +50,13 @@ static const struct { const char *name; unsigned bit; uint64_t needs; } field_na
 };
 #define NR_FIELDS (sizeof field_names / sizeof *field_names)
 
-PF_EXPORT void pf_scriptprint_init(struct pf_scriptprint_opts *o)
+PF_EXPORT void pf_scriptprint_opts_init(struct pf_scriptprint_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->size = sizeof *o;
 	o->input = "perf.data";
 	o->max_stack = 127;
-	o->inlines = 1;
-	o->demangle = 1;
-	o->kernel = 1;
+	o->flags = PF_SCRIPTPRINT_INLINE | PF_SCRIPTPRINT_DEMANGLE | PF_SCRIPTPRINT_KERNEL;
 	o->out = stdout;
 }
 
@@ -203,6 +201,15 @@ static int setup_fields(struct printer *pr)
 			}
 			f &= ~field_names[k].bit;
 		}
+		/* perf_evsel__check_attr()'s refusals. */
+		if ((f & PF_F_SYMOFF) && !(f & PF_F_SYM)) {
+			error_set("display of offsets requested but symbol is not selected");
+			return -1;
+		}
+		if ((f & PF_F_SRCLINE) && !(f & PF_F_IP)) {
+			error_set("display of source line number requested but sample IP is not selected");
+			return -1;
+		}
 		have_addr |= !!(st & PERF_SAMPLE_ADDR);
 		pr->fields[i] = f;
 		int w = (int)strlen(e->name);
@@ -211,27 +218,42 @@ static int setup_fields(struct printer *pr)
 		if (st & PERF_SAMPLE_CALLCHAIN)
 			pr->use_callchain = 1;
 	}
-	if (o->data_frame && n && !have_addr) {
+	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && n && !have_addr) {
 		error_set("the recording has no data addresses for --data-frame (record with -d)");
 		return -1;
 	}
 	return 0;
 }
 
-/* "%12s: " of seconds.microseconds (perf's timestamp__scnprintf_usec). */
+/* "%12s: " of seconds.microseconds (perf's timestamp__scnprintf_usec), or
+   with --ns "%5lu.%09llu: "; with --reltime since the first time printed,
+   with --deltatime since the previous one. */
 static void print_time(struct printer *pr, uint64_t t)
 {
-	uint64_t secs = t / 1000000000, usecs = t % 1000000000 / 1000;
+	unsigned flags = pr->o->flags;
+	int ns = !!(flags & PF_SCRIPTPRINT_NS), frac = ns ? 9 : 6;
+
+	if (flags & PF_SCRIPTPRINT_RELTIME) {
+		if (!pr->initial_time)
+			pr->initial_time = t;
+		t -= pr->initial_time;
+	} else if (flags & PF_SCRIPTPRINT_DELTATIME) {
+		uint64_t prev = pr->previous_time;
+
+		pr->previous_time = t;
+		t = prev ? t - prev : 0;
+	}
+	uint64_t secs = t / 1000000000, sub = t % 1000000000 / (ns ? 1 : 1000);
 	int digits = 1;
 
 	for (uint64_t v = secs; v >= 10; v /= 10)
 		digits++;
-	ob_dec(pr, secs, 12 - 7 > digits ? 12 - 7 : digits);
+	ob_dec(pr, secs, ns ? 5 : 12 - 7 > digits ? 12 - 7 : digits);
 	ob_reserve(pr, 16);
 	pr->ob[pr->on++] = '.';
-	for (int i = 5; i >= 0; i--, usecs /= 10)
-		pr->ob[pr->on + i] = (char)('0' + usecs % 10);
-	pr->on += 6;
+	for (int i = frac - 1; i >= 0; i--, sub /= 10)
+		pr->ob[pr->on + i] = (char)('0' + sub % 10);
+	pr->on += (size_t)frac;
 	pr->ob[pr->on++] = ':';
 	pr->ob[pr->on++] = ' ';
 }
@@ -324,7 +346,8 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 	unsigned mode = s->cpumode;
 	int dwarf = (s->evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s->user_regs;
 
-	if (o->data_frame && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) && n < max) {
+	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) &&
+	    n < max) {
 		char buf[256];
 		const char *map = pf_machine_data_map(pr->m, s->pid, s->addr);
 
@@ -356,7 +379,8 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 
 		for (int i = 0; i < k && n < max; i++)
 			n += pf_machine_resolve(pr->m, s->pid, PERF_RECORD_MISC_USER, pr->ips[i],
-						o->inlines, pr->frames + n, max - n);
+						!!(o->flags & PF_SCRIPTPRINT_INLINE),
+						pr->frames + n, max - n);
 	}
 	return n;
 }
@@ -366,9 +390,9 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 static void print_chain_frame(struct printer *pr, const struct pf_sample *s, unsigned f,
 			      unsigned mode, uint64_t ip)
 {
-	const struct maps *ms = mode == PERF_RECORD_MISC_KERNEL ? NULL :
-				machine_maps(pr->m, s->pid, 0);
-	unsigned gen = ms ? ms->gen : 0;
+	unsigned gen = 0;
+	const void *ms = mode == PERF_RECORD_MISC_KERNEL ? NULL :
+			 pf_machine_maps_key(pr->m, s->pid, &gen);
 	uint64_t h = (ip ^ ((uintptr_t)ms >> 4) * 31 ^ mode) * 0x9E3779B97F4A7C15ULL;
 	struct line_cache *c = &pr->lines[h >> 48 & (LINE_CACHE_SIZE - 1)];
 
@@ -453,6 +477,42 @@ static void load_tracing_data(struct printer *pr)
 		tf_set_resolver(pr->tf, kernel_sym, pr);
 }
 
+/* The addr field, perf_sample__fprintf_addr(): the address, and for page
+   faults the symbol and the mapping it falls in, each if its field is on,
+   looked up as code is in the kernel's or the process's maps. */
+static void print_addr(struct printer *pr, const struct pf_sample *s, unsigned f)
+{
+	const struct perf_event_attr *a = &s->evsel->attr;
+	struct pf_frame fr;
+
+	ob_hex(pr, s->addr, 16);
+	if (a->type != PERF_TYPE_SOFTWARE || (a->config != PERF_COUNT_SW_PAGE_FAULTS &&
+					      a->config != PERF_COUNT_SW_PAGE_FAULTS_MIN &&
+					      a->config != PERF_COUNT_SW_PAGE_FAULTS_MAJ))
+		return;
+	unsigned mode = s->addr >> 63 ? PERF_RECORD_MISC_KERNEL : PERF_RECORD_MISC_USER;
+	pf_machine_resolve(pr->m, s->pid, mode, s->addr, 0, &fr, 1);
+	if (f & PF_F_SYM) {
+		ob_putc(pr, ' ');
+		if (fr.sym)
+			ob_name(pr, fr.sym);
+		else
+			ob_puts(pr, "[unknown]");
+		if (fr.sym && (f & PF_F_SYMOFF)) {
+			sp_ob_write(pr, "+0x", 3);
+			ob_hex(pr, fr.symoff, 0);
+		}
+	}
+	if (f & PF_F_DSO) {
+		sp_ob_write(pr, " (", 2);
+		if (fr.dso)
+			ob_name(pr, fr.dso);
+		else
+			ob_puts(pr, "[unknown]");
+		ob_putc(pr, ')');
+	}
+}
+
 static int print_sample(struct printer *pr, const struct pf_record *rec)
 {
 	const struct pf_scriptprint_opts *o = pr->o;
@@ -461,8 +521,7 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	if (pf_perfdata_sample(pr->pd, rec, &s) < 0)
 		return -1;
 	const char *comm = pf_machine_comm(pr->m, s.pid, s.tid);
-	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, s.pid) ||
-	    !sp_in_list(o->tids, NULL, s.tid))
+	if (sp_skip_sample(pr, &s, comm))
 		return 0;
 	unsigned f = pr->fields[s.evsel->idx];
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
@@ -480,24 +539,17 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	}
 	if (f & PF_F_TRACE && s.raw)
 		print_trace(pr, &s);
-	if (f & PF_F_ADDR) {
-		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
-
-		sp_ob_printf(pr, "%16" PRIx64 " ", s.addr);
-		if (map) {
-			ob_putc(pr, '(');
-			ob_name(pr, map);
-			sp_ob_write(pr, ") ", 2);
-		}
-	}
+	if (f & PF_F_ADDR)
+		print_addr(pr, &s, f);
 	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
-	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
+	if (chain && !dwarf && !(o->flags & PF_SCRIPTPRINT_DATA_FRAME) && !(f & PF_F_SRCLINE) &&
+	    pr->lines) {
 		ob_putc(pr, '\n');
 		print_chain(pr, &s, f);
-	} else if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
+	} else if (f & PF_F_IP) {
 		int n = collect(pr, &s);
 
-		if (chain || (o->data_frame && n > 1)) {
+		if (chain || ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && n > 1)) {
 			ob_putc(pr, '\n');
 			for (int i = 0; i < n; i++) {
 				print_frame(pr, f | PF_F_IP, &pr->frames[i], '\t');
@@ -513,25 +565,24 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	return 0;
 }
 
-static void progress(struct printer *pr, uint64_t *last)
+/* Reports every 16 MiB of inputs of 64 MiB and more. */
+static void progress(struct printer *pr)
 {
 	uint64_t total = pf_perfdata_total(pr->pd), pos = pf_perfdata_pos(pr->pd);
 
-	if (!pr->o->progress || total < (64 << 20) || pos - *last < (16 << 20))
+	if (!pr->o->progress || total < (64 << 20) || pos - pr->progress_pos < (16 << 20))
 		return;
-	*last = pos;
-	fprintf(stderr, "\rpfscript: %3u%% of %s", (unsigned)(pos * 100 / total),
-		pf_perfdata_name(pr->pd));
+	pr->progress_pos = pos;
+	pr->o->progress(pr->o->progress_arg, pf_perfdata_name(pr->pd), pos, total, 0);
 }
 
 static int run(struct printer *pr)
 {
 	struct pf_record rec;
 	size_t nev = (size_t)-1;
-	uint64_t last = 0;
 	int r;
 
-	if (pr->o->header)
+	if (pr->o->flags & PF_SCRIPTPRINT_HEADER)
 		sp_print_header(pr);
 	load_tracing_data(pr);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
@@ -550,49 +601,53 @@ static int run(struct printer *pr)
 
 			if (rec.size >= 16)
 				memcpy(&feat, (const char *)rec.data + 8, 8);
-			if (pr->o->header && pr->pd->pipe && feat < HEADER_LAST_FEATURE)
+			if ((pr->o->flags & PF_SCRIPTPRINT_HEADER) && pf_perfdata_is_pipe(pr->pd) &&
+			    feat < HEADER_LAST_FEATURE)
 				sp_print_feature(pr, (int)feat);
 		} else if (rec.type == PERF_RECORD_EVENT_UPDATE) {
 			/* A pipe's event names come after the events: measure
 			   the name column again. */
 			nev = (size_t)-1;
-		} else {
-			if (pf_machine_record(pr->m, &rec) < 0) {
-				error_set("out of memory");
-				return -1;
-			}
-			if (pr->o->show_mmap && (rec.type == PERF_RECORD_MMAP ||
-						 rec.type == PERF_RECORD_MMAP2))
-				sp_print_mmap(pr, &rec);
+		} else if (sp_machine_record(pr, &rec) < 0) {
+			return -1;
 		}
-		progress(pr, &last);
+		progress(pr);
 		/* Live input (a pipe from pfrecord): what is printed goes out
 		   before the reader waits for more. */
-		if (pr->pd->plain && pr->pd->ipos == pr->pd->ilen) {
+		if (pf_perfdata_drained(pr->pd)) {
 			sp_ob_flush(pr);
 			fflush(pr->out);
 		}
 	}
-	if (pr->o->progress && last)
-		fputs("\r\033[K", stderr);
+	if (pr->o->progress && pr->progress_pos)
+		pr->o->progress(pr->o->progress_arg, pf_perfdata_name(pr->pd),
+				pf_perfdata_pos(pr->pd), pf_perfdata_total(pr->pd), 1);
 	return r;
 }
 
-PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
+PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *opts)
 {
 	struct printer *pr = calloc(1, sizeof *pr);
-	int flags = (o->demangle ? PF_SYM_DEMANGLE : 0) | (o->kernel ? PF_SYM_KERNEL : 0);
 	int r = -1;
 
-	if (o->faults) {
-		free(pr);
-		return sp_print_faults(o);
-	}
 	if (!pr) {
 		error_set("out of memory");
 		return -1;
 	}
-	pr->o = o;
+	pf_scriptprint_opts_init(&pr->opts);
+	if (opts_copy(&pr->opts, sizeof pr->opts, opts, "pf_scriptprint_run") < 0) {
+		free(pr);
+		return -1;
+	}
+	const struct pf_scriptprint_opts *o = pr->o = &pr->opts;
+	int flags = ((o->flags & PF_SCRIPTPRINT_DEMANGLE) ? PF_SYM_DEMANGLE : 0) |
+		    ((o->flags & PF_SCRIPTPRINT_KERNEL) ? PF_SYM_KERNEL : 0);
+
+	if (o->flags & PF_SCRIPTPRINT_FAULTS) {
+		r = sp_print_faults(o);
+		free(pr);
+		return r;
+	}
 	pr->out = o->out ? o->out : stdout;
 	pr->ob = malloc(OB_SIZE);
 	pr->lines = calloc(LINE_CACHE_SIZE, sizeof *pr->lines);
@@ -611,7 +666,7 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		goto out;
 	if (o->kallsyms && pf_machine_set_kallsyms(pr->m, o->kallsyms) < 0)
 		goto out;
-	if (!o->kallsyms && o->kernel) {
+	if (!o->kallsyms && (o->flags & PF_SCRIPTPRINT_KERNEL)) {
 		char *cached = sp_cached_kallsyms(pr->pd);
 
 		if (cached && pf_machine_set_kallsyms(pr->m, cached) < 0) {
@@ -620,6 +675,8 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		}
 		free(cached);
 	}
+	if (sp_filter_setup(pr) < 0)
+		goto out;
 	r = run(pr);
 	sp_ob_flush(pr);
 	if (r >= 0 && pr->write_failed) {
@@ -638,6 +695,7 @@ out:
 	pf_perfdata_close(pr->pd);
 	free(pr->fields);
 	tf_free(pr->tf);
+	sp_filter_free(pr);
 	free(pr->trace_text);
 	free(pr);
 	return r < 0 ? -1 : 0;

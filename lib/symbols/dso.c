@@ -225,7 +225,10 @@ static int load_symbols(pf_machine *m, struct dso *d)
 
 		if (!name || !*name || shndx == SHN_UNDEF)
 			continue;
-		if (type != STT_FUNC && type != STT_GNU_IFUNC && !is_label(elf, type, shndx))
+		/* Objects too, as perf loads them: the data addresses of page
+		   faults (-F +addr) resolve to the variable they hit. */
+		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT &&
+		    !is_label(elf, type, shndx))
 			continue;
 		char *dm = maybe_demangle(m, name);
 		if (!dm || symtab_add(&d->st, addr - d->bias, sym.st_size, dm,
@@ -258,6 +261,7 @@ static int load_segments(struct dso *d, Elf *elf)
 		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD) {
 			d->load[d->nr_load].off = ph.p_offset;
 			d->load[d->nr_load].filesz = ph.p_filesz;
+			d->load[d->nr_load].memsz = ph.p_memsz;
 			d->load[d->nr_load++].vaddr = ph.p_vaddr;
 		}
 	}
@@ -350,6 +354,13 @@ int dso_off_to_vaddr(const struct dso *d, uint64_t off, uint64_t *vaddr)
 {
 	for (size_t i = 0; i < d->nr_load; i++)
 		if (off >= d->load[i].off && off - d->load[i].off < d->load[i].filesz) {
+			*vaddr = off - d->load[i].off + d->load[i].vaddr;
+			return 0;
+		}
+	/* Past the file's bytes, a data address in the zeroed rest of the
+	   page the segment's end shares with .bss (perf's data symbols). */
+	for (size_t i = 0; i < d->nr_load; i++)
+		if (off >= d->load[i].off && off - d->load[i].off < d->load[i].memsz) {
 			*vaddr = off - d->load[i].off + d->load[i].vaddr;
 			return 0;
 		}

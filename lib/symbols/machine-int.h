@@ -42,7 +42,7 @@ struct dso {
 	Dwfl *dwfl;             /* offline session for this one file */
 	Dwfl_Module *mod;
 	uint64_t bias;          /* dwfl address = ELF vaddr + bias */
-	struct { uint64_t off, filesz, vaddr; } *load;  /* PT_LOAD segments */
+	struct { uint64_t off, filesz, memsz, vaddr; } *load;  /* PT_LOAD segments */
 	size_t nr_load;
 	int is_exec;            /* ET_EXEC */
 	struct addr_info *cache;
