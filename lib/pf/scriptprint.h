@@ -60,8 +60,8 @@ struct pf_scriptprint_opts {
 	int max_stack;                  /* frames per sample (127) */
 	const char *comms, *pids, *tids;        /* comma lists, or NULL */
 	const char *cpus;               /* CPU list "0-2,5", or NULL */
-	const char *symbols;            /* comma list of symbol names or
-	                                   0xADDR of their start, or NULL */
+	const char *symbols;            /* comma list of function names or
+	                                   sampled addresses (hex), or NULL */
 	const char *time;               /* perf's --time ranges, or NULL */
 	const char *kallsyms;           /* kallsyms file instead of /proc */
 	struct pf_perfdata_stats *stats;        /* if set: the reader's counts at the end */

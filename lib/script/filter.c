@@ -292,19 +292,30 @@ int sp_skip_sideband(const struct printer *pr, int32_t cpu)
 	return cpu_skipped(pr, cpu);
 }
 
-/* -S: the symbol of the sampled address by name, or the address of its
-   start as "0x..." (perf's symbol_conf.sym_list in machine__resolve). */
+/* -S (perf's symbol_conf.sym_list in machine__resolve): an entry that
+   reads as a hexadecimal number is an address, which the sampled address
+   must be; any other, the name of the function it lies in. */
 static int symbol_skipped(struct printer *pr, const struct pf_sample *s)
 {
 	struct pf_frame fr;
-	char start[32];
+	const char *p = pr->o->symbols;
 
-	if (pf_machine_resolve(pr->m, s->pid, s->cpumode, s->ip, 0, &fr, 1) < 1 || !fr.sym)
+	if (pf_machine_resolve(pr->m, s->pid, s->cpumode, s->ip, 0, &fr, 1) < 1)
 		return 1;
-	if (sp_in_list(pr->o->symbols, fr.sym, 0))
-		return 0;
-	snprintf(start, sizeof start, "0x%" PRIx64, fr.ip - fr.symoff);
-	return !sp_in_list(pr->o->symbols, start, 0);
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char *end;
+		uint64_t addr = strtoull(p, &end, 16);
+
+		if (end != p && (size_t)(end - p) == len) {
+			if (fr.dso && addr == s->ip)
+				return 0;
+		} else if (fr.sym && strlen(fr.sym) == len && strncmp(fr.sym, p, len) == 0) {
+			return 0;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 1;
 }
 
 int sp_skip_sample(struct printer *pr, const struct pf_sample *s, const char *comm)
