@@ -153,6 +153,87 @@ int sp_machine_record(struct printer *pr, const struct pf_record *rec)
 	return 0;
 }
 
+/* --data-frame's names: the kernel's first record of a process's brk area
+   says //anon and only later ones [heap] (the area becomes the heap once
+   mm->brk moves), so the first faults there would be called anonymous.
+   The heap areas of a file are read ahead, each (pid, start) with its
+   largest end, sorted, so that an anonymous area a later record calls
+   [heap] is named so from its first fault.  A stream cannot be read ahead:
+   there the first records' names stand. */
+static int by_pid_start(const void *a, const void *b)
+{
+	const struct heap_area *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int sp_scan_heaps(struct printer *pr)
+{
+	struct stat st;
+	struct pf_record rec;
+	pf_perfdata *pd;
+	size_t cap = 0;
+	int r;
+
+	if (strcmp(pr->o->input, "-") == 0 || stat(pr->o->input, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (!(pd = pf_perfdata_open(pr->o->input)))
+		return -1;
+	pf_perfdata_set_unordered(pd, 1);
+	while ((r = pf_perfdata_next(pd, &rec)) > 0) {
+		const unsigned char *p = rec.data;
+		size_t i;
+
+		if (rec.type != PERF_RECORD_MMAP2 || rec.size < 72 + 7 ||
+		    memcmp(p + 72, "[heap]", 7) != 0)
+			continue;
+		int pid = (int)load_u32(p + 8);
+		uint64_t start = load_u64(p + 16), end = start + load_u64(p + 24);
+		/* The records of one heap follow each other: look back a little. */
+		for (i = pr->nr_heaps; i-- > 0 && pr->nr_heaps - i <= 8;)
+			if (pr->heaps[i].pid == pid && pr->heaps[i].start == start)
+				break;
+		if (i < pr->nr_heaps && pr->nr_heaps - i <= 8) {
+			if (end > pr->heaps[i].end)
+				pr->heaps[i].end = end;
+			continue;
+		}
+		if (GROW(pr->heaps, cap, pr->nr_heaps + 1) < 0) {
+			r = -1;
+			break;
+		}
+		pr->heaps[pr->nr_heaps++] = (struct heap_area){ pid, start, end };
+	}
+	pf_perfdata_close(pd);
+	if (r < 0)
+		return -1;
+	qsort(pr->heaps, pr->nr_heaps, sizeof *pr->heaps, by_pid_start);
+	return 0;
+}
+
+const char *sp_data_map(struct printer *pr, int pid, uint64_t addr)
+{
+	const char *map = pf_machine_data_map(pr->m, pid, addr);
+	size_t lo = 0, hi = pr->nr_heaps;
+
+	if (!map || strcmp(map, "[anon]") != 0)
+		return map;
+	while (lo < hi) {               /* the first area of PID */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pr->heaps[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < pr->nr_heaps && pr->heaps[lo].pid == pid; lo++)
+		if (addr >= pr->heaps[lo].start && addr < pr->heaps[lo].end)
+			return "[heap]";
+	return map;
+}
+
 /* perf record keeps a copy of /proc/kallsyms in its build-id cache,
    ~/.debug/[kernel.kallsyms]/BUILD-ID/kallsyms: the recorded kernel's
    symbols even after a reboot, and cheaper to read than /proc.  The path,
