@@ -40,9 +40,13 @@ workload='sleep 0.05; ls / >/dev/null; sleep 0.02'
 # A task recording with call chains, CPU numbers and switch records.
 perf record -q -e page-faults -c 1 -g --sample-cpu --switch-events \
 	-o "$tmp/task.data" -- sh -c "$workload"
-# System-wide: CPU-wide switch records, every CPU.
+# System-wide: CPU-wide switch records, every CPU.  Compared without
+# symbols: other processes' binaries may change before they are read.
 perf record -q -a -e page-faults -c 1 --switch-events \
 	-o "$tmp/wide.data" -- sh -c "$workload"
+nosym='-F comm,tid,pid,cpu,time,event,period'
+# Without call chains, for -S: the sampled function is the one printed.
+perf record -q -e page-faults -c 1 -o "$tmp/plain.data" -- sh -c "$workload"
 
 grep_count() { grep -c "$1" "$tmp/pf.txt"; }
 
@@ -53,16 +57,16 @@ compare task --show-task-events
 compare task --show-switch-events
 grep -q 'PERF_RECORD_SWITCH OUT' "$tmp/pf.txt" || fail "switches out are shown"
 compare task --show-task-events --show-switch-events --show-mmap-events
-compare wide --show-switch-events
+compare wide $nosym --show-switch-events
 grep -q 'PERF_RECORD_SWITCH_CPU_WIDE IN  .* prev pid/tid: ' "$tmp/pf.txt" ||
 	fail "CPU-wide switches are shown"
-compare wide --show-task-events --show-switch-events
+compare wide $nosym --show-task-events --show-switch-events
 
 compare task --ns
 compare task --reltime
 compare task --deltatime --show-task-events
-compare wide --ns --deltatime
-compare wide --reltime --show-switch-events
+compare wide $nosym --ns --deltatime
+compare wide $nosym --reltime --show-switch-events
 
 # Time ranges from the recording's own sample times.
 perf script -i "$tmp/task.data" -F time --ns 2>/dev/null | tr -d ' :' >"$tmp/times"
@@ -81,30 +85,30 @@ compare task --time 0%-10%,90%-100%
 compare task --time 50%
 compare task --reltime --time ,0.001
 compare task --reltime --time "0,0.0001 0.001,0.002"
-compare wide --time "$b," --show-task-events
+compare wide $nosym --time "$b," --show-task-events
 
 # CPUs: the one of the first sample, and the other of two.
 cpu=$(perf script -i "$tmp/task.data" -F cpu 2>/dev/null | head -n 1 | tr -d ' []')
 compare task --cpu "$cpu"
 compare task -C "$cpu" --show-task-events --show-switch-events
-compare wide --cpu 0-1
-compare wide --cpu 1 --show-switch-events --show-mmap-events
+compare wide $nosym --cpu 0-1
+compare wide $nosym --cpu 1 --show-switch-events --show-mmap-events
 
-# Symbols: the two most frequent in the system-wide recording (no call
-# chains: the sampled function is the one printed), by name; and the
-# address of a sample of the first.
-perf script -i "$tmp/wide.data" -F ip,sym 2>/dev/null | awk '$2 != "[unknown]" { print $2 }' |
+# Symbols: the two most frequent, by name; and the address of a sample of
+# the first.
+perf script -i "$tmp/plain.data" -F ip,sym 2>/dev/null | awk '$2 != "[unknown]" { print $2 }' |
 	sort | uniq -c | sort -rn | awk 'NR <= 2 { print $2 }' >"$tmp/syms"
 s1=$(sed -n 1p "$tmp/syms") s2=$(sed -n 2p "$tmp/syms")
 if [ -n "$s2" ]; then
-	compare wide -S "$s1,$s2"
-	compare wide --symbols "$s1"
-	ip=$(perf script -i "$tmp/wide.data" -F ip,sym 2>/dev/null |
+	compare plain -S "$s1,$s2"
+	compare plain --symbols "$s1"
+	ip=$(perf script -i "$tmp/plain.data" -F ip,sym 2>/dev/null |
 		awk -v s="$s1" '$2 == s { print $1; exit }')
-	compare wide -S "0x$ip"
-	compare wide -S "nosuchfunction,$ip"
+	compare plain -S "0x$ip"
+	compare plain -S "nosuchfunction,$ip"
+	compare task -S "$s1" --show-task-events
 else
-	fail "no symbols in the system-wide recording"
+	fail "no symbols in the recording"
 fi
 
 finish

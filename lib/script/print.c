@@ -75,8 +75,15 @@ PF_EXPORT int pf_scriptprint_fields(struct pf_scriptprint_opts *o, const char *a
 		p = colon + 1;
 	for (char *tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
+		int signed_tok = *tok == '+' || *tok == '-';
 
-		if (*tok == '+' || *tok == '-')
+		/* perf takes a list of fields or a list of changes, not both. */
+		if (tok != p && signed_tok != (mode != 0)) {
+			error_set("cannot mix +-field with overridden fields");
+			free(copy);
+			return -1;
+		}
+		if (signed_tok)
 			mode = *tok++;
 		for (i = 0; i < NR_FIELDS; i++)
 			if (strcmp(tok, field_names[i].name) == 0)
@@ -183,13 +190,18 @@ static int setup_fields(struct printer *pr)
 		uint64_t st = e->attr.sample_type;
 
 		/* Tracepoints show their data, and their stacks if they have
-		   call chains (perf_session__check_output_opt). */
+		   call chains and -F changed nothing (perf's output[] defaults
+		   and perf_session__check_output_opt). */
 		if (e->attr.type == PERF_TYPE_TRACEPOINT && !o->fields_set) {
 			f = (f & ~PF_F_PERIOD) | PF_F_TRACE;
-			if (!(st & PERF_SAMPLE_CALLCHAIN))
+			if (!(st & PERF_SAMPLE_CALLCHAIN) || o->fields_add || o->fields_del)
 				f &= ~(PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO);
 		}
 		f = (f | o->fields_add) & ~o->fields_del;
+		/* perf ignores trace for other events ("'trace' not valid for
+		   software events. Ignoring."). */
+		if (e->attr.type != PERF_TYPE_TRACEPOINT)
+			f &= ~PF_F_TRACE;
 		for (size_t k = 0; k < NR_FIELDS; k++) {
 			if (!(f & field_names[k].bit) || !field_names[k].needs ||
 			    (st & field_names[k].needs))
@@ -210,6 +222,12 @@ static int setup_fields(struct printer *pr)
 			error_set("display of source line number requested but sample IP is not selected");
 			return -1;
 		}
+		/* A pipe's events come as records, and for each with call
+		   chains perf turns ip and sym on unless -F removed them, after
+		   the checks above (process_attr in builtin-script.c). */
+		if (pf_perfdata_is_pipe(pr->pd) && ((st & PERF_SAMPLE_CALLCHAIN) ||
+		    ((st & PERF_SAMPLE_REGS_USER) && (st & PERF_SAMPLE_STACK_USER))))
+			f |= (PF_F_IP | PF_F_SYM) & ~o->fields_del;
 		have_addr |= !!(st & PERF_SAMPLE_ADDR);
 		pr->fields[i] = f;
 		int w = (int)strlen(e->name);
@@ -286,6 +304,36 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 		print_time(pr, time);
 }
 
+/* 1 when binutils' addr2line, which perf runs for source lines, names the
+   function at FR from the binary's symbol table even without a line: not
+   for the kernel, JIT maps or the PLT stubs perf makes up. */
+static int addr2line_names(const struct pf_frame *fr)
+{
+	const char *base = fr->dso ? strrchr(fr->dso, '/') : NULL;
+	size_t n = fr->sym ? strlen(fr->sym) : 0;
+
+	return n && fr->dso && fr->dso[0] != '[' && !(base && strncmp(base, "/perf-", 6) == 0) &&
+	       !(n >= 4 && strcmp(fr->sym + n - 4, "@plt") == 0) && strcmp(fr->sym, ".plt") != 0;
+}
+
+/* A frame's srcline as perf 6.1 prints it: the line; else nothing when
+   addr2line names the function but knows no line (perf leaves its "??:0"
+   out, but for inline-expanded frames: see collect()); else, addr2line
+   knowing nothing, the binary's short name and the address in it,
+   "libc.so.6[262c0]", "[kernel.kallsyms][ffffffff8105e2a0]". */
+static void print_srcline(struct printer *pr, const struct pf_frame *fr)
+{
+	if (fr->srcline) {
+		sp_ob_write(pr, "\n  ", 3);
+		ob_name(pr, fr->srcline);
+		return;
+	}
+	if (!fr->dso || addr2line_names(fr))
+		return;
+	const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
+	sp_ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
+}
+
 static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *fr, char lead)
 {
 
@@ -310,17 +358,8 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 		ob_name(pr, fr->dso ? fr->dso : "[unknown]");
 		ob_putc(pr, ')');
 	}
-	/* Without a line, perf shows nothing for a file addr2line knows
-	   nothing of, and the binary's short name and the address in it for
-	   the kernel. */
-	if ((f & PF_F_SRCLINE) && fr->srcline) {
-		sp_ob_write(pr, "\n  ", 3);
-		ob_name(pr, fr->srcline);
-	} else if ((f & PF_F_SRCLINE) && fr->dso && fr->dso[0] == '[') {
-		const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
-
-		sp_ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
-	}
+	if (f & PF_F_SRCLINE)
+		print_srcline(pr, fr);
 	if (fr->inlined)
 		ob_puts(pr, " (inlined)");
 }
@@ -377,10 +416,18 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 	if (dwarf && n < max) {
 		int k = pf_machine_unwind(pr->m, s, pr->ips, max - n);
 
-		for (int i = 0; i < k && n < max; i++)
+		for (int i = 0; i < k && n < max; i++) {
+			int first = n;
+
 			n += pf_machine_resolve(pr->m, s->pid, PERF_RECORD_MISC_USER, pr->ips[i],
 						!!(o->flags & PF_SCRIPTPRINT_INLINE),
 						pr->frames + n, max - n);
+			/* perf takes the lines of inline-expanded frames from
+			   addr2line's answer as it is, "??:0" included. */
+			for (int j = first; j < n && (o->flags & PF_SCRIPTPRINT_INLINE); j++)
+				if (!pr->frames[j].srcline && addr2line_names(&pr->frames[j]))
+					pr->frames[j].srcline = "??:0";
+		}
 	}
 	return n;
 }
@@ -525,6 +572,9 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 		return 0;
 	unsigned f = pr->fields[s.evsel->idx];
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
+
+	if (!f)
+		return 0;       /* perf prints nothing, not even a blank line */
 
 	sp_print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
 	if (f & PF_F_PERIOD) {
