@@ -51,6 +51,12 @@ grep -q 'bad=0$' "$tmp/result" || fail "faults in the heap named otherwise"
 grep -q 'early=[1-9]' "$tmp/result" ||
 	fail "no fault before the first [heap] record: nothing was tested"
 
+# The folded export names the heap as the text does.
+pfscript -i "$tmp/h.data" --data-frame | pfcollapse >"$tmp/text.folded"
+pfscript -i "$tmp/h.data" --data-frame --format=folded >"$tmp/export.folded"
+expect_same "$tmp/text.folded" "$tmp/export.folded" "--format=folded: the same heap"
+grep -q '\[fault: heap\]' "$tmp/export.folded" || fail "--format=folded: no heap frame"
+
 # A stream cannot be read ahead: there the first records' names stand,
 # and the recording still prints.
 pfscript -i - --data-frame <"$tmp/h.data" | grep -c '\[fault: ' >"$tmp/n" ||

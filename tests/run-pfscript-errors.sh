@@ -132,6 +132,13 @@ option_bad "no CPU numbers" --cpu 0
 pfscript -i "$tmp/none.data" --reltime --deltatime >/dev/null 2>"$tmp/rd.err"
 [ $? -eq 2 ] && grep -q 'exclude each other' "$tmp/rd.err" || fail "--reltime --deltatime"
 
+# The other formats take no time, CPU or symbol filters (yet): refused.
+for opt in --time=1, --cpu=0 -Smain --ns --show-task-events; do
+	pfscript -i "$fp" --format=folded "$opt" >/dev/null 2>"$tmp/fmt.err"
+	[ $? -eq 2 ] && grep -q 'with --format=perf only' "$tmp/fmt.err" ||
+		fail "--format=folded $opt: $(head -n 1 "$tmp/fmt.err")"
+done
+
 pfscript --bogus >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown option is a usage error"
 pfscript -F nosuchfield >/dev/null 2>"$tmp/usage.err"

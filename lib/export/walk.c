@@ -156,7 +156,7 @@ static int sample(pf_export *x, const struct pf_record *rec)
 	es.max = max;
 	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && (st & PERF_SAMPLE_ADDR) && frames < max) {
 		es.data_frame = 1;
-		es.data_map = pf_machine_data_map(x->m, s.pid, s.addr);
+		es.data_map = heaps_data_map(&x->heaps, x->m, s.pid, s.addr);
 		frames++;
 	}
 	if (!s.callchain) {
@@ -249,6 +249,9 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 	x->m = pf_machine_new(flags);
 	if (!x->m)
 		goto out;
+	/* The heap as the text names it (a file named, not a descriptor). */
+	if ((so->flags & PF_SCRIPTPRINT_DATA_FRAME) && fd < 0 && heaps_scan(&x->heaps, name) < 0)
+		goto out;
 	if (so->kallsyms && pf_machine_set_kallsyms(x->m, so->kallsyms) < 0)
 		goto out;
 	if (!so->kallsyms && (so->flags & PF_SCRIPTPRINT_KERNEL)) {
@@ -267,6 +270,7 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 	if (r == 0 && x->fmt->end && x->fmt->end(x) < 0)
 		r = -1;
 out:
+	heaps_free(&x->heaps);
 	pf_machine_free(x->m);
 	pf_perfdata_close(x->pd);
 	x->m = NULL;

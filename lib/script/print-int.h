@@ -18,6 +18,7 @@
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
 #include "util/escape.h"
+#include "script/heaps-int.h"
 
 #define MAX_FRAMES 1024
 
@@ -26,11 +27,6 @@ struct tf_set;
 
 struct time_range {
 	uint64_t start, end;    /* 0: open */
-};
-
-struct heap_area {
-	int pid;
-	uint64_t start, end;
 };
 
 struct printer {
@@ -56,8 +52,7 @@ struct printer {
 	uint64_t initial_time;          /* --reltime: the first time printed */
 	uint64_t previous_time;         /* --deltatime: the last time printed */
 	uint64_t progress_pos;          /* input position at the last report */
-	struct heap_area *heaps;        /* --data-frame: heaps read ahead */
-	size_t nr_heaps;
+	struct heaps heaps;             /* --data-frame: heaps read ahead */
 	struct pf_frame frames[MAX_FRAMES];
 	uint64_t ips[MAX_FRAMES];
 };
@@ -89,11 +84,6 @@ void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
 /* A task (COMM, FORK, EXIT) or SWITCH record, with the machine's state
    updated around it as perf does.  0, or -1 when out of memory. */
 int sp_machine_record(struct printer *pr, const struct pf_record *rec);
-/* --data-frame: read the heap areas of a file ahead (0, or -1), and name
-   the mapping of a data address as pf_machine_data_map() does, but
-   "[heap]" for an anonymous area that a record calls so. */
-int sp_scan_heaps(struct printer *pr);
-const char *sp_data_map(struct printer *pr, int pid, uint64_t addr);
 char *sp_cached_kallsyms(pf_perfdata *pd);
 
 /* faults.c: --faults, the whole recording. */

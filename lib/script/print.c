@@ -388,7 +388,7 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) &&
 	    n < max) {
 		char buf[256];
-		const char *map = sp_data_map(pr, s->pid, s->addr);
+		const char *map = heaps_data_map(&pr->heaps, pr->m, s->pid, s->addr);
 
 		snprintf(pr->fault_frame, sizeof pr->fault_frame, "[fault: %s]",
 			 fault_name(map, buf, sizeof buf));
@@ -726,7 +726,7 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *opts)
 		free(cached);
 	}
 	if (sp_filter_setup(pr) < 0 ||
-	    ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && sp_scan_heaps(pr) < 0))
+	    ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && heaps_scan(&pr->heaps, o->input) < 0))
 		goto out;
 	r = run(pr);
 	sp_ob_flush(pr);
@@ -747,7 +747,7 @@ out:
 	free(pr->fields);
 	tf_free(pr->tf);
 	sp_filter_free(pr);
-	free(pr->heaps);
+	heaps_free(&pr->heaps);
 	free(pr->trace_text);
 	free(pr);
 	return r < 0 ? -1 : 0;
