@@ -41,6 +41,19 @@ for dir in "$top_srcdir"/lib/*/; do
 		fi
 	done
 done
+# The printer reads the reader's and the machine's state through their
+# public accessors, not their private structs.
+for f in "$top_srcdir"/lib/script/*.[ch]; do
+	if grep -q '^#include "[a-z]*/[^"]*-int\.h"' "$f" &&
+	   grep '^#include "[a-z]*/[^"]*-int\.h"' "$f" | grep -qv '"\(script\|util\)/'; then
+		fail "lib/script/$(basename "$f") includes another folder's private header"
+	fi
+done
+# The library never prints or exits: messages reach the caller through
+# pf_errmsg() and callbacks (standard output only as the default output
+# stream a caller may replace).
+grep -nE '\bstderr\b|\bperror *\(|\b_?exit *\(|\bprintf *\(|\bputs *\(' \
+	"$top_srcdir"/lib/*/*.c >"$tmp/prints" && fail "lib/ prints: $(cat "$tmp/prints")"
 [ "$n" -gt 50 ] || fail "only $n folder includes found: is lib/ laid out by folder?"
 [ "$failures" -eq 0 ] && echo "ok: $n includes in lib/ respect the layers"
 finish

@@ -74,6 +74,71 @@ cat "$tmp/pipe-truncated" | pfscript -i - >/dev/null 2>"$tmp/stdin.err"
 [ $? -eq 1 ] && grep -q '<stdin>: truncated record' "$tmp/stdin.err" ||
 	fail "truncated stream on standard input"
 
+# A directory: its name and what it is.
+pfscript -i "$tmp" >/dev/null 2>"$tmp/dir.err"
+[ $? -eq 1 ] && [ "$(cat "$tmp/dir.err")" = "pfscript: $tmp: Is a directory" ] ||
+	fail "-i DIR: '$(cat "$tmp/dir.err")'"
+
+# Times in nanoseconds: perf's microseconds (true-fp.ip.txt) and three
+# more digits.
+grep '^true ' "$data/script/true-fp.ip.txt" | awk '{ sub(":", "", $3); print $3 }' >"$tmp/times"
+pfscript -i "$fp" -F time --ns | tr -d ' :' >"$tmp/ns"
+sed 's/[0-9][0-9][0-9]$//' "$tmp/ns" >"$tmp/ns.us"
+expect_same "$tmp/times" "$tmp/ns.us" "--ns: the times perf prints, to the nanosecond"
+grep -qvx '[0-9]*\.[0-9]\{9\}' "$tmp/ns" && fail "--ns: nine decimals"
+n=$(wc -l <"$tmp/times")
+t1=$(sed -n 1p "$tmp/ns") t3=$(sed -n 3p "$tmp/ns") t5=$(sed -n 5p "$tmp/ns") tn=$(sed -n \$p "$tmp/ns")
+
+# --time: the samples from the 3rd to the 5th time, ends included; open
+# ends; two ranges.
+count_time() {
+	c=$(pfscript -i "$fp" -F time --time "$1" | grep -c .)
+	[ "$c" = "$2" ] || fail "--time '$1': $c samples, expected $2"
+}
+count_time "$t3,$t5" 3
+count_time "$t3," $((n - 2))
+count_time ",$t3" 3
+count_time ",$t1 $t5," $((n - 3))
+count_time 0%-100% "$n"
+count_time 50%/1,50%/2 "$n"
+# --reltime and --deltatime: from 0 to the duration, steps that add up.
+dur=$(echo "$t1 $tn" | awk '{ printf "%.9f\n", $2 - $1 }')
+pfscript -i "$fp" -F time --reltime --ns | sed -n '1p;$p' | tr -d ' :' >"$tmp/rel"
+printf '0.000000000\n%s\n' "$dur" >"$tmp/rel.expected"
+expect_same "$tmp/rel.expected" "$tmp/rel" "--reltime: 0 to the duration"
+c=$(pfscript -i "$fp" -F time --reltime --time ,0.000000001 | grep -c .)
+[ "$c" = 1 ] || fail "--reltime --time ,0.000000001: $c samples"
+pfscript -i "$fp" -F time --deltatime --ns |
+	awk '{ sub(":", "", $1); s += $1 } END { printf "%.9f\n", s }' >"$tmp/delta"
+[ "$(cat "$tmp/delta")" = "$dur" ] || fail "--deltatime: the steps add up to $(cat "$tmp/delta")"
+
+# option_bad PATTERN ARGS...: exit status 1 and a message matching PATTERN.
+option_bad() {
+	pattern=$1
+	shift
+	pfscript -i "$fp" "$@" >/dev/null 2>"$tmp/opt.err"
+	st=$?
+	if [ $st -ne 1 ] || ! grep -q -- "$pattern" "$tmp/opt.err"; then
+		fail "$*: status $st, '$(cat "$tmp/opt.err")'"
+	else
+		echo "ok: $*: $(cat "$tmp/opt.err")"
+	fi
+}
+for t in 1.2.3 5,3 abc 1,2,3 10%/0 0%-150% 50%-10% 1.1234567890, "3,4 1,2"; do
+	option_bad "invalid --time: '$t'" --time "$t"
+done
+option_bad "needs the times of the first and last samples" -i "$pipe" --time 10%
+option_bad "no CPU numbers" --cpu 0
+pfscript -i "$tmp/none.data" --reltime --deltatime >/dev/null 2>"$tmp/rd.err"
+[ $? -eq 2 ] && grep -q 'exclude each other' "$tmp/rd.err" || fail "--reltime --deltatime"
+
+# The other formats take no time, CPU or symbol filters (yet): refused.
+for opt in --time=1, --cpu=0 -Smain --ns --show-task-events; do
+	pfscript -i "$fp" --format=folded "$opt" >/dev/null 2>"$tmp/fmt.err"
+	[ $? -eq 2 ] && grep -q 'with --format=perf only' "$tmp/fmt.err" ||
+		fail "--format=folded $opt: $(head -n 1 "$tmp/fmt.err")"
+done
+
 pfscript --bogus >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown option is a usage error"
 pfscript -F nosuchfield >/dev/null 2>"$tmp/usage.err"

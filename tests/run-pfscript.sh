@@ -122,9 +122,9 @@ if pfrecord -q -e page-faults -c 1 -g -o "$tmp/pfrecord.data" -- "$demo" 2>"$tmp
 	pfrecord -q -d -e page-faults -c 1 -g -o "$tmp/pfd.data" -- "$demo"
 	pfscript -i "$tmp/pfd.data" --data-frame >"$tmp/pfd.pf"
 	count "$tmp/pfd.pf" "[fault: anon]" 112 min
-	pfscript -i "$tmp/pfd.data" -F comm,tid,addr,ip,sym >"$tmp/pfd.addr"
-	grep -q '^cxxdemo .* [0-9a-f]* (\[anon\]) $' "$tmp/pfd.addr" ||
-		fail "-F +addr names the faulting mapping"
+	pfscript -i "$tmp/pfd.data" -F comm,tid,addr,ip,sym,dso >"$tmp/pfd.addr"
+	grep -q '^cxxdemo .* [0-9a-f]* \[unknown\] (//anon)$' "$tmp/pfd.addr" ||
+		fail "-F addr,sym,dso names the faulting mapping"
 else
 	echo "note: pfrecord could not record: $(head -n 1 "$tmp/pfrecord.err")"
 fi

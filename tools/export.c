@@ -186,9 +186,14 @@ int tool_script_export(const struct pf_scriptprint_opts *o, int format)
 	pf_export *x;
 	int rc = 0;
 
-	if (o->fields_set || o->fields_add || o->fields_del || o->show_mmap || o->header ||
-	    o->faults)
-		usage_error("--fields, --show-mmap-events, --header and --faults go with --format=perf only");
+	if (o->fields_set || o->fields_add || o->fields_del ||
+	    (o->flags & (PF_SCRIPTPRINT_SHOW_MMAP | PF_SCRIPTPRINT_HEADER | PF_SCRIPTPRINT_FAULTS |
+			 PF_SCRIPTPRINT_SHOW_TASK | PF_SCRIPTPRINT_SHOW_SWITCH | PF_SCRIPTPRINT_NS |
+			 PF_SCRIPTPRINT_RELTIME | PF_SCRIPTPRINT_DELTATIME)))
+		usage_error("--fields, --show-*-events, --header, --faults and the time formats go "
+			    "with --format=perf only");
+	if (o->time || o->cpus || o->symbols)
+		usage_error("--time, --cpu and --symbols go with --format=perf only");
 	if (format != PF_EXPORT_FOLDED && isatty(1))
 		die("refusing to write %s to a terminal: redirect standard output",
 		    format == PF_EXPORT_PPROF ? "compressed pprof" : "Gecko JSON");

@@ -153,7 +153,7 @@ static int collapse_data(pf_export **x, const struct pf_collapse_opts *o, int fd
 			return -1;
 		}
 	}
-	pf_scriptprint_init(&so);
+	pf_scriptprint_opts_init(&so);
 	so.input = path;
 	return tool_export_read(*x, &so, fd, path);
 }

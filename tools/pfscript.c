@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include <pf/pf.h>
-#include "export.h"
 #include "tool.h"
+#include "export.h"
 
 #define PROG "pfscript"
 
@@ -36,18 +36,30 @@ static const char usage_text[] =
 	"      --comm=LIST      only samples of these command names\n"
 	"      --pid=LIST       only samples of these process ids\n"
 	"      --tid=LIST       only samples of these thread ids\n"
+	"  -C, --cpu=LIST       only samples on these CPUs (0-2,5)\n"
+	"  -S, --symbols=LIST   only samples in these functions, or at these\n"
+	"                       addresses (0x7f2a3c001040)\n"
+	"      --time=RANGES    only samples in these time ranges: START,END in\n"
+	"                       seconds (either may be left out), several separated\n"
+	"                       by spaces; or slices in percent: 10%/2 (the second\n"
+	"                       tenth), 0%-10%,30%-40%\n"
+	"      --ns             times in nanoseconds\n"
+	"      --reltime        times since the first one shown\n"
+	"      --deltatime      times since the previous one shown\n"
+	"      --format=FORMAT  perf (the text, default), folded (the stacks of\n"
+	"                       pfscript | pfcollapse, without the text), pprof\n"
+	"                       (gzip-compressed profile.proto) or gecko (the\n"
+	"                       Firefox Profiler's JSON)\n"
 	"      --data-frame     add the mapping of the faulting data address as\n"
 	"                       the leaf frame, e.g. \"[fault: heap]\"\n"
 	"      --show-mmap-events  print the memory-map records too\n"
+	"      --show-task-events  print the COMM, FORK and EXIT records too\n"
+	"      --show-switch-events  print the context-switch records too\n"
 	"      --header         print the recording's header first\n"
 	"      --faults         one line per page fault as perf trace -F prints it:\n"
 	"                       code => data mapping (record with -d and\n"
 	"                       -e minor-faults,major-faults)\n"
 	"      --kallsyms=FILE  kernel symbols from FILE instead of /proc/kallsyms\n"
-	"      --format=FORMAT  perf (the text, default), folded (the stacks of\n"
-	"                       pfscript | pfcollapse, without the text), pprof\n"
-	"                       (gzip-compressed profile.proto) or gecko (the\n"
-	"                       Firefox Profiler's JSON)\n"
 	"  -k, --vmlinux=FILE   kernel symbols from the vmlinux ELF file FILE\n"
 	"      --symfs=DIR      look for every file under DIR (a copy of the\n"
 	"                       recording machine's files)\n"
@@ -60,7 +72,9 @@ static const char usage_text[] =
 enum {
 	OPT_MAX_STACK = 256, OPT_INLINE, OPT_NO_INLINE, OPT_DEMANGLE,
 	OPT_NO_DEMANGLE, OPT_COMM, OPT_PID, OPT_TID, OPT_DATA_FRAME, OPT_KALLSYMS,
-	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS, OPT_FORMAT, OPT_SYMFS, OPT_DEBUGINFOD,
+	OPT_SHOW_MMAP, OPT_HEADER, OPT_FAULTS, OPT_TIME, OPT_NS, OPT_RELTIME,
+	OPT_DELTATIME, OPT_SHOW_TASK, OPT_SHOW_SWITCH, OPT_FORMAT, OPT_SYMFS,
+	OPT_DEBUGINFOD,
 };
 
 static const struct option longopts[] = {
@@ -74,12 +88,20 @@ static const struct option longopts[] = {
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "tid", required_argument, NULL, OPT_TID },
+	{ "cpu", required_argument, NULL, 'C' },
+	{ "symbols", required_argument, NULL, 'S' },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "ns", no_argument, NULL, OPT_NS },
+	{ "reltime", no_argument, NULL, OPT_RELTIME },
+	{ "deltatime", no_argument, NULL, OPT_DELTATIME },
 	{ "data-frame", no_argument, NULL, OPT_DATA_FRAME },
 	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 	{ "vmlinux", required_argument, NULL, 'k' },
 	{ "symfs", required_argument, NULL, OPT_SYMFS },
 	{ "debuginfod", no_argument, NULL, OPT_DEBUGINFOD },
 	{ "show-mmap-events", no_argument, NULL, OPT_SHOW_MMAP },
+	{ "show-task-events", no_argument, NULL, OPT_SHOW_TASK },
+	{ "show-switch-events", no_argument, NULL, OPT_SHOW_SWITCH },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "faults", no_argument, NULL, OPT_FAULTS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -123,18 +145,72 @@ static void warn_symbols(void *arg, const char *msg)
 	warn("%s", msg);
 }
 
+/* Options that only turn a flag on or off. */
+static const struct { int opt; unsigned flag; int on; } flag_opts[] = {
+	{ OPT_INLINE, PF_SCRIPTPRINT_INLINE, 1 }, { OPT_NO_INLINE, PF_SCRIPTPRINT_INLINE, 0 },
+	{ OPT_DEMANGLE, PF_SCRIPTPRINT_DEMANGLE, 1 }, { OPT_NO_DEMANGLE, PF_SCRIPTPRINT_DEMANGLE, 0 },
+	{ OPT_DATA_FRAME, PF_SCRIPTPRINT_DATA_FRAME, 1 }, { OPT_HEADER, PF_SCRIPTPRINT_HEADER, 1 },
+	{ OPT_SHOW_MMAP, PF_SCRIPTPRINT_SHOW_MMAP, 1 }, { OPT_SHOW_TASK, PF_SCRIPTPRINT_SHOW_TASK, 1 },
+	{ OPT_SHOW_SWITCH, PF_SCRIPTPRINT_SHOW_SWITCH, 1 }, { OPT_FAULTS, PF_SCRIPTPRINT_FAULTS, 1 },
+	{ OPT_NS, PF_SCRIPTPRINT_NS, 1 }, { OPT_RELTIME, PF_SCRIPTPRINT_RELTIME, 1 },
+	{ OPT_DELTATIME, PF_SCRIPTPRINT_DELTATIME, 1 },
+	{ OPT_DEBUGINFOD, PF_SCRIPTPRINT_DEBUGINFOD, 1 },
+};
+
+/* Options that only name a list or a file. */
+static const char **string_opt(struct pf_scriptprint_opts *o, int c)
+{
+	switch (c) {
+	case 'i': return &o->input;
+	case 'C': return &o->cpus;
+	case 'S': return &o->symbols;
+	case OPT_TIME: return &o->time;
+	case OPT_COMM: return &o->comms;
+	case OPT_PID: return &o->pids;
+	case OPT_TID: return &o->tids;
+	case OPT_KALLSYMS: return &o->kallsyms;
+	case 'k': return &o->vmlinux;
+	case OPT_SYMFS: return &o->symfs;
+	}
+	return NULL;
+}
+
+/* "pfscript: 25% of FILE" on a terminal's last line. */
+static void progress(void *arg, const char *name, uint64_t pos, uint64_t total, int done)
+{
+	(void)arg;
+	if (done)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%s: %3u%% of %s", tool_name, (unsigned)(pos * 100 / total), name);
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_perfdata_stats stats = { 0 };
 	struct pf_scriptprint_opts o;
 	int ch, quiet = 0, format = 0;
+	const char **str;
 	char *end;
 
 	tool_init(PROG);
-	pf_scriptprint_init(&o);
-	while ((ch = getopt_long(argc, argv, "i:F:k:qhV", longopts, NULL)) != -1) {
+	pf_scriptprint_opts_init(&o);
+	while ((ch = getopt_long(argc, argv, "i:F:C:S:k:qhV", longopts, NULL)) != -1) {
+		size_t i;
+
+		for (i = 0; i < sizeof flag_opts / sizeof flag_opts[0]; i++)
+			if (flag_opts[i].opt == ch)
+				break;
+		if (i < sizeof flag_opts / sizeof flag_opts[0]) {
+			o.flags = flag_opts[i].on ? o.flags | flag_opts[i].flag
+						  : o.flags & ~flag_opts[i].flag;
+			continue;
+		}
+		if ((str = string_opt(&o, ch))) {
+			*str = optarg;
+			continue;
+		}
 		switch (ch) {
-		case 'i': o.input = optarg; break;
 		case 'F':
 			if (pf_scriptprint_fields(&o, optarg) < 0)
 				usage_error("%s", pf_errmsg());
@@ -144,21 +220,6 @@ int main(int argc, char **argv)
 			if (*end || end == optarg || o.max_stack < 0)
 				usage_error("invalid --max-stack: %s", optarg);
 			break;
-		case OPT_INLINE: o.inlines = 1; break;
-		case OPT_NO_INLINE: o.inlines = 0; break;
-		case OPT_DEMANGLE: o.demangle = 1; break;
-		case OPT_NO_DEMANGLE: o.demangle = 0; break;
-		case OPT_COMM: o.comms = optarg; break;
-		case OPT_PID: o.pids = optarg; break;
-		case OPT_TID: o.tids = optarg; break;
-		case OPT_DATA_FRAME: o.data_frame = 1; break;
-		case OPT_KALLSYMS: o.kallsyms = optarg; break;
-		case 'k': o.vmlinux = optarg; break;
-		case OPT_SYMFS: o.symfs = optarg; break;
-		case OPT_DEBUGINFOD: o.debuginfod = 1; break;
-		case OPT_SHOW_MMAP: o.show_mmap = 1; break;
-		case OPT_HEADER: o.header = 1; break;
-		case OPT_FAULTS: o.faults = 1; break;
 		case OPT_FORMAT:
 			if ((format = tool_format(optarg)) < 0)
 				usage_error("unknown --format: %s (perf, folded, pprof or gecko)", optarg);
@@ -171,7 +232,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument: %s", argv[optind]);
-	o.progress = !quiet && isatty(2);
+	if ((o.flags & PF_SCRIPTPRINT_RELTIME) && (o.flags & PF_SCRIPTPRINT_DELTATIME))
+		usage_error("--reltime and --deltatime exclude each other");
+	if (!quiet && isatty(2))
+		o.progress = progress;
 	o.warn = quiet ? NULL : warn_symbols;
 	if (format)
 		return tool_script_export(&o, format);

@@ -16,6 +16,7 @@
 #include <pf/symbols.h>
 #include "util/buf.h"
 #include "symbols/machine-int.h"
+#include "script/heaps-int.h"
 
 #define EX_MAX_FRAMES 1024
 
@@ -67,6 +68,7 @@ struct pf_export {
 	const struct pf_scriptprint_opts *so;	/* while reading */
 	pf_perfdata *pd;
 	pf_machine *m;
+	struct heaps heaps;		/* --data-frame: heaps read ahead */
 	uint64_t lost, lost_chunks;
 	uint64_t first_time, last_time;	/* of the samples, UINT64_MAX/0 */
 	size_t nr_evsel;

@@ -195,7 +195,7 @@ static int64_t frame_name(pf_export *x, struct gecko *g, struct gthread *t,
 	int64_t s;
 
 	if (fr->sym) {
-		if (!x->so->demangle || !(dm = pf_demangle(fr->sym)))
+		if (!(x->so->flags & PF_SCRIPTPRINT_DEMANGLE) || !(dm = pf_demangle(fr->sym)))
 			return th_string(g, t, fr->sym);
 		s = th_string(g, t, dm);
 		free(dm);

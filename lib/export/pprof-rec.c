@@ -162,7 +162,7 @@ static uint64_t function_of(pf_export *x, struct pprof_rec *st, const struct pf_
 	char *dm = NULL;
 
 	f.system_name = pp_str(&st->pp, fr->sym);
-	if (x->so->demangle && (dm = pf_demangle(fr->sym)))
+	if ((x->so->flags & PF_SCRIPTPRINT_DEMANGLE) && (dm = pf_demangle(fr->sym)))
 		f.name = pp_str(&st->pp, dm);
 	else
 		f.name = f.system_name;

@@ -82,7 +82,7 @@ static int scan_events(pf_export *x)
 		x->use_callchain |= !!(st & PERF_SAMPLE_CALLCHAIN);
 		x->have_addr |= !!(st & PERF_SAMPLE_ADDR);
 	}
-	if (x->so->data_frame && n && !x->have_addr) {
+	if ((x->so->flags & PF_SCRIPTPRINT_DATA_FRAME) && n && !x->have_addr) {
 		error_set("the recording has no data addresses for --data-frame (record with -d)");
 		return -1;
 	}
@@ -134,7 +134,7 @@ static int sample(pf_export *x, const struct pf_record *rec)
 		es.raw = x->raw;
 		return x->fmt->sample(x, &es);
 	}
-	if (chain && !dwarf && !o->data_frame) {
+	if (chain && !dwarf && !(o->flags & PF_SCRIPTPRINT_DATA_FRAME)) {
 		/* print_chain(): one frame per call-chain entry */
 		es.max = o->max_stack;
 		for (uint64_t i = 0; i < s.nr_callchain && n < o->max_stack; i++) {
@@ -152,9 +152,9 @@ static int sample(pf_export *x, const struct pf_record *rec)
 	int frames = 0;
 
 	es.max = max;
-	if (o->data_frame && (st & PERF_SAMPLE_ADDR) && frames < max) {
+	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && (st & PERF_SAMPLE_ADDR) && frames < max) {
 		es.data_frame = 1;
-		es.data_map = pf_machine_data_map(x->m, s.pid, s.addr);
+		es.data_map = heaps_data_map(&x->heaps, x->m, s.pid, s.addr);
 		frames++;
 	}
 	if (!s.callchain) {
@@ -175,7 +175,8 @@ static int sample(pf_export *x, const struct pf_record *rec)
 			int k = pf_machine_unwind(x->m, &s, x->ips, max - frames - n);
 
 			for (int i = 0; i < k; i++)
-				if (add_raw(x, &n, x->ips[i], PERF_RECORD_MISC_USER, o->inlines) < 0)
+				if (add_raw(x, &n, x->ips[i], PERF_RECORD_MISC_USER,
+					    !!(o->flags & PF_SCRIPTPRINT_INLINE)) < 0)
 					return -1;
 		}
 	}
@@ -231,8 +232,9 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 {
 	/* Folded stacks name functions as the text does; the other formats
 	   keep both names and demangle themselves. */
-	int flags = (so->kernel ? PF_SYM_KERNEL : 0) |
-		    (so->demangle && x->o.format == PF_EXPORT_FOLDED ? PF_SYM_DEMANGLE : 0);
+	int flags = ((so->flags & PF_SCRIPTPRINT_KERNEL) ? PF_SYM_KERNEL : 0) |
+		    ((so->flags & PF_SCRIPTPRINT_DEMANGLE) && x->o.format == PF_EXPORT_FOLDED ?
+		     PF_SYM_DEMANGLE : 0);
 	struct pf_record rec;
 	int r = -1;
 
@@ -246,6 +248,9 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 	x->m = sp_machine_new(so, x->pd, flags);
 	if (!x->m)
 		goto out;
+	/* The heap as the text names it (a file named, not a descriptor). */
+	if ((so->flags & PF_SCRIPTPRINT_DATA_FRAME) && fd < 0 && heaps_scan(&x->heaps, name) < 0)
+		goto out;
 	while ((r = pf_perfdata_next(x->pd, &rec)) > 0)
 		if (record(x, &rec) < 0) {
 			r = -1;
@@ -254,6 +259,7 @@ PF_EXPORT int pf_export_read_fd(pf_export *x, const struct pf_scriptprint_opts *
 	if (r == 0 && x->fmt->end && x->fmt->end(x) < 0)
 		r = -1;
 out:
+	heaps_free(&x->heaps);
 	pf_machine_free(x->m);
 	pf_perfdata_close(x->pd);
 	x->m = NULL;

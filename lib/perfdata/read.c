@@ -753,7 +753,13 @@ PF_EXPORT pf_perfdata *pf_perfdata_fdopen(int fd, const char *name)
 	pd->max_time = UINT64_MAX;
 	pd->next_flush = 0;
 	pd->queue_max = QUEUE_MAX;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 2) {
+	int have_st = fstat(fd, &st) == 0;
+	if (have_st && S_ISDIR(st.st_mode)) {
+		/* read() would say EISDIR without the name. */
+		error_set_errno(EISDIR, "%s", name);
+		goto fail;
+	}
+	if (have_st && S_ISREG(st.st_mode) && st.st_size >= 2) {
 		/* Read ahead at once unless the file is huge. */
 		int populate = st.st_size < ((off_t)1 << 30) ? MAP_POPULATE : 0;
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
@@ -900,4 +906,36 @@ PF_EXPORT uint64_t pf_perfdata_pos(const pf_perfdata *pd)
 PF_EXPORT uint64_t pf_perfdata_total(const pf_perfdata *pd)
 {
 	return pd->total;
+}
+
+PF_EXPORT int pf_perfdata_fd(const pf_perfdata *pd)
+{
+	return pd->fd;
+}
+
+PF_EXPORT int pf_perfdata_data_section(const pf_perfdata *pd, uint64_t *offset, uint64_t *size)
+{
+	const struct perfdata_header *h = &pd->header;
+
+	if (pd->pipe)
+		return -1;
+	*offset = h->data.offset;
+	*size = h->data.size;
+	return 0;
+}
+
+PF_EXPORT int pf_perfdata_has_feature(const pf_perfdata *pd, int feat)
+{
+	const struct perfdata_header *h = &pd->header;
+
+	if (feat <= 0 || feat >= HEADER_FEAT_BITS)
+		return 0;
+	if (pd->pipe)
+		return pd->feat[feat] != NULL;
+	return (int)(h->adds_features[feat / 64] >> (feat % 64) & 1);
+}
+
+PF_EXPORT int pf_perfdata_drained(const pf_perfdata *pd)
+{
+	return pd->plain && pd->ipos == pd->ilen;
 }

@@ -145,6 +145,22 @@ struct pf_perfdata_stats {
    fields.  Returns the bytes copied. */
 size_t pf_perfdata_stats(const pf_perfdata *pd, struct pf_perfdata_stats *st, size_t size);
 
+/* The descriptor the reader reads from (to fstat the input), or -1. */
+int pf_perfdata_fd(const pf_perfdata *pd);
+
+/* A file's data section: its offset and size in the (uncompressed) file.
+   0, or -1 for the pipe format, which has none. */
+int pf_perfdata_data_section(const pf_perfdata *pd, uint64_t *offset, uint64_t *size);
+
+/* 1 when the recording has header feature FEAT: a file's header lists it,
+   or a pipe stream's feature record was read; else 0. */
+int pf_perfdata_has_feature(const pf_perfdata *pd, int feat);
+
+/* 1 when a stream's reader has handed out all it has read, so the next
+   pf_perfdata_next() waits for input: when a live reader flushes what it
+   printed.  0 for files and while records are buffered. */
+int pf_perfdata_drained(const pf_perfdata *pd);
+
 /* Bytes of input consumed so far and the input's total size (0 if unknown),
    for progress reports. */
 uint64_t pf_perfdata_pos(const pf_perfdata *pd);

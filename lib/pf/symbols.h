@@ -102,6 +102,12 @@ int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint64_t ip,
    "[vdso]"..., or NULL when no mapping covers it. */
 const char *pf_machine_data_map(pf_machine *m, int pid, uint64_t addr);
 
+/* Process PID's address space as a cache key: an identity and, in *GEN,
+   a generation that changes with every change of its mappings, so what was
+   resolved in it stays valid while both are the same.  NULL when the
+   machine knows no mapping of PID. */
+const void *pf_machine_maps_key(pf_machine *m, int pid, unsigned *gen);
+
 /* Unwind the user stack of a sample recorded with --call-graph dwarf
    (user registers and stack) with libdw.  Writes up to MAX addresses to
    IPS, innermost first, each caller's address minus one (the call, not the

@@ -170,7 +170,8 @@ static int print_fault(struct fault_printer *fp, const struct pf_record *rec)
 int sp_print_faults(const struct pf_scriptprint_opts *o)
 {
 	struct fault_printer fp = { .o = o, .out = o->out ? o->out : stdout };
-	int flags = (o->demangle ? PF_SYM_DEMANGLE : 0) | (o->kernel ? PF_SYM_KERNEL : 0);
+	int flags = ((o->flags & PF_SCRIPTPRINT_DEMANGLE) ? PF_SYM_DEMANGLE : 0) |
+		    ((o->flags & PF_SCRIPTPRINT_KERNEL) ? PF_SYM_KERNEL : 0);
 	struct pf_record rec;
 	int r = -1, any = 0;
 

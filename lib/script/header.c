@@ -19,7 +19,7 @@
 
 #include <pf/pf.h>
 #include "util/pf-int.h"
-#include "perfdata/read-int.h"
+#include "perfdata/format.h"
 #include "script/print-int.h"
 
 struct bit_name {
@@ -367,28 +367,29 @@ void sp_print_feature(struct printer *pr, int feat)
 void sp_print_header(struct printer *pr)
 {
 	pf_perfdata *pd = pr->pd;
+	uint64_t offset, size;
 	struct stat st;
+	int fd = pf_perfdata_fd(pd);
 
 	ob_puts(pr, "# ========\n");
-	if (pd->fd >= 0 && fstat(pd->fd, &st) == 0)
+	if (fd >= 0 && fstat(fd, &st) == 0)
 		sp_ob_printf(pr, "# captured on    : %s", ctime(&st.st_mtime));
 	/* A stream's features come as records, each printed as it passes
 	   (sp_print_feature). */
-	if (pd->pipe) {
+	if (pf_perfdata_data_section(pd, &offset, &size) < 0) {
 		ob_puts(pr, "# header version : 1\n# data offset    : 0\n# data size      : 0\n"
 			"# feat offset    : 0\n# ========\n#\n");
 		return;
 	}
-	const struct perfdata_header *h = &pd->header;
 	sp_ob_printf(pr, "# header version : 1\n# data offset    : %" PRIu64 "\n"
 		"# data size      : %" PRIu64 "\n# feat offset    : %" PRIu64 "\n",
-		h->data.offset, h->data.size, h->data.offset + h->data.size);
+		offset, size, offset + size);
 	for (int f = HEADER_FIRST_FEATURE; f < HEADER_LAST_FEATURE; f++)
-		if (h->adds_features[f / 64] >> (f % 64) & 1)
+		if (pf_perfdata_has_feature(pd, f))
 			sp_print_feature(pr, f);
 	ob_puts(pr, "# missing features: ");
 	for (int f = HEADER_FIRST_FEATURE; f < HEADER_LAST_FEATURE; f++)
-		if (!(h->adds_features[f / 64] >> (f % 64) & 1))
+		if (!pf_perfdata_has_feature(pd, f))
 			sp_ob_printf(pr, "%s ", feat_names[f]);
 	ob_puts(pr, "\n# ========\n#\n");
 }

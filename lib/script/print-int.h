@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Internals of the perf-script printer shared by script-print.c (samples),
- * script-events.c (--show-mmap-events) and script-header.c (--header): the
- * printer's state and its output buffer, filled with small formatters
- * instead of stdio, which is where perf script spends its time.
+ * Internals of the perf-script printer shared by print.c (samples),
+ * events.c (--show-mmap-events, --show-task-events, --show-switch-events),
+ * filter.c (--time, --cpu, -S, --comm, --pid, --tid) and header.c
+ * (--header): the printer's state and its output buffer, filled with small
+ * formatters instead of stdio, which is where perf script spends its time.
  */
 #ifndef PF_SCRIPT_PRINT_INT_H
 #define PF_SCRIPT_PRINT_INT_H
@@ -17,14 +18,20 @@
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
 #include "util/escape.h"
+#include "script/heaps-int.h"
 
 #define MAX_FRAMES 1024
 
 struct line_cache;
 struct tf_set;
 
+struct time_range {
+	uint64_t start, end;    /* 0: open */
+};
+
 struct printer {
-	const struct pf_scriptprint_opts *o;
+	const struct pf_scriptprint_opts *o;    /* &opts */
+	struct pf_scriptprint_opts opts;        /* the caller's, over the defaults */
 	pf_perfdata *pd;
 	pf_machine *m;
 	unsigned *fields;       /* per event */
@@ -39,6 +46,13 @@ struct printer {
 	char fault_frame[300];          /* --data-frame's name this sample */
 	struct tf_set *tf;              /* tracepoint formats, or NULL */
 	char *trace_text;               /* a sample's trace field */
+	struct time_range *ranges;      /* --time */
+	size_t nr_ranges;
+	unsigned char *cpu_set;         /* --cpu bitmap, or NULL */
+	uint64_t initial_time;          /* --reltime: the first time printed */
+	uint64_t previous_time;         /* --deltatime: the last time printed */
+	uint64_t progress_pos;          /* input position at the last report */
+	struct heaps heaps;             /* --data-frame: heaps read ahead */
 	struct pf_frame frames[MAX_FRAMES];
 	uint64_t ips[MAX_FRAMES];
 };
@@ -57,7 +71,7 @@ struct line_cache {
 #define OB_SIZE ((size_t)1 << 16)
 #define OB_ROOM 4096            /* every ob_* call but sp_ob_printf fits */
 
-/* script-print.c */
+/* print.c */
 void sp_ob_flush(struct printer *pr);
 void sp_ob_write(struct printer *pr, const char *s, size_t n);
 void sp_ob_printf(struct printer *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -65,8 +79,11 @@ int sp_in_list(const char *list, const char *s, long n);
 void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 		 int pid, int tid, uint32_t cpu, uint64_t time);
 
-/* script-events.c */
+/* events.c */
 void sp_print_mmap(struct printer *pr, const struct pf_record *rec);
+/* A task (COMM, FORK, EXIT) or SWITCH record, with the machine's state
+   updated around it as perf does.  0, or -1 when out of memory. */
+int sp_machine_record(struct printer *pr, const struct pf_record *rec);
 char *sp_cached_kallsyms(pf_perfdata *pd);
 /* The machine for recording PD with O's symbol options (FLAGS: PF_SYM_*):
    its build-ids, --symfs, --vmlinux, --kallsyms or perf's cached copy, the
@@ -76,7 +93,14 @@ pf_machine *sp_machine_new(const struct pf_scriptprint_opts *o, pf_perfdata *pd,
 /* faults.c: --faults, the whole recording. */
 int sp_print_faults(const struct pf_scriptprint_opts *o);
 
-/* script-header.c */
+/* filter.c */
+int sp_filter_setup(struct printer *pr);
+void sp_filter_free(struct printer *pr);
+/* 1 when a sample, or a side-band record from CPU (-1: none), is left out. */
+int sp_skip_sample(struct printer *pr, const struct pf_sample *s, const char *comm);
+int sp_skip_sideband(const struct printer *pr, int32_t cpu);
+
+/* header.c */
 void sp_print_header(struct printer *pr);
 void sp_print_feature(struct printer *pr, int feat);
 

@@ -24,8 +24,7 @@
 #include <pf/symbols.h>
 #include <pf/scriptprint.h>
 #include "util/pf-int.h"
-#include "perfdata/read-int.h"
-#include "symbols/machine-int.h"
+#include "perfdata/format.h"
 #include "script/print-int.h"
 #include "script/chain-int.h"
 #include "script/tracefmt-int.h"
@@ -51,14 +50,13 @@ static const struct { const char *name; unsigned bit; uint64_t needs; } field_na
 };
 #define NR_FIELDS (sizeof field_names / sizeof *field_names)
 
-PF_EXPORT void pf_scriptprint_init(struct pf_scriptprint_opts *o)
+PF_EXPORT void pf_scriptprint_opts_init(struct pf_scriptprint_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->size = sizeof *o;
 	o->input = "perf.data";
 	o->max_stack = 127;
-	o->inlines = 1;
-	o->demangle = 1;
-	o->kernel = 1;
+	o->flags = PF_SCRIPTPRINT_INLINE | PF_SCRIPTPRINT_DEMANGLE | PF_SCRIPTPRINT_KERNEL;
 	o->out = stdout;
 }
 
@@ -77,8 +75,15 @@ PF_EXPORT int pf_scriptprint_fields(struct pf_scriptprint_opts *o, const char *a
 		p = colon + 1;
 	for (char *tok = strtok_r(p, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
+		int signed_tok = *tok == '+' || *tok == '-';
 
-		if (*tok == '+' || *tok == '-')
+		/* perf takes a list of fields or a list of changes, not both. */
+		if (tok != p && signed_tok != (mode != 0)) {
+			error_set("cannot mix +-field with overridden fields");
+			free(copy);
+			return -1;
+		}
+		if (signed_tok)
 			mode = *tok++;
 		for (i = 0; i < NR_FIELDS; i++)
 			if (strcmp(tok, field_names[i].name) == 0)
@@ -185,13 +190,18 @@ static int setup_fields(struct printer *pr)
 		uint64_t st = e->attr.sample_type;
 
 		/* Tracepoints show their data, and their stacks if they have
-		   call chains (perf_session__check_output_opt). */
+		   call chains and -F changed nothing (perf's output[] defaults
+		   and perf_session__check_output_opt). */
 		if (e->attr.type == PERF_TYPE_TRACEPOINT && !o->fields_set) {
 			f = (f & ~PF_F_PERIOD) | PF_F_TRACE;
-			if (!(st & PERF_SAMPLE_CALLCHAIN))
+			if (!(st & PERF_SAMPLE_CALLCHAIN) || o->fields_add || o->fields_del)
 				f &= ~(PF_F_IP | PF_F_SYM | PF_F_SYMOFF | PF_F_DSO);
 		}
 		f = (f | o->fields_add) & ~o->fields_del;
+		/* perf ignores trace for other events ("'trace' not valid for
+		   software events. Ignoring."). */
+		if (e->attr.type != PERF_TYPE_TRACEPOINT)
+			f &= ~PF_F_TRACE;
 		for (size_t k = 0; k < NR_FIELDS; k++) {
 			if (!(f & field_names[k].bit) || !field_names[k].needs ||
 			    (st & field_names[k].needs))
@@ -203,6 +213,21 @@ static int setup_fields(struct printer *pr)
 			}
 			f &= ~field_names[k].bit;
 		}
+		/* perf_evsel__check_attr()'s refusals. */
+		if ((f & PF_F_SYMOFF) && !(f & PF_F_SYM)) {
+			error_set("display of offsets requested but symbol is not selected");
+			return -1;
+		}
+		if ((f & PF_F_SRCLINE) && !(f & PF_F_IP)) {
+			error_set("display of source line number requested but sample IP is not selected");
+			return -1;
+		}
+		/* A pipe's events come as records, and for each with call
+		   chains perf turns ip and sym on unless -F removed them, after
+		   the checks above (process_attr in builtin-script.c). */
+		if (pf_perfdata_is_pipe(pr->pd) && ((st & PERF_SAMPLE_CALLCHAIN) ||
+		    ((st & PERF_SAMPLE_REGS_USER) && (st & PERF_SAMPLE_STACK_USER))))
+			f |= (PF_F_IP | PF_F_SYM) & ~o->fields_del;
 		have_addr |= !!(st & PERF_SAMPLE_ADDR);
 		pr->fields[i] = f;
 		int w = (int)strlen(e->name);
@@ -211,27 +236,42 @@ static int setup_fields(struct printer *pr)
 		if (st & PERF_SAMPLE_CALLCHAIN)
 			pr->use_callchain = 1;
 	}
-	if (o->data_frame && n && !have_addr) {
+	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && n && !have_addr) {
 		error_set("the recording has no data addresses for --data-frame (record with -d)");
 		return -1;
 	}
 	return 0;
 }
 
-/* "%12s: " of seconds.microseconds (perf's timestamp__scnprintf_usec). */
+/* "%12s: " of seconds.microseconds (perf's timestamp__scnprintf_usec), or
+   with --ns "%5lu.%09llu: "; with --reltime since the first time printed,
+   with --deltatime since the previous one. */
 static void print_time(struct printer *pr, uint64_t t)
 {
-	uint64_t secs = t / 1000000000, usecs = t % 1000000000 / 1000;
+	unsigned flags = pr->o->flags;
+	int ns = !!(flags & PF_SCRIPTPRINT_NS), frac = ns ? 9 : 6;
+
+	if (flags & PF_SCRIPTPRINT_RELTIME) {
+		if (!pr->initial_time)
+			pr->initial_time = t;
+		t -= pr->initial_time;
+	} else if (flags & PF_SCRIPTPRINT_DELTATIME) {
+		uint64_t prev = pr->previous_time;
+
+		pr->previous_time = t;
+		t = prev ? t - prev : 0;
+	}
+	uint64_t secs = t / 1000000000, sub = t % 1000000000 / (ns ? 1 : 1000);
 	int digits = 1;
 
 	for (uint64_t v = secs; v >= 10; v /= 10)
 		digits++;
-	ob_dec(pr, secs, 12 - 7 > digits ? 12 - 7 : digits);
+	ob_dec(pr, secs, ns ? 5 : 12 - 7 > digits ? 12 - 7 : digits);
 	ob_reserve(pr, 16);
 	pr->ob[pr->on++] = '.';
-	for (int i = 5; i >= 0; i--, usecs /= 10)
-		pr->ob[pr->on + i] = (char)('0' + usecs % 10);
-	pr->on += 6;
+	for (int i = frac - 1; i >= 0; i--, sub /= 10)
+		pr->ob[pr->on + i] = (char)('0' + sub % 10);
+	pr->on += (size_t)frac;
 	pr->ob[pr->on++] = ':';
 	pr->ob[pr->on++] = ' ';
 }
@@ -264,6 +304,36 @@ void sp_print_start(struct printer *pr, unsigned f, int chain, const char *comm,
 		print_time(pr, time);
 }
 
+/* 1 when binutils' addr2line, which perf runs for source lines, names the
+   function at FR from the binary's symbol table even without a line: not
+   for the kernel, JIT maps or the PLT stubs perf makes up. */
+static int addr2line_names(const struct pf_frame *fr)
+{
+	const char *base = fr->dso ? strrchr(fr->dso, '/') : NULL;
+	size_t n = fr->sym ? strlen(fr->sym) : 0;
+
+	return n && fr->dso && fr->dso[0] != '[' && !(base && strncmp(base, "/perf-", 6) == 0) &&
+	       !(n >= 4 && strcmp(fr->sym + n - 4, "@plt") == 0) && strcmp(fr->sym, ".plt") != 0;
+}
+
+/* A frame's srcline as perf 6.1 prints it: the line; else nothing when
+   addr2line names the function but knows no line (perf leaves its "??:0"
+   out, but for inline-expanded frames: see collect()); else, addr2line
+   knowing nothing, the binary's short name and the address in it,
+   "libc.so.6[262c0]", "[kernel.kallsyms][ffffffff8105e2a0]". */
+static void print_srcline(struct printer *pr, const struct pf_frame *fr)
+{
+	if (fr->srcline) {
+		sp_ob_write(pr, "\n  ", 3);
+		ob_name(pr, fr->srcline);
+		return;
+	}
+	if (!fr->dso || addr2line_names(fr))
+		return;
+	const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
+	sp_ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
+}
+
 static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *fr, char lead)
 {
 
@@ -288,17 +358,8 @@ static void print_frame(struct printer *pr, unsigned f, const struct pf_frame *f
 		ob_name(pr, fr->dso ? fr->dso : "[unknown]");
 		ob_putc(pr, ')');
 	}
-	/* Without a line, perf shows nothing for a file addr2line knows
-	   nothing of, and the binary's short name and the address in it for
-	   the kernel. */
-	if ((f & PF_F_SRCLINE) && fr->srcline) {
-		sp_ob_write(pr, "\n  ", 3);
-		ob_name(pr, fr->srcline);
-	} else if ((f & PF_F_SRCLINE) && fr->dso && fr->dso[0] == '[') {
-		const char *base = fr->dso[0] == '[' ? NULL : strrchr(fr->dso, '/');
-
-		sp_ob_printf(pr, "\n  %s[%" PRIx64 "]", base ? base + 1 : fr->dso, fr->elf_addr);
-	}
+	if (f & PF_F_SRCLINE)
+		print_srcline(pr, fr);
 	if (fr->inlined)
 		ob_puts(pr, " (inlined)");
 }
@@ -324,9 +385,10 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 	unsigned mode = s->cpumode;
 	int dwarf = (s->evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s->user_regs;
 
-	if (o->data_frame && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) && n < max) {
+	if ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && (s->evsel->attr.sample_type & PERF_SAMPLE_ADDR) &&
+	    n < max) {
 		char buf[256];
-		const char *map = pf_machine_data_map(pr->m, s->pid, s->addr);
+		const char *map = heaps_data_map(&pr->heaps, pr->m, s->pid, s->addr);
 
 		snprintf(pr->fault_frame, sizeof pr->fault_frame, "[fault: %s]",
 			 fault_name(map, buf, sizeof buf));
@@ -354,9 +416,18 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 	if (dwarf && n < max) {
 		int k = pf_machine_unwind(pr->m, s, pr->ips, max - n);
 
-		for (int i = 0; i < k && n < max; i++)
+		for (int i = 0; i < k && n < max; i++) {
+			int first = n;
+
 			n += pf_machine_resolve(pr->m, s->pid, PERF_RECORD_MISC_USER, pr->ips[i],
-						o->inlines, pr->frames + n, max - n);
+						!!(o->flags & PF_SCRIPTPRINT_INLINE),
+						pr->frames + n, max - n);
+			/* perf takes the lines of inline-expanded frames from
+			   addr2line's answer as it is, "??:0" included. */
+			for (int j = first; j < n && (o->flags & PF_SCRIPTPRINT_INLINE); j++)
+				if (!pr->frames[j].srcline && addr2line_names(&pr->frames[j]))
+					pr->frames[j].srcline = "??:0";
+		}
 	}
 	return n;
 }
@@ -366,9 +437,9 @@ static int collect(struct printer *pr, const struct pf_sample *s)
 static void print_chain_frame(struct printer *pr, const struct pf_sample *s, unsigned f,
 			      unsigned mode, uint64_t ip)
 {
-	const struct maps *ms = mode == PERF_RECORD_MISC_KERNEL ? NULL :
-				machine_maps(pr->m, s->pid, 0);
-	unsigned gen = ms ? ms->gen : 0;
+	unsigned gen = 0;
+	const void *ms = mode == PERF_RECORD_MISC_KERNEL ? NULL :
+			 pf_machine_maps_key(pr->m, s->pid, &gen);
 	uint64_t h = (ip ^ ((uintptr_t)ms >> 4) * 31 ^ mode) * 0x9E3779B97F4A7C15ULL;
 	struct line_cache *c = &pr->lines[h >> 48 & (LINE_CACHE_SIZE - 1)];
 
@@ -453,6 +524,42 @@ static void load_tracing_data(struct printer *pr)
 		tf_set_resolver(pr->tf, kernel_sym, pr);
 }
 
+/* The addr field, perf_sample__fprintf_addr(): the address, and for page
+   faults the symbol and the mapping it falls in, each if its field is on,
+   looked up as code is in the kernel's or the process's maps. */
+static void print_addr(struct printer *pr, const struct pf_sample *s, unsigned f)
+{
+	const struct perf_event_attr *a = &s->evsel->attr;
+	struct pf_frame fr;
+
+	ob_hex(pr, s->addr, 16);
+	if (a->type != PERF_TYPE_SOFTWARE || (a->config != PERF_COUNT_SW_PAGE_FAULTS &&
+					      a->config != PERF_COUNT_SW_PAGE_FAULTS_MIN &&
+					      a->config != PERF_COUNT_SW_PAGE_FAULTS_MAJ))
+		return;
+	unsigned mode = s->addr >> 63 ? PERF_RECORD_MISC_KERNEL : PERF_RECORD_MISC_USER;
+	pf_machine_resolve(pr->m, s->pid, mode, s->addr, 0, &fr, 1);
+	if (f & PF_F_SYM) {
+		ob_putc(pr, ' ');
+		if (fr.sym)
+			ob_name(pr, fr.sym);
+		else
+			ob_puts(pr, "[unknown]");
+		if (fr.sym && (f & PF_F_SYMOFF)) {
+			sp_ob_write(pr, "+0x", 3);
+			ob_hex(pr, fr.symoff, 0);
+		}
+	}
+	if (f & PF_F_DSO) {
+		sp_ob_write(pr, " (", 2);
+		if (fr.dso)
+			ob_name(pr, fr.dso);
+		else
+			ob_puts(pr, "[unknown]");
+		ob_putc(pr, ')');
+	}
+}
+
 static int print_sample(struct printer *pr, const struct pf_record *rec)
 {
 	const struct pf_scriptprint_opts *o = pr->o;
@@ -461,11 +568,13 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	if (pf_perfdata_sample(pr->pd, rec, &s) < 0)
 		return -1;
 	const char *comm = pf_machine_comm(pr->m, s.pid, s.tid);
-	if (!sp_in_list(o->comms, comm, 0) || !sp_in_list(o->pids, NULL, s.pid) ||
-	    !sp_in_list(o->tids, NULL, s.tid))
+	if (sp_skip_sample(pr, &s, comm))
 		return 0;
 	unsigned f = pr->fields[s.evsel->idx];
 	int chain = pr->use_callchain && s.callchain && (f & PF_F_IP);
+
+	if (!f)
+		return 0;       /* perf prints nothing, not even a blank line */
 
 	sp_print_start(pr, f, chain, comm, s.pid, s.tid, s.cpu, s.time);
 	if (f & PF_F_PERIOD) {
@@ -480,24 +589,17 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	}
 	if (f & PF_F_TRACE && s.raw)
 		print_trace(pr, &s);
-	if (f & PF_F_ADDR) {
-		const char *map = pf_machine_data_map(pr->m, s.pid, s.addr);
-
-		sp_ob_printf(pr, "%16" PRIx64 " ", s.addr);
-		if (map) {
-			ob_putc(pr, '(');
-			ob_name(pr, map);
-			sp_ob_write(pr, ") ", 2);
-		}
-	}
+	if (f & PF_F_ADDR)
+		print_addr(pr, &s, f);
 	int dwarf = (s.evsel->attr.sample_type & PERF_SAMPLE_STACK_USER) && s.user_regs;
-	if (chain && !dwarf && !o->data_frame && !(f & PF_F_SRCLINE) && pr->lines) {
+	if (chain && !dwarf && !(o->flags & PF_SCRIPTPRINT_DATA_FRAME) && !(f & PF_F_SRCLINE) &&
+	    pr->lines) {
 		ob_putc(pr, '\n');
 		print_chain(pr, &s, f);
-	} else if (f & (PF_F_IP | PF_F_SYM | PF_F_DSO)) {
+	} else if (f & PF_F_IP) {
 		int n = collect(pr, &s);
 
-		if (chain || (o->data_frame && n > 1)) {
+		if (chain || ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && n > 1)) {
 			ob_putc(pr, '\n');
 			for (int i = 0; i < n; i++) {
 				print_frame(pr, f | PF_F_IP, &pr->frames[i], '\t');
@@ -513,25 +615,24 @@ static int print_sample(struct printer *pr, const struct pf_record *rec)
 	return 0;
 }
 
-static void progress(struct printer *pr, uint64_t *last)
+/* Reports every 16 MiB of inputs of 64 MiB and more. */
+static void progress(struct printer *pr)
 {
 	uint64_t total = pf_perfdata_total(pr->pd), pos = pf_perfdata_pos(pr->pd);
 
-	if (!pr->o->progress || total < (64 << 20) || pos - *last < (16 << 20))
+	if (!pr->o->progress || total < (64 << 20) || pos - pr->progress_pos < (16 << 20))
 		return;
-	*last = pos;
-	fprintf(stderr, "\rpfscript: %3u%% of %s", (unsigned)(pos * 100 / total),
-		pf_perfdata_name(pr->pd));
+	pr->progress_pos = pos;
+	pr->o->progress(pr->o->progress_arg, pf_perfdata_name(pr->pd), pos, total, 0);
 }
 
 static int run(struct printer *pr)
 {
 	struct pf_record rec;
 	size_t nev = (size_t)-1;
-	uint64_t last = 0;
 	int r;
 
-	if (pr->o->header)
+	if (pr->o->flags & PF_SCRIPTPRINT_HEADER)
 		sp_print_header(pr);
 	load_tracing_data(pr);
 	while ((r = pf_perfdata_next(pr->pd, &rec)) > 0) {
@@ -550,49 +651,53 @@ static int run(struct printer *pr)
 
 			if (rec.size >= 16)
 				memcpy(&feat, (const char *)rec.data + 8, 8);
-			if (pr->o->header && pr->pd->pipe && feat < HEADER_LAST_FEATURE)
+			if ((pr->o->flags & PF_SCRIPTPRINT_HEADER) && pf_perfdata_is_pipe(pr->pd) &&
+			    feat < HEADER_LAST_FEATURE)
 				sp_print_feature(pr, (int)feat);
 		} else if (rec.type == PERF_RECORD_EVENT_UPDATE) {
 			/* A pipe's event names come after the events: measure
 			   the name column again. */
 			nev = (size_t)-1;
-		} else {
-			if (pf_machine_record(pr->m, &rec) < 0) {
-				error_set("out of memory");
-				return -1;
-			}
-			if (pr->o->show_mmap && (rec.type == PERF_RECORD_MMAP ||
-						 rec.type == PERF_RECORD_MMAP2))
-				sp_print_mmap(pr, &rec);
+		} else if (sp_machine_record(pr, &rec) < 0) {
+			return -1;
 		}
-		progress(pr, &last);
+		progress(pr);
 		/* Live input (a pipe from pfrecord): what is printed goes out
 		   before the reader waits for more. */
-		if (pr->pd->plain && pr->pd->ipos == pr->pd->ilen) {
+		if (pf_perfdata_drained(pr->pd)) {
 			sp_ob_flush(pr);
 			fflush(pr->out);
 		}
 	}
-	if (pr->o->progress && last)
-		fputs("\r\033[K", stderr);
+	if (pr->o->progress && pr->progress_pos)
+		pr->o->progress(pr->o->progress_arg, pf_perfdata_name(pr->pd),
+				pf_perfdata_pos(pr->pd), pf_perfdata_total(pr->pd), 1);
 	return r;
 }
 
-PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
+PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *opts)
 {
 	struct printer *pr = calloc(1, sizeof *pr);
-	int flags = (o->demangle ? PF_SYM_DEMANGLE : 0) | (o->kernel ? PF_SYM_KERNEL : 0);
 	int r = -1;
 
-	if (o->faults) {
-		free(pr);
-		return sp_print_faults(o);
-	}
 	if (!pr) {
 		error_set("out of memory");
 		return -1;
 	}
-	pr->o = o;
+	pf_scriptprint_opts_init(&pr->opts);
+	if (opts_copy(&pr->opts, sizeof pr->opts, opts, "pf_scriptprint_run") < 0) {
+		free(pr);
+		return -1;
+	}
+	const struct pf_scriptprint_opts *o = pr->o = &pr->opts;
+	int flags = ((o->flags & PF_SCRIPTPRINT_DEMANGLE) ? PF_SYM_DEMANGLE : 0) |
+		    ((o->flags & PF_SCRIPTPRINT_KERNEL) ? PF_SYM_KERNEL : 0);
+
+	if (o->flags & PF_SCRIPTPRINT_FAULTS) {
+		r = sp_print_faults(o);
+		free(pr);
+		return r;
+	}
 	pr->out = o->out ? o->out : stdout;
 	pr->ob = malloc(OB_SIZE);
 	pr->lines = calloc(LINE_CACHE_SIZE, sizeof *pr->lines);
@@ -608,6 +713,9 @@ PF_EXPORT int pf_scriptprint_run(const struct pf_scriptprint_opts *o)
 		goto out;
 	pr->m = sp_machine_new(o, pr->pd, flags);
 	if (!pr->m)
+		goto out;
+	if (sp_filter_setup(pr) < 0 ||
+	    ((o->flags & PF_SCRIPTPRINT_DATA_FRAME) && heaps_scan(&pr->heaps, o->input) < 0))
 		goto out;
 	r = run(pr);
 	sp_ob_flush(pr);
@@ -627,6 +735,8 @@ out:
 	pf_perfdata_close(pr->pd);
 	free(pr->fields);
 	tf_free(pr->tf);
+	sp_filter_free(pr);
+	heaps_free(&pr->heaps);
 	free(pr->trace_text);
 	free(pr);
 	return r < 0 ? -1 : 0;

@@ -335,7 +335,10 @@ static int load_symbols(pf_machine *m, struct dso *d)
 
 		if (!name || !*name || shndx == SHN_UNDEF)
 			continue;
-		if (type != STT_FUNC && type != STT_GNU_IFUNC && !is_label(elf, type, shndx))
+		/* Objects too, as perf loads them: the data addresses of page
+		   faults (-F +addr) resolve to the variable they hit. */
+		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT &&
+		    !is_label(elf, type, shndx))
 			continue;
 		char *dm = maybe_demangle(m, name);
 		/* libdwfl moves section symbols by the module's bias, not

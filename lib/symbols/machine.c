@@ -328,8 +328,9 @@ static int fork_process(pf_machine *m, int pid, int ppid, int tid, int ptid)
 {
 	size_t i = thread_slot(m, ptid, 0);
 
-	if (i != SIZE_MAX) {
-		char *c = strdup(m->threads[i].comm);
+	/* The children of the idle task (init, kthreadd) start as "swapper". */
+	if (i != SIZE_MAX || ptid == 0) {
+		char *c = strdup(i != SIZE_MAX ? m->threads[i].comm : "swapper");
 		if (!c || set_comm(m, tid, c) < 0) {
 			free(c);
 			return -1;
@@ -446,9 +447,12 @@ PF_EXPORT int pf_machine_resolve(pf_machine *m, int pid, unsigned cpumode, uint6
 	if (!mp)
 		return 1;
 	f->dso = mp->dso->name;
-	off = mp->anon ? ip : ip - mp->start + mp->pgoff;
+	/* Anonymous memory, stacks, the heap and SysV segments are addressed
+	   as they are (perf's identity map). */
+	int identity = mp->anon || (mp->dso->kind == DSO_SPECIAL && no_dso(mp->dso->name));
+	off = identity ? ip : ip - mp->start + mp->pgoff;
 	f->addr = off;
-	vaddr = mp->anon ? ip : dso_map_vaddr(m, mp, ip);
+	vaddr = identity ? ip : dso_map_vaddr(m, mp, ip);
 	s = dso_find(m, mp->dso, vaddr);
 	f->elf_addr = vaddr;
 	if (!s) {
@@ -496,4 +500,12 @@ PF_EXPORT const char *pf_machine_data_map(pf_machine *m, int pid, uint64_t addr)
 	if (mp->dso->kind == DSO_PERFMAP)
 		return "[anon]";
 	return mp->dso->name;
+}
+
+PF_EXPORT const void *pf_machine_maps_key(pf_machine *m, int pid, unsigned *gen)
+{
+	const struct maps *ms = machine_maps(m, pid, 0);
+
+	*gen = ms ? ms->gen : 0;
+	return ms;
 }
