@@ -510,7 +510,7 @@ START_TEST(bias_per_layout)
 			d.load[k].flags = l->segs[k].flags;
 		}
 		d.nr_load = (size_t)nsegs;
-		ck_assert_int_eq(dso_bias(&d, l->start, l->pgoff, 1, &bias), 0);
+		ck_assert_int_eq(dso_bias(&d, l->start, l->pgoff, PROT_READ | PROT_EXEC, &bias), 0);
 		ck_assert_msg(bias == l->bias, "%s: bias %#" PRIx64 ", want %#" PRIx64,
 			      l->what, bias, l->bias);
 		free(d.load);

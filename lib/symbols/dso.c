@@ -266,8 +266,8 @@ static Elf_Scn *section(Elf *elf, const char *want, GElf_Shdr *sh)
 }
 
 /* "name@plt" symbols for the PLT stubs, as perf synthesizes them on x86-64:
-   one 16-byte entry per .rela.plt relocation in table order, after a 16-byte
-   ".plt" header (in .plt.sec when the binary has one). */
+   one 16-byte entry per .rela.plt relocation in table order, after the
+   16-byte header of .plt (in .plt.sec when the binary has one). */
 static int synth_plt(pf_machine *m, struct dso *d)
 {
 	GElf_Addr bias;
@@ -292,13 +292,9 @@ static int synth_plt(pf_machine *m, struct dso *d)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		gelf_getrela(rd, (int)i, &v[i]);
-	if (section(elf, ".plt.sec", &sec_sh)) {
-		r = symtab_add(&d->st, plt_sh.sh_addr, plt_sh.sh_size, ".plt", STB_GLOBAL, NULL);
-		at = sec_sh.sh_addr;
-	} else {
-		r = symtab_add(&d->st, plt_sh.sh_addr, 16, ".plt", STB_GLOBAL, NULL);
-		at = plt_sh.sh_addr + 16;
-	}
+	/* No symbol for the header itself: perf 6.1, the perf of Debian 12,
+	   prints its addresses as [unknown] (later versions call it .plt). */
+	at = section(elf, ".plt.sec", &sec_sh) ? sec_sh.sh_addr : plt_sh.sh_addr + 16;
 	for (size_t i = 0; i < n && r == 0; i++, at += 16) {
 		GElf_Sym sym;
 		const char *name = "";
@@ -336,9 +332,10 @@ static int load_symbols(pf_machine *m, struct dso *d)
 		if (!name || !*name || shndx == SHN_UNDEF)
 			continue;
 		/* Objects too, as perf loads them: the data addresses of page
-		   faults (-F +addr) resolve to the variable they hit. */
-		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT &&
-		    !is_label(elf, type, shndx))
+		   faults (-F +addr) resolve to the variable they hit.  Not the
+		   absolute ones: symbol versions (GLIBC_2.3) are objects at 0. */
+		if (type != STT_FUNC && type != STT_GNU_IFUNC &&
+		    !(type == STT_OBJECT && shndx != SHN_ABS) && !is_label(elf, type, shndx))
 			continue;
 		char *dm = maybe_demangle(m, name);
 		/* libdwfl moves section symbols by the module's bias, not
@@ -527,8 +524,9 @@ int dso_load(pf_machine *m, struct dso *d)
    address p_vaddr - p_offset + PGOFF is at START.  The segment is the one
    whose first page is PGOFF (the loader maps each from there), else the one
    covering PGOFF (a mapping split by mprotect); when two segments share the
-   page, as lld and mold lay them out, the one whose permission matches. */
-int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int exec,
+   page (lld and mold's rodata and text, GNU ld's .eh_frame and .data), the
+   one whose permissions match. */
+int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int prot,
 	     uint64_t *bias)
 {
 	int best = -1, best_score = 0;
@@ -539,7 +537,9 @@ int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int exec,
 
 		if (pgoff < first || pgoff >= off + d->load[i].filesz)
 			continue;
-		score = 1 + 2 * (first == pgoff) + 4 * (!!(d->load[i].flags & PF_X) == !!exec);
+		score = 1 + 2 * (first == pgoff) +
+			4 * (!(d->load[i].flags & PF_X) == !(prot & PROT_EXEC)) +
+			4 * (!(d->load[i].flags & PF_W) == !(prot & PROT_WRITE));
 		if (score > best_score) {
 			best = (int)i;
 			best_score = score;
@@ -557,7 +557,7 @@ uint64_t dso_map_vaddr(pf_machine *m, const struct map *mp, uint64_t ip)
 
 	dso_load(m, mp->dso);
 	if (!mp->dso->nr_load ||
-	    dso_bias(mp->dso, mp->start, mp->pgoff, (mp->prot & PROT_EXEC) != 0, &bias) < 0)
+	    dso_bias(mp->dso, mp->start, mp->pgoff, mp->prot, &bias) < 0)
 		return off;
 	return ip - bias;
 }

@@ -113,10 +113,10 @@ struct dso *dso_get(pf_machine *m, const char *name, enum dso_kind kind);
 int vmlinux_load(pf_machine *m, struct symtab *t, const char *path, uint64_t text);
 void dso_free(struct dso *d);
 int dso_load(pf_machine *m, struct dso *d);
-/* The load bias of D mapped at START from file offset PGOFF (EXEC: the
-   mapping is executable): runtime address = ELF address + bias.  0 on
+/* The load bias of D mapped at START from file offset PGOFF with the
+   permissions PROT (PROT_*): runtime address = ELF address + bias.  0 on
    success; -1 when no loadable segment of D covers PGOFF. */
-int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int exec,
+int dso_bias(const struct dso *d, uint64_t start, uint64_t pgoff, int prot,
 	     uint64_t *bias);
 /* The ELF address of IP in the mapping MP (loading its DSO): IP minus
    the mapping's bias, or the file offset when D has no segments. */

@@ -174,7 +174,7 @@ static int report_new(pf_machine *m, struct maps *ms)
 		   mold and rust-lld put code at an address other than its file
 		   offset. */
 		dso_load(m, mp->dso);
-		if (!mp->dso->mod || dso_bias(mp->dso, mp->start, mp->pgoff, 1, &bias) < 0 ||
+		if (!mp->dso->mod || dso_bias(mp->dso, mp->start, mp->pgoff, PROT_READ | PROT_EXEC, &bias) < 0 ||
 		    (fd = elf_open_checked(mp->dso->path)) < 0)
 			continue;
 		/* The module owns FD, unless it is refused (already there). */
