@@ -32,6 +32,21 @@ need_perf_admin() {
 		skip "needs root or CAP_PERFMON: $(head -n 1 "$tmp/probe-admin.err")"
 }
 
+# need_perf: perf is installed and may record here with the privileges
+# need_perf_admin asks for, else skip; same_text=yes when it is perf 6.1,
+# the version whose text pfscript reproduces.
+need_perf() {
+	command -v perf >/dev/null 2>&1 || skip "perf is not installed"
+	perf record -q -e page-faults -c 1 -o "$tmp/probe.data" -- true \
+		>/dev/null 2>"$tmp/probe.err" ||
+		skip "perf record failed (perf_event_paranoid?): $(head -n 1 "$tmp/probe.err")"
+	need_perf_admin
+	case $(perf version 2>/dev/null) in
+	"perf version 6.1."*) same_text=yes ;;
+	*) same_text=no ;;
+	esac
+}
+
 # expect_same EXPECTED ACTUAL WHAT: byte-for-byte comparison with a diff.
 expect_same() {
 	if cmp -s "$1" "$2"; then

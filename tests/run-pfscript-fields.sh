@@ -12,15 +12,8 @@
 
 demo="$top_builddir/tests/progs/cxxdemo"
 [ -x "$demo" ] || skip "tests/progs/cxxdemo is not built"
-command -v perf >/dev/null 2>&1 || skip "perf is not installed"
-perf record -q -e page-faults -c 1 -o "$tmp/probe.data" -- true \
-	>/dev/null 2>"$tmp/probe.err" ||
-	skip "perf record failed (perf_event_paranoid?): $(head -n 1 "$tmp/probe.err")"
-need_perf_admin
-case $(perf version 2>/dev/null) in
-"perf version 6.1."*) ;;
-*) skip "the text compared is perf 6.1's; this is $(perf version)" ;;
-esac
+need_perf
+[ $same_text = yes ] || skip "the text compared is perf 6.1's; this is $(perf version)"
 
 perf record -q -e page-faults -c 1 -g --sample-cpu -o "$tmp/fp.data" -- "$demo" >/dev/null
 perf record -q -m 4096 -e page-faults -c 1 --call-graph dwarf,4096 \

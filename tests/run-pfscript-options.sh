@@ -8,15 +8,7 @@
 # the text must be the same; with another perf, the number of lines.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-command -v perf >/dev/null 2>&1 || skip "perf is not installed"
-perf record -q -e page-faults -c 1 -o "$tmp/probe.data" -- true \
-	>/dev/null 2>"$tmp/probe.err" ||
-	skip "perf record failed (perf_event_paranoid?): $(head -n 1 "$tmp/probe.err")"
-need_perf_admin
-case $(perf version 2>/dev/null) in
-"perf version 6.1."*) same_text=yes ;;
-*) same_text=no ;;
-esac
+need_perf
 
 # compare NAME ARGS...: perf script and pfscript with ARGS on $tmp/NAME.data.
 compare() {

@@ -10,15 +10,7 @@
 
 demo="$top_builddir/tests/progs/cxxdemo"
 [ -x "$demo" ] || skip "tests/progs/cxxdemo is not built"
-command -v perf >/dev/null 2>&1 || skip "perf is not installed"
-perf record -q -e page-faults -c 1 -o "$tmp/probe.data" -- true \
-	>/dev/null 2>"$tmp/probe.err" ||
-	skip "perf record failed (perf_event_paranoid?): $(head -n 1 "$tmp/probe.err")"
-need_perf_admin
-case $(perf version 2>/dev/null) in
-"perf version 6.1."*) same_text=yes ;;
-*) same_text=no ;;
-esac
+need_perf
 
 # compare NAME [FILTER]: perf script vs pfscript on $tmp/NAME.data, perf's
 # text passed through the sed script FILTER first.
