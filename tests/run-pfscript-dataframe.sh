@@ -33,11 +33,14 @@ grep -q '^heap ' "$tmp/events" || fail "no [heap] record (ls did not grow its he
 # Every fault in a heap area (of the whole recording) is named heap; count
 # those that come before the area's first [heap] record.
 awk '
-	NR == FNR { if ($1 == "heap") { n++; s[n] = $2; e[n] = $3 } next }
-	$1 == "heap" { seen[$2] = 1; next }
+	# "x" keeps the comparisons between strings: awk would read an
+	# address such as 0000556217063e80 as a number (5.6e88).
+	NR == FNR { if ($1 == "heap") { n++; s[n] = "x" $2; e[n] = "x" $3 } next }
+	$1 == "heap" { seen["x" $2] = 1; next }
 	{
+		a = "x" $2
 		for (i = 1; i <= n; i++)
-			if ($2 >= s[i] && $2 < e[i]) {
+			if (a >= s[i] && a < e[i]) {
 				inside++
 				if ($3 != "heap]") { bad++; print "not heap: " $0 }
 				if (!seen[s[i]]) early++
