@@ -192,8 +192,10 @@ pfrecord -q -k monotonic_raw -o "$tmp/k.data" -- "$demo" || fail "-k: $?"
 perf_quiet "$tmp/k.data" "a -k file"
 [ $have_perf = yes ] && { perf report --header-only -i "$tmp/k.data" | grep -q 'clockid: monotonic_raw' ||
 	fail "-k monotonic_raw not in the header"; }
+# The pause lets pfrecord see the first run's data before the second: on
+# a loaded machine it may otherwise read both runs in one go, at the end.
 mkdir "$tmp/sw" && (cd "$tmp/sw" && pfrecord -q --switch-output=256K -g -o sw.data -- \
-	sh -c "\"$demo\"; \"$demo\"") || fail "--switch-output: $?"
+	sh -c "\"$demo\"; sleep 0.5; \"$demo\"") || fail "--switch-output: $?"
 nfiles=$(ls "$tmp/sw" | grep -c '^sw\.data\.[0-9]\{16\}$')
 [ "$nfiles" -ge 2 ] && ! [ -e "$tmp/sw/sw.data" ] && echo "ok: --switch-output wrote $nfiles files" ||
 	fail "--switch-output: $(ls "$tmp/sw")"
