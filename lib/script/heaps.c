@@ -69,7 +69,8 @@ int heaps_scan(struct heaps *h, const char *input)
 	pf_perfdata_close(pd);
 	if (r < 0)
 		return -1;
-	qsort(h->v, h->n, sizeof *h->v, by_pid_start);
+	if (h->n > 1)	/* qsort's array may not be NULL, even empty */
+		qsort(h->v, h->n, sizeof *h->v, by_pid_start);
 	return 0;
 }
 
